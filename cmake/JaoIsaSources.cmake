@@ -1,0 +1,52 @@
+# Per-file ISA flags. A kernel's tier is in its file name (DESIGN §4):
+#   *_avx2.cpp *_avx512.cpp *_avx512vnni.cpp   (x86_64 only)
+#   *_neon.cpp *_dotprod.cpp *_i8mm.cpp        (aarch64 only)
+# Each tier's files get exactly that tier's flags; everything else is built
+# for the baseline of the target (never -march=native), and dispatch picks a
+# tier at run time.
+
+set(JAO_X86_TIERS avx2 avx512 avx512vnni)
+set(JAO_ARM_TIERS neon dotprod i8mm)
+set(JAO_FLAGS_avx2 -mavx2 -mfma -mf16c)
+set(JAO_FLAGS_avx512 -mavx2 -mfma -mf16c -mavx512f -mavx512bw -mavx512dq -mavx512vl)
+set(JAO_FLAGS_avx512vnni ${JAO_FLAGS_avx512} -mavx512vnni)
+set(JAO_FLAGS_neon -march=armv8-a)
+set(JAO_FLAGS_dotprod -march=armv8.2-a+dotprod)
+set(JAO_FLAGS_i8mm -march=armv8.6-a+dotprod+i8mm)
+
+if(CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64")
+  set(JAO_ARCH x86_64)
+  set(JAO_OWN_TIERS ${JAO_X86_TIERS})
+  set(JAO_FOREIGN_TIERS ${JAO_ARM_TIERS})
+elseif(CMAKE_SYSTEM_PROCESSOR MATCHES "aarch64|arm64")
+  set(JAO_ARCH aarch64)
+  set(JAO_OWN_TIERS ${JAO_ARM_TIERS})
+  set(JAO_FOREIGN_TIERS ${JAO_X86_TIERS})
+else()
+  message(FATAL_ERROR "jao supports x86_64 and aarch64, not ${CMAKE_SYSTEM_PROCESSOR}")
+endif()
+
+# jao_filter_isa_sources(<out-var> <sources...>): drops the other
+# architecture's tier files and sets the flags of this architecture's ones.
+function(jao_filter_isa_sources out)
+  set(kept)
+  foreach(src IN LISTS ARGN)
+    get_filename_component(stem "${src}" NAME_WE)
+    set(skip FALSE)
+    foreach(tier IN LISTS JAO_FOREIGN_TIERS)
+      if(stem MATCHES "_${tier}$")
+        set(skip TRUE)
+      endif()
+    endforeach()
+    if(skip)
+      continue()
+    endif()
+    foreach(tier IN LISTS JAO_OWN_TIERS)
+      if(stem MATCHES "_${tier}$")
+        set_source_files_properties("${src}" PROPERTIES COMPILE_OPTIONS "${JAO_FLAGS_${tier}}")
+      endif()
+    endforeach()
+    list(APPEND kept "${src}")
+  endforeach()
+  set(${out} ${kept} PARENT_SCOPE)
+endfunction()

@@ -1,0 +1,78 @@
+package dev.jao;
+
+import dev.jao.bindings.JaoAbi;
+import dev.jao.internal.Native;
+import dev.jao.internal.Platform;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Entry point to the native library: version, capabilities, ISA cap and thread count.
+ * Every method loads the library on first use (see {@code -Djao.library.path}).
+ */
+public final class Jao {
+    private Jao() {}
+
+    /** The native library version ("0.1.0"). */
+    public static String version() {
+        Native.ready();
+        return JaoAbi.jao_version_string().getString(0);
+    }
+
+    /** What this machine and library support, and what is active. */
+    public static Capabilities capabilities() {
+        Native.ready();
+        long mask = JaoAbi.jao_isa_supported_mask();
+        Set<IsaTier> supported = EnumSet.noneOf(IsaTier.class);
+        for (IsaTier t : IsaTier.values()) if ((mask >>> t.code() & 1) != 0) supported.add(t);
+        return new Capabilities(Platform.current(), version(), JaoAbi.jao_abi_version(), supported, activeIsa(),
+                threads(), oneDnnVersion());
+    }
+
+    /** The tier the kernels use now. */
+    public static IsaTier activeIsa() {
+        Native.ready();
+        return IsaTier.ofCode(JaoAbi.jao_isa_active());
+    }
+
+    /**
+     * Caps the ISA tier used by the kernels (for tests and benchmarks); the best supported
+     * tier not above {@code cap} becomes active.
+     *
+     * @throws JaoException with {@link NativeStatus#UNSUPPORTED} if this CPU lacks {@code cap}
+     */
+    public static void capIsa(IsaTier cap) {
+        Native.ready();
+        Native.check(JaoAbi.jao_isa_set_cap(cap.code()), "jao_isa_set_cap");
+    }
+
+    /** The number of threads one jao call may use. */
+    public static int threads() {
+        Native.ready();
+        return JaoAbi.jao_threads_get();
+    }
+
+    /**
+     * Sets the number of threads one jao call may use (shared among concurrent calls).
+     *
+     * @throws IllegalArgumentException unless {@code 1 <= n <= 4096}
+     */
+    public static void setThreads(int n) {
+        if (n < 1 || n > 4096) throw new IllegalArgumentException("threads must be in [1, 4096], got " + n);
+        Native.ready();
+        Native.check(JaoAbi.jao_threads_set(n), "jao_threads_set");
+    }
+
+    /** The version of the oneDNN library jao is linked with ("3.13.0"). */
+    public static String oneDnnVersion() {
+        Native.ready();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment v = arena.allocate(JaoAbi.C_INT, 3);
+            Native.check(JaoAbi.jao_onednn_version(v, v.asSlice(4), v.asSlice(8)), "jao_onednn_version");
+            return v.getAtIndex(JaoAbi.C_INT, 0) + "." + v.getAtIndex(JaoAbi.C_INT, 1) + "."
+                    + v.getAtIndex(JaoAbi.C_INT, 2);
+        }
+    }
+}

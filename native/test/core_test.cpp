@@ -1,0 +1,57 @@
+// Core ABI: versions, status/last-error plumbing, ISA probe and cap, threads.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <string>
+
+#include "jao/jao.h"
+
+TEST(Core, AbiAndVersion) {
+    EXPECT_EQ(jao_abi_version(), JAO_ABI_VERSION);
+    EXPECT_FALSE(std::string(jao_version_string()).empty());
+}
+
+TEST(Core, OneDnnIsLinked) {
+    int32_t major = 0, minor = 0, patch = -1;
+    ASSERT_EQ(jao_onednn_version(&major, &minor, &patch), JAO_OK);
+    EXPECT_EQ(major, 3);
+    EXPECT_EQ(minor, 13);
+    EXPECT_EQ(jao_onednn_version(nullptr, &minor, &patch), JAO_INVALID_ARGUMENT);
+    EXPECT_NE(std::string(jao_last_error()).find("jao_onednn_version"), std::string::npos);
+}
+
+TEST(Core, LastErrorIsClearedBySuccess) {
+    ASSERT_EQ(jao_threads_set(0), JAO_INVALID_ARGUMENT);
+    EXPECT_NE(std::string(jao_last_error()).find("[1, 4096]"), std::string::npos);
+    int32_t t = jao_threads_get();
+    ASSERT_EQ(jao_threads_set(t), JAO_OK);
+    EXPECT_STREQ(jao_last_error(), "");
+}
+
+TEST(Core, IsaProbeAndCap) {
+    uint64_t mask = jao_isa_supported_mask();
+    ASSERT_TRUE(mask & 1) << "scalar is always supported";
+    int32_t best = jao_isa_active();
+    EXPECT_TRUE(mask >> best & 1);
+    if (std::getenv("JAO_ISA") == nullptr) {
+        EXPECT_EQ(best, 63 - __builtin_clzll(mask)) << "uncapped, the best supported tier is active";
+    }
+    ASSERT_EQ(jao_isa_set_cap(JAO_ISA_SCALAR), JAO_OK);
+    EXPECT_EQ(jao_isa_active(), JAO_ISA_SCALAR);
+    ASSERT_EQ(jao_isa_set_cap(best), JAO_OK);
+    EXPECT_EQ(jao_isa_active(), best);
+    EXPECT_EQ(jao_isa_set_cap(99), JAO_INVALID_ARGUMENT);
+#if defined(__x86_64__)
+    EXPECT_EQ(jao_isa_set_cap(JAO_ISA_I8MM), JAO_UNSUPPORTED);
+#endif
+}
+
+TEST(Core, IsaNames) {
+    int32_t tier = -1;
+    ASSERT_EQ(jao_isa_parse("avx2", &tier), JAO_OK);
+    EXPECT_EQ(tier, JAO_ISA_AVX2);
+    EXPECT_STREQ(jao_isa_name(JAO_ISA_I8MM), "i8mm");
+    EXPECT_EQ(jao_isa_name(42), nullptr);
+    EXPECT_EQ(jao_isa_parse("sse9", &tier), JAO_INVALID_ARGUMENT);
+    EXPECT_EQ(jao_isa_parse(nullptr, &tier), JAO_INVALID_ARGUMENT);
+}
