@@ -11,4 +11,9 @@ module dev.jao {
     requires java.logging;
 
     exports dev.jao;
+    exports dev.jao.config;
+    exports dev.jao.quant;
+    exports dev.jao.nn;
+    exports dev.jao.tensor;
+    exports dev.jao.io;
 }

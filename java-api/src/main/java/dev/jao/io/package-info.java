@@ -1,0 +1,2 @@
+/** Reading and writing model files: safetensors (memory-mapped, validated). */
+package dev.jao.io;

@@ -1,0 +1,64 @@
+package dev.jao.golden;
+
+import dev.jao.internal.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The torchao golden cases (testdata/golden, made with the real torchao; see its README):
+ * the manifest's cases by category, with their parameters and tensor tolerances.
+ */
+public final class Golden {
+    private Golden() {}
+
+    /** One manifest case. */
+    public record Case(String name, String category, Map<String, Object> params, Map<String, Object> tensors, Path file) {
+        /** A parameter as a string ("int4", "ASYMMETRIC", ...). */
+        public String param(String key) {
+            Object v = params.get(key);
+            return v == null ? null : String.valueOf(v);
+        }
+
+        /** The tolerance object of an output tensor. */
+        @SuppressWarnings("unchecked")
+        public Map<String, Object> tolerance(String tensor) {
+            return (Map<String, Object>) ((Map<String, Object>) tensors.get(tensor)).get("tolerance");
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /** The golden data folder (testdata/golden under the repository root). */
+    public static Path root() {
+        Path repo = Path.of(System.getProperty("jao.repo.root", "..")).toAbsolutePath().normalize();
+        Path dir = repo.resolve("testdata/golden");
+        if (!Files.isDirectory(dir)) throw new IllegalStateException("golden data missing at " + dir);
+        return dir;
+    }
+
+    /** Every case of {@code category} ("3_da8intx", ...), in manifest order. */
+    @SuppressWarnings("unchecked")
+    public static List<Case> cases(String category) {
+        Path dir = root();
+        Map<String, Object> manifest;
+        try {
+            manifest = (Map<String, Object>) Json.parse(Files.readString(dir.resolve("manifest.json")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<Case> out = ((List<Map<String, Object>>) manifest.get("cases")).stream()
+                .filter(c -> category.equals(c.get("category")))
+                .map(c -> new Case((String) c.get("name"), category, (Map<String, Object>) c.get("params"),
+                        (Map<String, Object>) c.get("tensors"), dir.resolve((String) c.get("file"))))
+                .toList();
+        if (out.isEmpty()) throw new IllegalStateException("no golden cases in category " + category);
+        return out;
+    }
+}
