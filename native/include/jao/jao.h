@@ -12,5 +12,7 @@
 #define JAO_JAO_H
 
 #include "jao/jao_core.h"
+#include "jao/jao_affine.h"
+#include "jao/jao_linear.h"
 
 #endif

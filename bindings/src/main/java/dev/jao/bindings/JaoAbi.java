@@ -860,5 +860,813 @@ public class JaoAbi extends JaoAbi$shared {
            throw new AssertionError("should not reach here", ex$);
         }
     }
+    private static final int JAO_F32 = (int)0L;
+    /**
+     * {@snippet lang=c :
+     * enum jao_float_type.JAO_F32 = 0
+     * }
+     */
+    public static int JAO_F32() {
+        return JAO_F32;
+    }
+    private static final int JAO_BF16 = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * enum jao_float_type.JAO_BF16 = 1
+     * }
+     */
+    public static int JAO_BF16() {
+        return JAO_BF16;
+    }
+    private static final int JAO_F16 = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * enum jao_float_type.JAO_F16 = 2
+     * }
+     */
+    public static int JAO_F16() {
+        return JAO_F16;
+    }
+    private static final int JAO_MAPPING_SYMMETRIC = (int)0L;
+    /**
+     * {@snippet lang=c :
+     * enum jao_mapping.JAO_MAPPING_SYMMETRIC = 0
+     * }
+     */
+    public static int JAO_MAPPING_SYMMETRIC() {
+        return JAO_MAPPING_SYMMETRIC;
+    }
+    private static final int JAO_MAPPING_SYMMETRIC_NO_CLIPPING_ERR = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * enum jao_mapping.JAO_MAPPING_SYMMETRIC_NO_CLIPPING_ERR = 1
+     * }
+     */
+    public static int JAO_MAPPING_SYMMETRIC_NO_CLIPPING_ERR() {
+        return JAO_MAPPING_SYMMETRIC_NO_CLIPPING_ERR;
+    }
+    private static final int JAO_MAPPING_ASYMMETRIC = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * enum jao_mapping.JAO_MAPPING_ASYMMETRIC = 2
+     * }
+     */
+    public static int JAO_MAPPING_ASYMMETRIC() {
+        return JAO_MAPPING_ASYMMETRIC;
+    }
+
+    private static class jao_affine_choose_qparams {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_affine_choose_qparams");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_affine_choose_qparams(const jao_affine_params *params, const void *x, float *scales, int32_t *zero_points)
+     * }
+     */
+    public static FunctionDescriptor jao_affine_choose_qparams$descriptor() {
+        return jao_affine_choose_qparams.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_affine_choose_qparams(const jao_affine_params *params, const void *x, float *scales, int32_t *zero_points)
+     * }
+     */
+    public static MethodHandle jao_affine_choose_qparams$handle() {
+        return jao_affine_choose_qparams.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_affine_choose_qparams(const jao_affine_params *params, const void *x, float *scales, int32_t *zero_points)
+     * }
+     */
+    public static MemorySegment jao_affine_choose_qparams$address() {
+        return jao_affine_choose_qparams.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_affine_choose_qparams(const jao_affine_params *params, const void *x, float *scales, int32_t *zero_points)
+     * }
+     */
+    public static int jao_affine_choose_qparams(MemorySegment params, MemorySegment x, MemorySegment scales, MemorySegment zero_points) {
+        var mh$ = jao_affine_choose_qparams.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_affine_choose_qparams", params, x, scales, zero_points);
+            }
+            return (int)mh$.invokeExact(params, x, scales, zero_points);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jao_affine_quantize {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_affine_quantize");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_affine_quantize(const jao_affine_params *params, const void *x, const float *scales, const int32_t *zero_points, int8_t *q)
+     * }
+     */
+    public static FunctionDescriptor jao_affine_quantize$descriptor() {
+        return jao_affine_quantize.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_affine_quantize(const jao_affine_params *params, const void *x, const float *scales, const int32_t *zero_points, int8_t *q)
+     * }
+     */
+    public static MethodHandle jao_affine_quantize$handle() {
+        return jao_affine_quantize.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_affine_quantize(const jao_affine_params *params, const void *x, const float *scales, const int32_t *zero_points, int8_t *q)
+     * }
+     */
+    public static MemorySegment jao_affine_quantize$address() {
+        return jao_affine_quantize.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_affine_quantize(const jao_affine_params *params, const void *x, const float *scales, const int32_t *zero_points, int8_t *q)
+     * }
+     */
+    public static int jao_affine_quantize(MemorySegment params, MemorySegment x, MemorySegment scales, MemorySegment zero_points, MemorySegment q) {
+        var mh$ = jao_affine_quantize.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_affine_quantize", params, x, scales, zero_points, q);
+            }
+            return (int)mh$.invokeExact(params, x, scales, zero_points, q);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jao_affine_dequantize {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_affine_dequantize");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_affine_dequantize(const jao_affine_params *params, const int8_t *q, const float *scales, const int32_t *zero_points, int32_t output_type, void *y)
+     * }
+     */
+    public static FunctionDescriptor jao_affine_dequantize$descriptor() {
+        return jao_affine_dequantize.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_affine_dequantize(const jao_affine_params *params, const int8_t *q, const float *scales, const int32_t *zero_points, int32_t output_type, void *y)
+     * }
+     */
+    public static MethodHandle jao_affine_dequantize$handle() {
+        return jao_affine_dequantize.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_affine_dequantize(const jao_affine_params *params, const int8_t *q, const float *scales, const int32_t *zero_points, int32_t output_type, void *y)
+     * }
+     */
+    public static MemorySegment jao_affine_dequantize$address() {
+        return jao_affine_dequantize.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_affine_dequantize(const jao_affine_params *params, const int8_t *q, const float *scales, const int32_t *zero_points, int32_t output_type, void *y)
+     * }
+     */
+    public static int jao_affine_dequantize(MemorySegment params, MemorySegment q, MemorySegment scales, MemorySegment zero_points, int output_type, MemorySegment y) {
+        var mh$ = jao_affine_dequantize.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_affine_dequantize", params, q, scales, zero_points, output_type, y);
+            }
+            return (int)mh$.invokeExact(params, q, scales, zero_points, output_type, y);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jao_affine_hqq_scale_only {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_affine_hqq_scale_only");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_affine_hqq_scale_only(const jao_affine_params *params, const void *x, float *scales, int8_t *q)
+     * }
+     */
+    public static FunctionDescriptor jao_affine_hqq_scale_only$descriptor() {
+        return jao_affine_hqq_scale_only.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_affine_hqq_scale_only(const jao_affine_params *params, const void *x, float *scales, int8_t *q)
+     * }
+     */
+    public static MethodHandle jao_affine_hqq_scale_only$handle() {
+        return jao_affine_hqq_scale_only.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_affine_hqq_scale_only(const jao_affine_params *params, const void *x, float *scales, int8_t *q)
+     * }
+     */
+    public static MemorySegment jao_affine_hqq_scale_only$address() {
+        return jao_affine_hqq_scale_only.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_affine_hqq_scale_only(const jao_affine_params *params, const void *x, float *scales, int8_t *q)
+     * }
+     */
+    public static int jao_affine_hqq_scale_only(MemorySegment params, MemorySegment x, MemorySegment scales, MemorySegment q) {
+        var mh$ = jao_affine_hqq_scale_only.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_affine_hqq_scale_only", params, x, scales, q);
+            }
+            return (int)mh$.invokeExact(params, x, scales, q);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+    private static final int JAO_SCALE_F32 = (int)0L;
+    /**
+     * {@snippet lang=c :
+     * enum jao_scale_dtype.JAO_SCALE_F32 = 0
+     * }
+     */
+    public static int JAO_SCALE_F32() {
+        return JAO_SCALE_F32;
+    }
+    private static final int JAO_SCALE_BF16 = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * enum jao_scale_dtype.JAO_SCALE_BF16 = 1
+     * }
+     */
+    public static int JAO_SCALE_BF16() {
+        return JAO_SCALE_BF16;
+    }
+    private static final int JAO_INTX_LAYOUT_AUTO = (int)0L;
+    /**
+     * {@snippet lang=c :
+     * enum jao_intx_layout.JAO_INTX_LAYOUT_AUTO = 0
+     * }
+     */
+    public static int JAO_INTX_LAYOUT_AUTO() {
+        return JAO_INTX_LAYOUT_AUTO;
+    }
+    private static final int JAO_INTX_LAYOUT_VNNI_N16K4 = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * enum jao_intx_layout.JAO_INTX_LAYOUT_VNNI_N16K4 = 1
+     * }
+     */
+    public static int JAO_INTX_LAYOUT_VNNI_N16K4() {
+        return JAO_INTX_LAYOUT_VNNI_N16K4;
+    }
+    private static final int JAO_INTX_KERNEL_GEMV = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * enum jao_intx_kernel.JAO_INTX_KERNEL_GEMV = 1
+     * }
+     */
+    public static int JAO_INTX_KERNEL_GEMV() {
+        return JAO_INTX_KERNEL_GEMV;
+    }
+    private static final int JAO_INTX_KERNEL_GEMM = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * enum jao_intx_kernel.JAO_INTX_KERNEL_GEMM = 2
+     * }
+     */
+    public static int JAO_INTX_KERNEL_GEMM() {
+        return JAO_INTX_KERNEL_GEMM;
+    }
+
+    private static class jao_intx_packed_size {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_intx_packed_size");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_intx_packed_size(const jao_intx_params *params, int64_t *size)
+     * }
+     */
+    public static FunctionDescriptor jao_intx_packed_size$descriptor() {
+        return jao_intx_packed_size.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_intx_packed_size(const jao_intx_params *params, int64_t *size)
+     * }
+     */
+    public static MethodHandle jao_intx_packed_size$handle() {
+        return jao_intx_packed_size.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_intx_packed_size(const jao_intx_params *params, int64_t *size)
+     * }
+     */
+    public static MemorySegment jao_intx_packed_size$address() {
+        return jao_intx_packed_size.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_intx_packed_size(const jao_intx_params *params, int64_t *size)
+     * }
+     */
+    public static int jao_intx_packed_size(MemorySegment params, MemorySegment size) {
+        var mh$ = jao_intx_packed_size.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_intx_packed_size", params, size);
+            }
+            return (int)mh$.invokeExact(params, size);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jao_intx_pack {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_LONG
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_intx_pack");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_intx_pack(const jao_intx_params *params, const int8_t *qdata, const float *scales, const int8_t *zero_points, const float *bias, void *dst, int64_t dst_size)
+     * }
+     */
+    public static FunctionDescriptor jao_intx_pack$descriptor() {
+        return jao_intx_pack.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_intx_pack(const jao_intx_params *params, const int8_t *qdata, const float *scales, const int8_t *zero_points, const float *bias, void *dst, int64_t dst_size)
+     * }
+     */
+    public static MethodHandle jao_intx_pack$handle() {
+        return jao_intx_pack.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_intx_pack(const jao_intx_params *params, const int8_t *qdata, const float *scales, const int8_t *zero_points, const float *bias, void *dst, int64_t dst_size)
+     * }
+     */
+    public static MemorySegment jao_intx_pack$address() {
+        return jao_intx_pack.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_intx_pack(const jao_intx_params *params, const int8_t *qdata, const float *scales, const int8_t *zero_points, const float *bias, void *dst, int64_t dst_size)
+     * }
+     */
+    public static int jao_intx_pack(MemorySegment params, MemorySegment qdata, MemorySegment scales, MemorySegment zero_points, MemorySegment bias, MemorySegment dst, long dst_size) {
+        var mh$ = jao_intx_pack.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_intx_pack", params, qdata, scales, zero_points, bias, dst, dst_size);
+            }
+            return (int)mh$.invokeExact(params, qdata, scales, zero_points, bias, dst, dst_size);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jao_intx_workspace_size {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_intx_workspace_size");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_intx_workspace_size(const void *packed, int64_t packed_size, int64_t m, int64_t *size)
+     * }
+     */
+    public static FunctionDescriptor jao_intx_workspace_size$descriptor() {
+        return jao_intx_workspace_size.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_intx_workspace_size(const void *packed, int64_t packed_size, int64_t m, int64_t *size)
+     * }
+     */
+    public static MethodHandle jao_intx_workspace_size$handle() {
+        return jao_intx_workspace_size.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_intx_workspace_size(const void *packed, int64_t packed_size, int64_t m, int64_t *size)
+     * }
+     */
+    public static MemorySegment jao_intx_workspace_size$address() {
+        return jao_intx_workspace_size.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_intx_workspace_size(const void *packed, int64_t packed_size, int64_t m, int64_t *size)
+     * }
+     */
+    public static int jao_intx_workspace_size(MemorySegment packed, long packed_size, long m, MemorySegment size) {
+        var mh$ = jao_intx_workspace_size.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_intx_workspace_size", packed, packed_size, m, size);
+            }
+            return (int)mh$.invokeExact(packed, packed_size, m, size);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jao_intx_linear_run {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_LONG
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_intx_linear_run");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_intx_linear_run(const void *packed, int64_t packed_size, int64_t m, const float *x, float *y, void *workspace, int64_t workspace_size)
+     * }
+     */
+    public static FunctionDescriptor jao_intx_linear_run$descriptor() {
+        return jao_intx_linear_run.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_intx_linear_run(const void *packed, int64_t packed_size, int64_t m, const float *x, float *y, void *workspace, int64_t workspace_size)
+     * }
+     */
+    public static MethodHandle jao_intx_linear_run$handle() {
+        return jao_intx_linear_run.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_intx_linear_run(const void *packed, int64_t packed_size, int64_t m, const float *x, float *y, void *workspace, int64_t workspace_size)
+     * }
+     */
+    public static MemorySegment jao_intx_linear_run$address() {
+        return jao_intx_linear_run.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_intx_linear_run(const void *packed, int64_t packed_size, int64_t m, const float *x, float *y, void *workspace, int64_t workspace_size)
+     * }
+     */
+    public static int jao_intx_linear_run(MemorySegment packed, long packed_size, long m, MemorySegment x, MemorySegment y, MemorySegment workspace, long workspace_size) {
+        var mh$ = jao_intx_linear_run.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_intx_linear_run", packed, packed_size, m, x, y, workspace, workspace_size);
+            }
+            return (int)mh$.invokeExact(packed, packed_size, m, x, y, workspace, workspace_size);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jao_intx_packed_info {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_intx_packed_info");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_intx_packed_info(const void *packed, int64_t packed_size, int64_t m, jao_intx_info *info)
+     * }
+     */
+    public static FunctionDescriptor jao_intx_packed_info$descriptor() {
+        return jao_intx_packed_info.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_intx_packed_info(const void *packed, int64_t packed_size, int64_t m, jao_intx_info *info)
+     * }
+     */
+    public static MethodHandle jao_intx_packed_info$handle() {
+        return jao_intx_packed_info.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_intx_packed_info(const void *packed, int64_t packed_size, int64_t m, jao_intx_info *info)
+     * }
+     */
+    public static MemorySegment jao_intx_packed_info$address() {
+        return jao_intx_packed_info.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_intx_packed_info(const void *packed, int64_t packed_size, int64_t m, jao_intx_info *info)
+     * }
+     */
+    public static int jao_intx_packed_info(MemorySegment packed, long packed_size, long m, MemorySegment info) {
+        var mh$ = jao_intx_packed_info.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_intx_packed_info", packed, packed_size, m, info);
+            }
+            return (int)mh$.invokeExact(packed, packed_size, m, info);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jao_intx_verify {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_LONG
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_intx_verify");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_intx_verify(const void *packed, int64_t packed_size)
+     * }
+     */
+    public static FunctionDescriptor jao_intx_verify$descriptor() {
+        return jao_intx_verify.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_intx_verify(const void *packed, int64_t packed_size)
+     * }
+     */
+    public static MethodHandle jao_intx_verify$handle() {
+        return jao_intx_verify.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_intx_verify(const void *packed, int64_t packed_size)
+     * }
+     */
+    public static MemorySegment jao_intx_verify$address() {
+        return jao_intx_verify.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_intx_verify(const void *packed, int64_t packed_size)
+     * }
+     */
+    public static int jao_intx_verify(MemorySegment packed, long packed_size) {
+        var mh$ = jao_intx_verify.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_intx_verify", packed, packed_size);
+            }
+            return (int)mh$.invokeExact(packed, packed_size);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jao_intx_unpack {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_LONG,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_intx_unpack");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_intx_unpack(const void *packed, int64_t packed_size, int8_t *qdata, float *scales, int8_t *zero_points, float *bias)
+     * }
+     */
+    public static FunctionDescriptor jao_intx_unpack$descriptor() {
+        return jao_intx_unpack.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_intx_unpack(const void *packed, int64_t packed_size, int8_t *qdata, float *scales, int8_t *zero_points, float *bias)
+     * }
+     */
+    public static MethodHandle jao_intx_unpack$handle() {
+        return jao_intx_unpack.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_intx_unpack(const void *packed, int64_t packed_size, int8_t *qdata, float *scales, int8_t *zero_points, float *bias)
+     * }
+     */
+    public static MemorySegment jao_intx_unpack$address() {
+        return jao_intx_unpack.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_intx_unpack(const void *packed, int64_t packed_size, int8_t *qdata, float *scales, int8_t *zero_points, float *bias)
+     * }
+     */
+    public static int jao_intx_unpack(MemorySegment packed, long packed_size, MemorySegment qdata, MemorySegment scales, MemorySegment zero_points, MemorySegment bias) {
+        var mh$ = jao_intx_unpack.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_intx_unpack", packed, packed_size, qdata, scales, zero_points, bias);
+            }
+            return (int)mh$.invokeExact(packed, packed_size, qdata, scales, zero_points, bias);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
 }
 

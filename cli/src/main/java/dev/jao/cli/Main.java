@@ -21,7 +21,11 @@ public final class Main {
         String command = args.length == 0 ? "demo" : args[0];
         try {
             switch (command) {
-                case "info", "demo" -> info(out);
+                case "info" -> info(out);
+                case "demo" -> {
+                    info(out);
+                    Demo.run(out, err, cacheDir(), System.console() != null || System.getenv("JAO_PROGRESS") != null);
+                }
                 case "help", "--help", "-h" -> usage(out);
                 default -> {
                     err.println("jao: unknown command '" + command + "'");
@@ -30,10 +34,18 @@ public final class Main {
                 }
             }
             return 0;
-        } catch (RuntimeException | LinkageError e) {
+        } catch (RuntimeException | LinkageError | java.io.IOException e) {
             err.println("jao: " + e.getMessage());
             return 1;
         }
+    }
+
+    private static java.nio.file.Path cacheDir() {
+        String dir = System.getProperty("jao.cache.dir");
+        if (dir != null && !dir.isBlank()) return java.nio.file.Path.of(dir);
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        return (xdg != null && !xdg.isBlank() ? java.nio.file.Path.of(xdg)
+                : java.nio.file.Path.of(System.getProperty("user.home"), ".cache")).resolve("jao");
     }
 
     private static void usage(PrintStream out) {

@@ -4,7 +4,7 @@ package dev.jao.config;
  * A quantization recipe for linear layers, as torchao's {@code AOBaseConfig} subclasses.
  * Configs are immutable records with torchao's field names, defaults and checks.
  */
-public sealed interface QuantConfig permits Int8DynamicActivationIntxWeightConfig {
+public sealed interface QuantConfig permits Int8DynamicActivationIntxWeightConfig, FqnToConfig {
     /** torchao's class name of this config ("Int8DynamicActivationIntxWeightConfig"). */
     default String torchaoName() {
         return getClass().getSimpleName();

@@ -1,0 +1,145 @@
+package dev.jao.internal;
+
+import dev.jao.IsaTier;
+import dev.jao.bindings.JaoAbi;
+import dev.jao.bindings.jao_intx_info;
+import dev.jao.bindings.jao_intx_params;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import dev.jao.quant.DType;
+import dev.jao.tensor.Tensor;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A packed int8-activation × intN-weight linear ({@code jao_linear.h}): packs plain
+ * quantized tensors natively into memory owned by a {@link NativeMemory}, runs through
+ * the critical {@code jao_intx_linear_run} handle.
+ */
+public final class IntxKernel implements LinearKernel {
+    /** Scale storage in the packed buffer (jao_scale_dtype). */
+    public enum ScaleStorage { F32, BF16 }
+
+    private final MemorySegment packed;
+    private final long n;
+    private final long k;
+    private final int nbit;
+    private final long groupSize;
+    private final DType scaleDtype;
+    private final String layout;
+
+    private IntxKernel(MemorySegment packed, long n, long k, int nbit, long groupSize, DType scaleDtype, String layout) {
+        this.packed = packed;
+        this.n = n;
+        this.k = k;
+        this.nbit = nbit;
+        this.groupSize = groupSize;
+        this.scaleDtype = scaleDtype;
+        this.layout = layout;
+    }
+
+    /**
+     * Packs {@code qdata [n, k]} (values in the int{@code nbit} range), {@code scales [n, k/group]},
+     * optional {@code zeroPoints [n, k/group]} and {@code bias [n]} into {@code memory}.
+     */
+    public static IntxKernel pack(NativeMemory memory, long n, long k, int nbit, long groupSize, byte[] qdata,
+                                  float[] scales, byte[] zeroPoints, float[] bias, ScaleStorage storage,
+                                  DType scaleDtype) {
+        Native.ready();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment p = jao_intx_params.allocate(arena);
+            jao_intx_params.n(p, n);
+            jao_intx_params.k(p, k);
+            jao_intx_params.weight_nbit(p, nbit);
+            jao_intx_params.group_size(p, groupSize);
+            jao_intx_params.scale_dtype(p, storage == ScaleStorage.BF16 ? JaoAbi.JAO_SCALE_BF16() : JaoAbi.JAO_SCALE_F32());
+            jao_intx_params.has_zero_points(p, zeroPoints != null ? 1 : 0);
+            jao_intx_params.has_bias(p, bias != null ? 1 : 0);
+            jao_intx_params.layout(p, JaoAbi.JAO_INTX_LAYOUT_AUTO());
+            MemorySegment size = arena.allocate(ValueLayout.JAVA_LONG);
+            Native.check(JaoAbi.jao_intx_packed_size(p, size), "jao_intx_packed_size");
+            long bytes = size.get(ValueLayout.JAVA_LONG, 0);
+            MemorySegment dst = memory.allocate(bytes);
+            Native.check(JaoAbi.jao_intx_pack(p, arena.allocateFrom(ValueLayout.JAVA_BYTE, qdata),
+                    arena.allocateFrom(ValueLayout.JAVA_FLOAT, scales),
+                    zeroPoints == null ? MemorySegment.NULL : arena.allocateFrom(ValueLayout.JAVA_BYTE, zeroPoints),
+                    bias == null ? MemorySegment.NULL : arena.allocateFrom(ValueLayout.JAVA_FLOAT, bias), dst, bytes),
+                    "jao_intx_pack");
+            String layout = "x86 VNNI n16k4 int" + nbit + (nbit <= 4 ? " nibbles" : " bytes")
+                    + (storage == ScaleStorage.BF16 ? ", bf16 scales" : "");
+            return new IntxKernel(dst, n, k, nbit, groupSize, scaleDtype, layout);
+        }
+    }
+
+    @Override
+    public long inFeatures() {
+        return k;
+    }
+
+    @Override
+    public long outFeatures() {
+        return n;
+    }
+
+    @Override
+    public long packedBytes() {
+        return packed.byteSize();
+    }
+
+    @Override
+    public String layout() {
+        return layout;
+    }
+
+    /** Weight bit width. */
+    public int nbit() {
+        return nbit;
+    }
+
+    @Override
+    public Map<String, Tensor> plainTensors() {
+        long groups = k / groupSize;
+        byte[] q = new byte[Math.toIntExact(n * k)];
+        float[] s = new float[Math.toIntExact(n * groups)];
+        byte[] z = new byte[s.length];
+        float[] b = new float[Math.toIntExact(n)];
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment qs = arena.allocate(q.length), ss = arena.allocate(4L * s.length),
+                    zs = arena.allocate(z.length), bs = arena.allocate(4L * b.length);
+            Native.check(JaoAbi.jao_intx_unpack(packed, packed.byteSize(), qs, ss, zs, bs), "jao_intx_unpack");
+            MemorySegment.copy(qs, ValueLayout.JAVA_BYTE, 0, q, 0, q.length);
+            MemorySegment.copy(ss, ValueLayout.JAVA_FLOAT, 0, s, 0, s.length);
+            MemorySegment.copy(zs, ValueLayout.JAVA_BYTE, 0, z, 0, z.length);
+            MemorySegment.copy(bs, ValueLayout.JAVA_FLOAT, 0, b, 0, b.length);
+        }
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        out.put("qdata", Tensor.of(MemorySegment.ofArray(q), DType.INT8, n, k));
+        out.put("scale", Tensors.fromFloats(s, scaleDtype, n, groups));
+        out.put("zero_point", Tensor.of(MemorySegment.ofArray(z), DType.INT8, n, groups));
+        out.put("bias", Tensor.ofFloats(b, n));
+        return out;
+    }
+
+    @Override
+    public IsaTier tier(long rows) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment info = jao_intx_info.allocate(arena);
+            Native.check(JaoAbi.jao_intx_packed_info(packed, packed.byteSize(), Math.max(1, rows), info),
+                    "jao_intx_packed_info");
+            return IsaTier.ofCode(jao_intx_info.isa(info));
+        }
+    }
+
+    @Override
+    public void run(MemorySegment x, MemorySegment y, long rows) {
+        long wsBytes;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment size = arena.allocate(ValueLayout.JAVA_LONG);
+            Native.check(JaoAbi.jao_intx_workspace_size(packed, packed.byteSize(), rows, size), "jao_intx_workspace_size");
+            wsBytes = size.get(ValueLayout.JAVA_LONG, 0);
+        }
+        MemorySegment ws = Workspace.get(wsBytes);
+        Native.check(CriticalCalls.intxRun(packed, packed.byteSize(), rows, x, y, ws, wsBytes), "jao_intx_linear_run");
+    }
+}

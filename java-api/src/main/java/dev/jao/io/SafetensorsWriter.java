@@ -1,0 +1,105 @@
+package dev.jao.io;
+
+import dev.jao.tensor.Tensor;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Writes safetensors files: tensors in insertion order, header padded to 8 bytes.
+ * The file is written to a temporary sibling and renamed into place, so readers never
+ * see a partial file.
+ */
+public final class SafetensorsWriter {
+    private final Map<String, Tensor> tensors = new LinkedHashMap<>();
+    private final Map<String, String> metadata = new LinkedHashMap<>();
+
+    /** Adds a tensor (F32, BF16, F16, I8 or U8); names must be unique. */
+    public SafetensorsWriter put(String name, Tensor t) {
+        if (name == null || name.isEmpty() || name.equals("__metadata__")) {
+            throw new IllegalArgumentException("bad tensor name '" + name + "'");
+        }
+        if (tensors.putIfAbsent(name, t) != null) throw new IllegalArgumentException("duplicate tensor '" + name + "'");
+        return this;
+    }
+
+    /** Adds a {@code __metadata__} entry. */
+    public SafetensorsWriter metadata(String key, String value) {
+        metadata.put(key, value);
+        return this;
+    }
+
+    /** Writes the file atomically. */
+    public void write(Path path) throws IOException {
+        StringBuilder h = new StringBuilder("{");
+        if (!metadata.isEmpty()) {
+            h.append("\"__metadata__\":{");
+            String sep = "";
+            for (var e : metadata.entrySet()) {
+                h.append(sep).append(quote(e.getKey())).append(':').append(quote(e.getValue()));
+                sep = ",";
+            }
+            h.append('}');
+        }
+        long offset = 0;
+        for (var e : tensors.entrySet()) {
+            Tensor t = e.getValue();
+            long bytes = t.data().byteSize();
+            h.append(h.length() > 1 ? "," : "").append(quote(e.getKey())).append(":{\"dtype\":\"").append(code(t))
+                    .append("\",\"shape\":").append(java.util.Arrays.toString(t.shape()).replace(" ", ""))
+                    .append(",\"data_offsets\":[").append(offset).append(',').append(offset + bytes).append("]}");
+            offset += bytes;
+        }
+        h.append('}');
+        byte[] header = h.toString().getBytes(StandardCharsets.UTF_8);
+        while (header.length % 8 != 0) header = h.append(' ').toString().getBytes(StandardCharsets.UTF_8);
+        Path tmp = Files.createTempFile(path.toAbsolutePath().getParent(), path.getFileName().toString(), ".tmp");
+        try (OutputStream out = Files.newOutputStream(tmp)) {
+            out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).array());
+            out.write(header);
+            byte[] chunk = new byte[1 << 20];
+            for (Tensor t : tensors.values()) {
+                MemorySegment s = t.data();
+                for (long at = 0; at < s.byteSize(); at += chunk.length) {
+                    int n = (int) Math.min(chunk.length, s.byteSize() - at);
+                    MemorySegment.copy(s, ValueLayout.JAVA_BYTE, at, chunk, 0, n);
+                    out.write(chunk, 0, n);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static String code(Tensor t) {
+        return switch (t.dtype()) {
+            case FLOAT32 -> "F32";
+            case BFLOAT16 -> "BF16";
+            case FLOAT16 -> "F16";
+            case INT8 -> "I8";
+            case UINT8 -> "U8";
+            default -> throw new IllegalArgumentException("cannot store " + t.dtype() + " in safetensors (unpack to INT8/UINT8)");
+        };
+    }
+
+    private static String quote(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            if (c == '"' || c == '\\') b.append('\\').append(c);
+            else if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
+            else b.append(c);
+        }
+        return b.append('"').toString();
+    }
+}

@@ -1,0 +1,173 @@
+package dev.jao.nn;
+
+import dev.jao.IsaTier;
+import dev.jao.config.QuantConfig;
+import dev.jao.internal.LinearKernel;
+import dev.jao.internal.NativeMemory;
+import dev.jao.quant.DType;
+import dev.jao.tensor.Tensor;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Objects;
+
+/**
+ * A linear layer whose weights were quantized and packed natively by
+ * {@link dev.jao.Quantizer}. It owns native memory: close it (or use try-with-resources).
+ * Forward calls are thread-safe and may run concurrently; {@link #close()} waits for
+ * calls in flight, then frees, and later calls throw {@link IllegalStateException}.
+ * Inputs are {@code [..., K]}: {@code float[]}, FLOAT32 / BFLOAT16 tensors, or
+ * FLOAT32 segments (heap or native); outputs are FLOAT32 {@code [..., N]}.
+ */
+public final class QuantizedLinear extends Module implements AutoCloseable {
+    private final QuantConfig config;
+    private final DType modelDtype;
+    private final LinearKernel kernel;
+    private final NativeMemory memory;
+
+    /**
+     * Wraps a packed kernel; for {@link dev.jao.Quantizer} and config implementations.
+     *
+     * @param config the config that produced it
+     * @param modelDtype the dtype of the original weight (the module's dtype)
+     * @param kernel the packed weights and their run call
+     * @param memory the native memory the kernel lives in (closed with this layer)
+     */
+    public QuantizedLinear(QuantConfig config, DType modelDtype, LinearKernel kernel, NativeMemory memory) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.modelDtype = Objects.requireNonNull(modelDtype, "modelDtype");
+        this.kernel = Objects.requireNonNull(kernel, "kernel");
+        this.memory = Objects.requireNonNull(memory, "memory");
+        memory.ownedBy(this);
+    }
+
+    /** The config this layer was quantized with. */
+    public QuantConfig config() {
+        return config;
+    }
+
+    /** The dtype of the original floating weight. */
+    public DType modelDtype() {
+        return modelDtype;
+    }
+
+    /** Input features K. */
+    public long inFeatures() {
+        return kernel.inFeatures();
+    }
+
+    /** Output features N. */
+    public long outFeatures() {
+        return kernel.outFeatures();
+    }
+
+    /** Bytes of native memory the packed weights take. */
+    public long packedBytes() {
+        return kernel.packedBytes();
+    }
+
+    /** The packed layout's name. */
+    public String layout() {
+        return kernel.layout();
+    }
+
+    /** The ISA tier a forward of {@code rows} rows would use now. */
+    public IsaTier tier(long rows) {
+        return kernel.tier(rows);
+    }
+
+    /**
+     * The plain quantized tensors of this layer under torchao's state-dict names
+     * ({@code qdata}, {@code scale}, {@code zero_point}, {@code bias}), unpacked natively
+     * from the packed weights (heap copies).
+     */
+    public java.util.Map<String, Tensor> plainTensors() {
+        memory.acquire();
+        try {
+            return kernel.plainTensors();
+        } finally {
+            memory.release();
+        }
+    }
+
+    /** Forward of {@code x.length / K} rows; returns {@code rows * N} floats. */
+    public float[] forward(float[] x) {
+        Objects.requireNonNull(x, "x");
+        long rows = rowsOf(x.length);
+        float[] y = new float[Math.toIntExact(rows * outFeatures())];
+        forward(MemorySegment.ofArray(x), MemorySegment.ofArray(y), rows);
+        return y;
+    }
+
+    /** Forward of a FLOAT32 or BFLOAT16 tensor {@code [..., K]}; returns FLOAT32 {@code [..., N]}. */
+    public Tensor forward(Tensor x) {
+        Objects.requireNonNull(x, "x");
+        if (x.rank() < 1 || x.dim(-1) != inFeatures()) {
+            throw new IllegalArgumentException("input must be [..., " + inFeatures() + "], got " + x);
+        }
+        float[] in = switch (x.dtype()) {
+            case FLOAT32, BFLOAT16, FLOAT16 -> x.toFloatArray();
+            default -> throw new IllegalArgumentException("input must be FLOAT32, BFLOAT16 or FLOAT16, got " + x.dtype());
+        };
+        long[] shape = x.shape();
+        shape[shape.length - 1] = outFeatures();
+        return Tensor.ofFloats(forward(in), shape);
+    }
+
+    /**
+     * Zero-copy forward: {@code x} holds {@code rows * K} floats, {@code y} receives
+     * {@code rows * N} floats (FLOAT32, native byte order, heap or native, writable).
+     */
+    public void forward(MemorySegment x, MemorySegment y, long rows) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(y, "y");
+        if (rows < 1) throw new IllegalArgumentException("rows must be >= 1, got " + rows);
+        long k = inFeatures(), n = outFeatures();
+        checkSize("x", x, rows, k);
+        checkSize("y", y, rows, n);
+        if (y.isReadOnly()) throw new IllegalArgumentException("y is read-only");
+        memory.acquire();
+        try {
+            kernel.run(x, y, rows);
+        } finally {
+            memory.release();
+        }
+    }
+
+    private long rowsOf(long elements) {
+        long k = inFeatures();
+        if (elements == 0 || elements % k != 0) {
+            throw new IllegalArgumentException("input of " + elements + " floats is not a whole number of rows of " + k);
+        }
+        return elements / k;
+    }
+
+    private static void checkSize(String name, MemorySegment s, long rows, long cols) {
+        long expected;
+        try {
+            expected = Math.multiplyExact(Math.multiplyExact(rows, cols), ValueLayout.JAVA_FLOAT.byteSize());
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException(rows + " rows of " + cols + " floats overflow");
+        }
+        if (s.byteSize() != expected) {
+            throw new IllegalArgumentException(name + " must hold " + rows + " x " + cols + " floats (" + expected
+                    + " bytes), got " + s.byteSize() + " bytes");
+        }
+    }
+
+    /** True once closed. */
+    public boolean isClosed() {
+        return memory.isClosed();
+    }
+
+    /** Waits for forwards in flight, then frees the native memory; idempotent. */
+    @Override
+    public void close() {
+        memory.close();
+    }
+
+    @Override
+    public String toString() {
+        return "QuantizedLinear(in=" + inFeatures() + ", out=" + outFeatures() + ", " + config.torchaoName() + ", "
+                + layout() + ")";
+    }
+}

@@ -1,0 +1,152 @@
+// Benchmark of the intx packed linear (jao_linear.h) through the C ABI.
+//
+//   cmake -S native -B /tmp/build -DJAO_DNNL_ROOT=<dnnl> && cmake --build /tmp/build -j2
+//   /tmp/build/bench/jao_bench_intx [--threads 2] [--seconds 0.6] [--isa avx512_vnni] [--quick]
+//
+// Shapes: (K, N) in {(4096,4096), (4096,11008), (11008,4096)} x M in {1, 8, 32, 128}
+// for int4 PerGroup(32) bf16 scales and int8 PerAxis(0) fp32 scales (symmetric,
+// torchao's default), plus int2 / int3 g32 at M=1. Weights are cycled through
+// enough packed copies (>= 160 MB) that every call streams them from DRAM.
+// Prints median / best ms, GOPS = 2MKN / t, weight GB/s and % of the 20 GB/s DRAM roof.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "jao/jao.h"
+
+namespace {
+
+constexpr double kDramGBs = 20.0;  // notes/performance-baselines.md, 2 threads
+constexpr int64_t kStreamBytes = int64_t{160} << 20;
+
+struct Format {
+    const char* name;
+    int nbit;
+    bool per_channel;
+    bool bf16;
+};
+
+double now_s() {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+void check(jao_status st, const char* what) {
+    if (st != JAO_OK) {
+        std::fprintf(stderr, "%s failed: %s\n", what, jao_last_error());
+        std::exit(1);
+    }
+}
+
+// 2-thread read bandwidth of a 512 MiB buffer (best of 5), measured in the same run.
+double measured_read_gbs(int threads) {
+    const size_t n = (size_t{512} << 20) / 8;
+    std::vector<uint64_t> buf(n, 1);
+    double best = 0;
+    for (int rep = 0; rep < 5; ++rep) {
+        uint64_t total = 0;
+        const double t0 = now_s();
+#pragma omp parallel for num_threads(threads) reduction(+ : total) schedule(static)
+        for (size_t i = 0; i < n; ++i) total += buf[i];
+        const double t = now_s() - t0;
+        if (total != n) std::exit(3);
+        best = std::max(best, static_cast<double>(n * 8) / t * 1e-9);
+    }
+    return best;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    int threads = 2;
+    double seconds = 0.6;
+    bool quick = false;
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        if (a == "--threads" && i + 1 < argc) threads = std::atoi(argv[++i]);
+        else if (a == "--seconds" && i + 1 < argc) seconds = std::atof(argv[++i]);
+        else if (a == "--quick") quick = true;
+        else if (a == "--isa" && i + 1 < argc) {
+            int32_t tier;
+            check(jao_isa_parse(argv[++i], &tier), "jao_isa_parse");
+            check(jao_isa_set_cap(tier), "jao_isa_set_cap");
+        } else {
+            std::fprintf(stderr, "usage: %s [--threads N] [--seconds S] [--isa TIER] [--quick]\n", argv[0]);
+            return 2;
+        }
+    }
+    check(jao_threads_set(threads), "jao_threads_set");
+    const double measured = measured_read_gbs(threads);
+    std::printf("jao %s, isa %s, %d threads, DRAM roof %.0f GB/s (notes), measured read now %.1f GB/s\n",
+                jao_version_string(), jao_isa_name(jao_isa_active()), threads, kDramGBs, measured);
+    std::printf("%-10s %-12s %5s %9s %9s %8s %8s %7s %7s  %s\n", "format", "KxN", "M", "median_ms", "best_ms", "GOPS",
+                "GB/s", "%roof20", "%meas", "kernel");
+
+    const Format formats[] = {{"int4_g32", 4, false, true}, {"int8_pc", 8, true, false},
+                              {"int2_g32", 2, false, true}, {"int3_g32", 3, false, true}};
+    const int64_t shapes[][2] = {{4096, 4096}, {4096, 11008}, {11008, 4096}};
+    std::mt19937 rng(42);
+    for (const Format& f : formats) {
+        for (const auto& shape : shapes) {
+            const int64_t K = shape[0], N = shape[1];
+            const bool low = f.nbit < 4;
+            if (quick && (K != 4096 || N != 11008)) continue;
+            jao_intx_params p{N, K, f.nbit, f.per_channel ? K : 32, f.bf16 ? JAO_SCALE_BF16 : JAO_SCALE_F32, 0, 0,
+                              JAO_INTX_LAYOUT_AUTO};
+            const int64_t groups = K / p.group_size;
+            std::vector<int8_t> q(static_cast<size_t>(N * K));
+            std::uniform_int_distribution<int> qd(-(1 << (f.nbit - 1)), (1 << (f.nbit - 1)) - 1);
+            for (auto& v : q) v = static_cast<int8_t>(qd(rng));
+            std::vector<float> s(static_cast<size_t>(N * groups), 0.01f);
+            int64_t size = 0;
+            check(jao_intx_packed_size(&p, &size), "jao_intx_packed_size");
+            const int copies = static_cast<int>(std::max<int64_t>(1, (kStreamBytes + size - 1) / size));
+            std::vector<std::vector<uint8_t>> packed(static_cast<size_t>(copies));
+            packed[0].resize(static_cast<size_t>(size));
+            check(jao_intx_pack(&p, q.data(), s.data(), nullptr, nullptr, packed[0].data(), size), "jao_intx_pack");
+            for (int c = 1; c < copies; ++c) packed[c] = packed[0];
+            q.clear();
+            q.shrink_to_fit();
+            const int64_t ms_all[] = {1, 8, 32, 128};
+            for (int64_t M : ms_all) {
+                if (low && M != 1) continue;
+                std::vector<float> x(static_cast<size_t>(M * K)), y(static_cast<size_t>(M * N));
+                std::normal_distribution<float> xd(0.0f, 1.0f);
+                for (auto& v : x) v = xd(rng);
+                int64_t ws = 0;
+                check(jao_intx_workspace_size(packed[0].data(), size, M, &ws), "jao_intx_workspace_size");
+                std::vector<uint8_t> work(static_cast<size_t>(ws));
+                jao_intx_info info{};
+                check(jao_intx_packed_info(packed[0].data(), size, M, &info), "jao_intx_packed_info");
+                std::vector<double> times;
+                int c = 0;
+                for (int w = 0; w < 3; ++w, c = (c + 1) % copies)
+                    check(jao_intx_linear_run(packed[c].data(), size, M, x.data(), y.data(), work.data(), ws), "run");
+                const double start = now_s();
+                while (times.size() < 5 || (now_s() - start < seconds && times.size() < 2000)) {
+                    const double t0 = now_s();
+                    check(jao_intx_linear_run(packed[c].data(), size, M, x.data(), y.data(), work.data(), ws), "run");
+                    times.push_back(now_s() - t0);
+                    c = (c + 1) % copies;
+                }
+                std::sort(times.begin(), times.end());
+                const double med = times[times.size() / 2], best = times[0];
+                const double gops = 2.0 * M * K * N / med * 1e-9;
+                const double gbs = static_cast<double>(size) / med * 1e-9;
+                char kshape[32];
+                std::snprintf(kshape, sizeof kshape, "%lldx%lld", static_cast<long long>(K), static_cast<long long>(N));
+                std::printf("%-10s %-12s %5lld %9.3f %9.3f %8.1f %8.2f %6.1f%% %6.1f%%  %s %s %dx%d\n", f.name, kshape,
+                            static_cast<long long>(M), med * 1e3, best * 1e3, gops, gbs, 100.0 * gbs / kDramGBs,
+                            100.0 * gbs / measured,
+                            info.kernel == JAO_INTX_KERNEL_GEMV ? "gemv" : "gemm", jao_isa_name(info.isa),
+                            info.tile_m, info.tile_n);
+                std::fflush(stdout);
+            }
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,49 @@
+// C entry points of jao_affine.h.
+#include "abi/guard.h"
+#include "affine/affine_rows.h"
+
+using jao::require;
+
+extern "C" {
+
+JAO_API jao_status jao_affine_choose_qparams(const jao_affine_params* p, const void* x, float* scales,
+                                             int32_t* zero_points) {
+    constexpr const char* fn = "jao_affine_choose_qparams";
+    return jao::abi::guarded(fn, [&] {
+        require(p && x && scales && zero_points, fn, "pointers must not be null");
+        jao::affine::validate(*p, fn);
+        jao::affine::choose_qparams(*p, x, scales, zero_points);
+    });
+}
+
+JAO_API jao_status jao_affine_quantize(const jao_affine_params* p, const void* x, const float* scales,
+                                       const int32_t* zero_points, int8_t* q) {
+    constexpr const char* fn = "jao_affine_quantize";
+    return jao::abi::guarded(fn, [&] {
+        require(p && x && scales && q, fn, "x, scales and q must not be null");
+        jao::affine::validate(*p, fn);
+        jao::affine::quantize(*p, x, scales, zero_points, q);
+    });
+}
+
+JAO_API jao_status jao_affine_dequantize(const jao_affine_params* p, const int8_t* q, const float* scales,
+                                         const int32_t* zero_points, int32_t output_type, void* y) {
+    constexpr const char* fn = "jao_affine_dequantize";
+    return jao::abi::guarded(fn, [&] {
+        require(p && q && scales && y, fn, "q, scales and y must not be null");
+        jao::affine::validate(*p, fn);
+        require(output_type >= JAO_F32 && output_type <= JAO_F16, fn, "unknown output type");
+        jao::affine::dequantize(*p, q, scales, zero_points, output_type, y);
+    });
+}
+
+JAO_API jao_status jao_affine_hqq_scale_only(const jao_affine_params* p, const void* x, float* scales, int8_t* q) {
+    constexpr const char* fn = "jao_affine_hqq_scale_only";
+    return jao::abi::guarded(fn, [&] {
+        require(p && x && scales && q, fn, "pointers must not be null");
+        jao::affine::validate(*p, fn);
+        jao::affine::hqq_scale_only(*p, x, scales, q);
+    });
+}
+
+}

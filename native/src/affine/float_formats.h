@@ -1,0 +1,72 @@
+// bf16 / fp16 conversions and "round to the compute dtype" policies used by
+// the affine primitives to reproduce torch's per-op rounding.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+
+#include "jao/jao_affine.h"
+
+namespace jao::affine {
+
+inline uint32_t bits_of(float f) {
+    uint32_t u;
+    std::memcpy(&u, &f, 4);
+    return u;
+}
+
+inline float float_of(uint32_t u) {
+    float f;
+    std::memcpy(&f, &u, 4);
+    return f;
+}
+
+// bf16 round to nearest even (torch's .to(bfloat16)); NaN stays NaN.
+inline uint16_t bf16_bits_rne(float f) {
+    uint32_t u = bits_of(f);
+    if (std::isnan(f)) return static_cast<uint16_t>((u >> 16) | 0x40);
+    u += 0x7fff + ((u >> 16) & 1);
+    return static_cast<uint16_t>(u >> 16);
+}
+
+inline float bf16_to_float(uint16_t b) { return float_of(static_cast<uint32_t>(b) << 16); }
+
+inline float round_bf16(float f) { return bf16_to_float(bf16_bits_rne(f)); }
+
+inline float round_f16(float f) { return static_cast<float>(static_cast<_Float16>(f)); }
+
+// Rounds an fp32 op result to the dtype the op is computed in.
+inline float round_to(int32_t type, float f) {
+    switch (type) {
+        case JAO_BF16: return round_bf16(f);
+        case JAO_F16: return round_f16(f);
+        default: return f;
+    }
+}
+
+// torch's type promotion of two floating operands (bf16 op f16 -> f32).
+inline int32_t promote(int32_t a, int32_t b) { return a == b ? a : JAO_F32; }
+
+// Reads element i of a buffer of the given floating type.
+inline float load_as_float(int32_t type, const void* p, int64_t i) {
+    switch (type) {
+        case JAO_BF16: return bf16_to_float(static_cast<const uint16_t*>(p)[i]);
+        case JAO_F16: return static_cast<float>(static_cast<const _Float16*>(p)[i]);
+        default: return static_cast<const float*>(p)[i];
+    }
+}
+
+// Writes f (already rounded to type) as element i of a buffer of that type.
+inline void store_from_float(int32_t type, void* p, int64_t i, float f) {
+    switch (type) {
+        case JAO_BF16: static_cast<uint16_t*>(p)[i] = bf16_bits_rne(f); break;
+        case JAO_F16: static_cast<_Float16*>(p)[i] = static_cast<_Float16>(f); break;
+        default: static_cast<float*>(p)[i] = f;
+    }
+}
+
+// torch.round: half to even (the default FE_TONEAREST mode of nearbyint).
+inline float round_half_even(float f) { return std::nearbyint(f); }
+
+}  // namespace jao::affine

@@ -1,0 +1,78 @@
+#include "kernels/x86/intx_linear.h"
+
+#include <omp.h>
+
+#include <algorithm>
+
+#include "core/isa.h"
+#include "core/threads.h"
+
+namespace jao::kernels::intx {
+
+Plan make_plan(const IntxLayout& L, int64_t m) {
+    Plan p;
+    p.isa = JAO_ISA_SCALAR;
+    p.quantize = quantize_rows_ref;
+    p.tile = tile_ref;
+#if defined(__x86_64__) || defined(_M_X64)
+    jao_isa active = core::active_isa();
+    if (active >= JAO_ISA_AVX512_VNNI) {
+        p.isa = JAO_ISA_AVX512_VNNI;
+        p.quantize = quantize_rows_avx512vnni;
+        p.tile = tile_avx512vnni;
+    } else if (active >= JAO_ISA_AVX2) {
+        p.isa = JAO_ISA_AVX2;
+        p.quantize = quantize_rows_avx2;
+        p.tile = tile_avx2;
+    }
+#endif
+    if (m <= 3) {
+        p.kernel = JAO_INTX_KERNEL_GEMV;
+        p.tile_m = static_cast<int>(m);
+        p.tile_blocks = m == 1 ? 4 : 2;
+        p.panel_rows = m;
+    } else {
+        p.kernel = JAO_INTX_KERNEL_GEMM;
+        // Per-channel weights free the fp32 accumulators: 8 rows x 32 columns on VNNI.
+        p.tile_m = (p.isa == JAO_ISA_AVX512_VNNI && L.groups == 1) ? 8 : 4;
+        p.tile_blocks = 2;
+        // Activation panel of ~256 KiB (L2 is 1 MiB on the reference machine) per pass over the weights.
+        int64_t rows = std::max<int64_t>(p.tile_m, (int64_t{256} << 10) / std::max<int64_t>(L.kpad, 1) / p.tile_m * p.tile_m);
+        p.panel_rows = std::min(rows, m);
+    }
+    return p;
+}
+
+void run(const IntxLayout& L, const uint8_t* payload, int64_t m, const float* x, float* y, void* workspace) {
+    const Plan p = make_plan(L, m);
+    const Act a = carve_workspace(L, m, workspace);
+    core::CallScope scope;
+    const int64_t work = std::max<int64_t>(1, std::min<int64_t>(L.nblocks, m * L.nblocks));
+    const int threads = static_cast<int>(std::min<int64_t>(scope.threads(), work));
+
+#pragma omp parallel num_threads(threads)
+    {
+        const int t = omp_get_thread_num(), nt = omp_get_num_threads();
+        // 1. Quantize activations: rows split across threads.
+        {
+            int64_t r0 = m * t / nt, r1 = m * (t + 1) / nt;
+            if (r1 > r0) p.quantize(L, x, r0, r1, a);
+        }
+#pragma omp barrier
+        // 2. Tiles: each thread owns a contiguous range of 16-column blocks, so
+        // every output is computed by one tile call (thread-count independent).
+        const int64_t b0 = L.nblocks * t / nt, b1 = L.nblocks * (t + 1) / nt;
+        for (int64_t pm0 = 0; pm0 < m; pm0 += p.panel_rows) {
+            const int64_t pm1 = std::min(m, pm0 + p.panel_rows);
+            for (int64_t b = b0; b < b1; b += p.tile_blocks) {
+                const int nb = static_cast<int>(std::min<int64_t>(p.tile_blocks, b1 - b));
+                for (int64_t r = pm0; r < pm1; r += p.tile_m) {
+                    const int mr = static_cast<int>(std::min<int64_t>(p.tile_m, pm1 - r));
+                    p.tile(L, payload, a, r, mr, b, nb, y);
+                }
+            }
+        }
+    }
+}
+
+}  // namespace jao::kernels::intx

@@ -1,0 +1,37 @@
+// Driver of the intx linear: picks the tier (active ISA) and the tile shape
+// (by M), quantizes the activations into the workspace and runs the tiles on
+// OpenMP threads split over N. Compiled on every architecture (non-x86 builds
+// run the scalar tier); the tier kernels live in intx_*_{avx2,avx512vnni}.cpp.
+#pragma once
+
+#include <cstdint>
+
+#include "kernels/ref/intx_kernels.h"
+
+namespace jao::kernels::intx {
+
+struct Plan {
+    jao_isa isa = JAO_ISA_SCALAR;
+    QuantizeRowsFn quantize = nullptr;
+    TileFn tile = nullptr;
+    int kernel = JAO_INTX_KERNEL_GEMV;  // jao_intx_kernel
+    int tile_m = 1;                     // rows per tile
+    int tile_blocks = 1;                // 16-column blocks per tile
+    int64_t panel_rows = 1;             // rows whose activations stay cache resident per weight pass
+};
+
+Plan make_plan(const IntxLayout& L, int64_t m);
+
+// y[m, n] = linear(x[m, k]); workspace of workspace_bytes(L, m) bytes.
+void run(const IntxLayout& L, const uint8_t* payload, int64_t m, const float* x, float* y, void* workspace);
+
+#if defined(__x86_64__) || defined(_M_X64)
+void quantize_rows_avx2(const IntxLayout& L, const float* x, int64_t m0, int64_t m1, const Act& a);
+void tile_avx2(const IntxLayout& L, const uint8_t* payload, const Act& a, int64_t m0, int mr, int64_t b0, int nb,
+               float* y);
+void quantize_rows_avx512vnni(const IntxLayout& L, const float* x, int64_t m0, int64_t m1, const Act& a);
+void tile_avx512vnni(const IntxLayout& L, const uint8_t* payload, const Act& a, int64_t m0, int mr, int64_t b0, int nb,
+                     float* y);
+#endif
+
+}  // namespace jao::kernels::intx

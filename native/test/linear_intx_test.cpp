@@ -1,0 +1,291 @@
+// intx packed linear: every ISA tier against the plain scalar reference over
+// a generated grid of shapes / bit widths / groups / options; pack-unpack
+// round trips; thread-count independence; kernel / tier reporting.
+#include <cmath>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "kernels/ref/intx_kernels.h"
+#include "linear_test_util.h"
+#include "pack/intx_format.h"
+
+namespace {
+
+using jao::test::IsaCap;
+using jao::test::Packed;
+
+struct Case {
+    int64_t m, n, k, group;
+    int nbit;
+    bool zp, bias, bf16;
+    std::string name() const {
+        std::string s = "m";
+        s += std::to_string(m) + " n" + std::to_string(n) + " k" + std::to_string(k) + " g" + std::to_string(group);
+        s += " int" + std::to_string(nbit);
+        s += zp ? " zp" : "";
+        s += bias ? " bias" : "";
+        s += bf16 ? " bf16" : " f32";
+        return s;
+    }
+};
+
+struct Problem {
+    Case c;
+    jao_intx_params p{};
+    std::vector<int8_t> q, zp;
+    std::vector<float> s, s_eff, bias, x;
+};
+
+Problem make_problem(const Case& c, uint32_t seed) {
+    std::mt19937 rng(seed);
+    Problem pr;
+    pr.c = c;
+    const int64_t groups = c.k / c.group;
+    pr.p = {c.n, c.k, c.nbit, c.group, c.bf16 ? JAO_SCALE_BF16 : JAO_SCALE_F32, c.zp, c.bias, JAO_INTX_LAYOUT_AUTO};
+    const int qmin = -(1 << (c.nbit - 1)), qmax = (1 << (c.nbit - 1)) - 1;
+    std::uniform_int_distribution<int> qd(qmin, qmax), zd(-128, 127);
+    std::uniform_real_distribution<float> sd(1e-3f, 5e-2f), bd(-2.0f, 2.0f);
+    std::normal_distribution<float> xd(0.0f, 1.0f);
+    pr.q.resize(static_cast<size_t>(c.n * c.k));
+    for (auto& v : pr.q) v = static_cast<int8_t>(qd(rng));
+    pr.s.resize(static_cast<size_t>(c.n * groups));
+    for (auto& v : pr.s) v = sd(rng);
+    pr.s_eff = pr.s;
+    if (c.bf16)
+        for (auto& v : pr.s_eff) v = jao::pack::bf16_to_f32(jao::pack::f32_to_bf16_rne(v));
+    if (c.zp) {
+        pr.zp.resize(pr.s.size());
+        for (auto& v : pr.zp) v = static_cast<int8_t>(c.nbit == 8 ? zd(rng) : qd(rng));
+    }
+    if (c.bias) {
+        pr.bias.resize(static_cast<size_t>(c.n));
+        for (auto& v : pr.bias) v = bd(rng);
+    }
+    pr.x.resize(static_cast<size_t>(c.m * c.k));
+    for (int64_t r = 0; r < c.m; ++r) {
+        float* row = pr.x.data() + r * c.k;
+        switch (r % 7) {
+            case 3: for (int64_t i = 0; i < c.k; ++i) row[i] = 0.0f; break;          // zero row
+            case 4: for (int64_t i = 0; i < c.k; ++i) row[i] = 0.75f; break;         // constant > 0
+            case 5: for (int64_t i = 0; i < c.k; ++i) row[i] = std::fabs(xd(rng)) * 30.0f; break;  // no negatives
+            case 6: for (int64_t i = 0; i < c.k; ++i) row[i] = std::round(xd(rng) * 4.0f) * 0.5f; break;  // ties
+            default: for (int64_t i = 0; i < c.k; ++i) row[i] = xd(rng) * (r + 1); break;
+        }
+    }
+    return pr;
+}
+
+std::vector<float> plain_ref(const Problem& pr) {
+    std::vector<float> y(static_cast<size_t>(pr.c.m * pr.c.n));
+    jao::kernels::intx::linear_plain_ref(pr.c.n, pr.c.k, pr.c.group, pr.c.nbit, pr.q.data(), pr.s_eff.data(),
+                                         pr.c.zp ? pr.zp.data() : nullptr, pr.c.bias ? pr.bias.data() : nullptr,
+                                         pr.c.m, pr.x.data(), y.data());
+    return y;
+}
+
+Packed pack_problem(const Problem& pr) {
+    Packed pk;
+    EXPECT_EQ(jao::test::pack(pr.p, pr.q, pr.s, pr.c.zp ? &pr.zp : nullptr, pr.c.bias ? &pr.bias : nullptr, pk),
+              JAO_OK)
+        << jao_last_error();
+    return pk;
+}
+
+// Bitwise equality of outputs (the contract makes every tier exact).
+void expect_same(const std::vector<float>& got, const std::vector<float>& want, const std::string& what) {
+    ASSERT_EQ(got.size(), want.size());
+    int bad = 0;
+    for (size_t i = 0; i < got.size() && bad < 5; ++i)
+        if (std::memcmp(&got[i], &want[i], 4) != 0) {
+            ++bad;
+            ADD_FAILURE() << what << ": y[" << i << "] = " << got[i] << ", reference " << want[i];
+        }
+}
+
+std::vector<Case> grid() {
+    std::vector<Case> cases;
+    const int64_t ms[] = {1, 2, 3, 7, 8, 17, 64};
+    const int64_t ns[] = {1, 16, 17, 40, 67};
+    // (k, group): groups 32/64/128, per channel (incl. k not a multiple of 32), odd groups that need padding.
+    const int64_t kg[][2] = {{64, 32}, {128, 64}, {256, 128}, {256, 256}, {96, 96}, {48, 16}, {150, 50}, {1, 1}};
+    std::mt19937 rng(20240611);
+    for (int nbit = 1; nbit <= 8; ++nbit)
+        for (const auto& g : kg)
+            for (int v = 0; v < 2; ++v) {
+                Case c;
+                c.k = g[0];
+                c.group = g[1];
+                c.nbit = nbit;
+                c.m = ms[rng() % 7];
+                c.n = ns[rng() % 5];
+                c.zp = rng() & 1;
+                c.bias = rng() & 1;
+                c.bf16 = rng() & 1;
+                cases.push_back(c);
+            }
+    return cases;
+}
+
+TEST(LinearIntx, EveryTierMatchesPlainReference) {
+    int checked = 0;
+    for (const Case& c : grid()) {
+        Problem pr = make_problem(c, static_cast<uint32_t>(c.m * 131 + c.n * 7 + c.k + c.nbit));
+        Packed pk = pack_problem(pr);
+        std::vector<float> want = plain_ref(pr);
+        for (int32_t tier : jao::test::supported_tiers()) {
+            IsaCap cap(tier);
+            ASSERT_TRUE(cap.ok());
+            std::vector<float> y;
+            ASSERT_EQ(jao::test::run(pk, c.m, pr.x, y, c.n), JAO_OK) << jao_last_error();
+            expect_same(y, want, c.name() + " tier " + jao_isa_name(tier));
+            ++checked;
+        }
+    }
+    EXPECT_GE(checked, 128);
+}
+
+TEST(LinearIntx, AllRowCountsAndBitWidthsOnLargerShape) {
+    // Every M of the brief at one realistic-ish shape, int4 g32 and int8 per channel, all tiers.
+    for (int nbit : {4, 8})
+        for (int64_t m : {1, 2, 3, 7, 8, 17, 64}) {
+            Case c{m, 83, 512, nbit == 4 ? 32 : 512, nbit, nbit == 4, true, nbit == 4};
+            Problem pr = make_problem(c, static_cast<uint32_t>(m));
+            Packed pk = pack_problem(pr);
+            std::vector<float> want = plain_ref(pr);
+            for (int32_t tier : jao::test::supported_tiers()) {
+                IsaCap cap(tier);
+                std::vector<float> y;
+                ASSERT_EQ(jao::test::run(pk, m, pr.x, y, c.n), JAO_OK) << jao_last_error();
+                expect_same(y, want, c.name() + " tier " + jao_isa_name(tier));
+            }
+        }
+}
+
+TEST(LinearIntx, ReferenceIsCloseToFloatMath) {
+    // The integer contract vs. float64 dequantized math (what torchao computes in fp32).
+    Case c{5, 33, 256, 32, 4, true, true, false};
+    Problem pr = make_problem(c, 7);
+    std::vector<float> y = plain_ref(pr);
+    std::vector<int8_t> q(static_cast<size_t>(c.k));
+    for (int64_t r = 0; r < c.m; ++r) {
+        float sa;
+        int8_t za;
+        jao::kernels::intx::quantize_row_torchao(pr.x.data() + r * c.k, c.k, q.data(), &sa, &za);
+        for (int64_t n = 0; n < c.n; ++n) {
+            double acc = pr.bias[n], mag = std::fabs(acc);
+            for (int64_t i = 0; i < c.k; ++i) {
+                int64_t g = i / c.group;
+                double w = (pr.q[n * c.k + i] - pr.zp[n * (c.k / c.group) + g]) * double(pr.s[n * (c.k / c.group) + g]);
+                acc += (q[i] - za) * double(sa) * w;
+                mag += std::fabs((q[i] - za) * double(sa) * w);
+            }
+            // fp32 with a few roundings of partial sums: within ~1e-6 of the sum of |terms|.
+            EXPECT_NEAR(y[r * c.n + n], acc, 1e-6 * mag + 1e-7) << "row " << r << " col " << n;
+        }
+    }
+}
+
+TEST(LinearIntx, ThreadCountDoesNotChangeResults) {
+    Case c{17, 300, 512, 64, 4, true, true, true};
+    Problem pr = make_problem(c, 99);
+    Packed pk = pack_problem(pr);
+    const int32_t saved = jao_threads_get();
+    std::vector<float> base;
+    for (int32_t t : {1, 2, 3, 5}) {
+        ASSERT_EQ(jao_threads_set(t), JAO_OK);
+        for (int64_t m : {int64_t{1}, int64_t{3}, c.m}) {
+            std::vector<float> xm(pr.x.begin(), pr.x.begin() + m * c.k), y;
+            ASSERT_EQ(jao::test::run(pk, m, xm, y, c.n), JAO_OK) << jao_last_error();
+            if (m == c.m) {
+                if (base.empty()) base = y;
+                else expect_same(y, base, "threads " + std::to_string(t));
+            }
+        }
+    }
+    jao_threads_set(saved);
+}
+
+TEST(LinearIntx, PackUnpackRoundTrip) {
+    for (int nbit = 1; nbit <= 8; ++nbit)
+        for (bool zp : {false, true}) {
+            Case c{1, 37, 192, nbit % 2 ? 64 : 192, nbit, zp, nbit > 4, nbit % 3 == 0};
+            Problem pr = make_problem(c, static_cast<uint32_t>(nbit));
+            Packed pk = pack_problem(pr);
+            ASSERT_EQ(jao_intx_verify(pk.data(), pk.size()), JAO_OK) << jao_last_error();
+            std::vector<int8_t> q(pr.q.size()), z(pr.s.size());
+            std::vector<float> s(pr.s.size()), b(static_cast<size_t>(c.n));
+            ASSERT_EQ(jao_intx_unpack(pk.data(), pk.size(), q.data(), s.data(), z.data(), b.data()), JAO_OK);
+            EXPECT_EQ(q, pr.q) << c.name();
+            EXPECT_EQ(s, pr.s_eff) << c.name();
+            EXPECT_EQ(z, zp ? pr.zp : std::vector<int8_t>(z.size(), 0)) << c.name();
+            EXPECT_EQ(b, c.bias ? pr.bias : std::vector<float>(b.size(), 0.0f)) << c.name();
+            // Unpack -> pack reproduces the same bytes (portable saved form).
+            jao_intx_params p2 = pr.p;
+            p2.scale_dtype = c.bf16 ? JAO_SCALE_BF16 : JAO_SCALE_F32;
+            Packed again;
+            ASSERT_EQ(jao::test::pack(p2, q, s, zp ? &z : nullptr, c.bias ? &b : nullptr, again), JAO_OK);
+            EXPECT_EQ(again.bytes, pk.bytes) << c.name();
+        }
+}
+
+TEST(LinearIntx, Bf16ScalesRoundToNearestEven) {
+    EXPECT_EQ(jao::pack::f32_to_bf16_rne(1.00390625f), 0x3F80);      // tie -> even (down)
+    EXPECT_EQ(jao::pack::f32_to_bf16_rne(1.01171875f), 0x3F82);      // tie -> even (up)
+    float above;
+    const uint32_t bits = 0x3F808001u;  // just above the tie
+    std::memcpy(&above, &bits, 4);
+    EXPECT_EQ(jao::pack::f32_to_bf16_rne(above), 0x3F81);
+    EXPECT_EQ(jao::pack::f32_to_bf16_rne(-3.0f), 0xC040);
+}
+
+TEST(LinearIntx, InfoReportsKernelAndTier) {
+    Case c{1, 40, 128, 32, 4, false, false, true};
+    Problem pr = make_problem(c, 1);
+    Packed pk = pack_problem(pr);
+    for (int32_t tier : jao::test::supported_tiers()) {
+        IsaCap cap(tier);
+        jao_intx_info info{};
+        ASSERT_EQ(jao_intx_packed_info(pk.data(), pk.size(), 1, &info), JAO_OK);
+        EXPECT_EQ(info.kernel, JAO_INTX_KERNEL_GEMV);
+        EXPECT_EQ(info.params.n, 40);
+        EXPECT_EQ(info.params.k, 128);
+        EXPECT_EQ(info.params.weight_nbit, 4);
+        EXPECT_EQ(info.params.group_size, 32);
+        EXPECT_EQ(info.params.scale_dtype, JAO_SCALE_BF16);
+        EXPECT_EQ(info.params.layout, JAO_INTX_LAYOUT_VNNI_N16K4);
+        int32_t want = tier >= JAO_ISA_AVX512_VNNI && tier < JAO_ISA_NEON ? JAO_ISA_AVX512_VNNI
+                       : tier >= JAO_ISA_AVX2 && tier < JAO_ISA_NEON  ? JAO_ISA_AVX2
+                                                                       : JAO_ISA_SCALAR;
+        EXPECT_EQ(info.isa, want) << jao_isa_name(tier);
+        ASSERT_EQ(jao_intx_packed_info(pk.data(), pk.size(), 128, &info), JAO_OK);
+        EXPECT_EQ(info.kernel, JAO_INTX_KERNEL_GEMM);
+        int64_t ws = 0;
+        ASSERT_EQ(jao_intx_workspace_size(pk.data(), pk.size(), 128, &ws), JAO_OK);
+        EXPECT_EQ(info.workspace_size, ws);
+    }
+}
+
+TEST(LinearIntx, ActivationQuantizationMatchesTorchaoRules) {
+    // Zero row: scale = FLT_MIN, zp = -128, q = -128. Constant 0.75: scale = 0.75/255, zp = -128, q = 127.
+    std::vector<float> x(64, 0.0f);
+    std::vector<int8_t> q(64);
+    float s;
+    int8_t z;
+    jao::kernels::intx::quantize_row_torchao(x.data(), 64, q.data(), &s, &z);
+    EXPECT_EQ(s, 1.17549435e-38f);
+    EXPECT_EQ(z, -128);
+    EXPECT_EQ(q[0], -128);
+    std::fill(x.begin(), x.end(), 0.75f);
+    jao::kernels::intx::quantize_row_torchao(x.data(), 64, q.data(), &s, &z);
+    EXPECT_EQ(s, 0.75f / 255.0f);
+    EXPECT_EQ(z, -128);
+    EXPECT_EQ(q[5], 127);
+    std::fill(x.begin(), x.end(), -3.0f);
+    jao::kernels::intx::quantize_row_torchao(x.data(), 64, q.data(), &s, &z);
+    EXPECT_EQ(z, 127);
+    EXPECT_EQ(q[5], -128);
+}
+
+}  // namespace
