@@ -1,0 +1,204 @@
+package dev.jao;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jao.config.FqnToConfig;
+import dev.jao.config.Int8DynamicActivationIntxWeightConfig;
+import dev.jao.config.QuantConfig;
+import dev.jao.nn.Container;
+import dev.jao.nn.Linear;
+import dev.jao.nn.Module;
+import dev.jao.nn.QuantizedLinear;
+import dev.jao.quant.DType;
+import dev.jao.quant.Granularity;
+import dev.jao.tensor.Tensor;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** quantize(model, config, filter), per-FQN configs, lifetimes, threads, bad inputs. */
+class QuantizerTest {
+    static Linear linear(SplittableRandom rng, int out, int in, boolean bias) {
+        float[] w = new float[out * in];
+        for (int i = 0; i < w.length; i++) w[i] = (float) (rng.nextDouble() * 2 - 1);
+        float[] b = new float[out];
+        for (int i = 0; i < b.length; i++) b[i] = (float) rng.nextDouble();
+        return new Linear(Tensor.ofFloats(w, out, in), bias ? Tensor.ofFloats(b, out) : null);
+    }
+
+    static Module model() {
+        SplittableRandom rng = new SplittableRandom(1);
+        Container root = new Container();
+        Container layer = new Container();
+        layer.register("q_proj", linear(rng, 32, 64, true));
+        layer.register("up_proj", linear(rng, 48, 64, false));
+        root.register("layers", new Container().register("0", layer));
+        root.register("lm_head", linear(rng, 16, 64, false));
+        return root;
+    }
+
+    static float[] input(int rows, int k) {
+        SplittableRandom rng = new SplittableRandom(2);
+        float[] x = new float[rows * k];
+        for (int i = 0; i < x.length; i++) x[i] = (float) (rng.nextDouble() * 4 - 2);
+        return x;
+    }
+
+    @Test
+    void quantizesEveryLinearWithTheDefaultFilter() {
+        Module m = model();
+        QuantizationReport r = Quantizer.quantize(m, new Int8DynamicActivationIntxWeightConfig());
+        assertEquals(3, r.quantizedCount());
+        assertEquals(List.of("layers.0.q_proj", "layers.0.up_proj", "lm_head"),
+                r.layers().stream().map(QuantizationReport.Layer::fqn).toList());
+        for (var l : r.layers()) assertTrue(l.bytesAfter() > 0 && l.bytesAfter() < l.bytesBefore(), l.toString());
+        assertInstanceOf(QuantizedLinear.class, m.namedModules().get("lm_head"));
+        Quantizer.quantize(m, new Int8DynamicActivationIntxWeightConfig());  // already quantized: nothing to do
+        closeAll(m);
+    }
+
+    @Test
+    void filterAndFqnConfigsChooseLayers() {
+        Module m = model();
+        Map<String, QuantConfig> byName = new LinkedHashMap<>();
+        var int4 = Int8DynamicActivationIntxWeightConfig.builder().weightDtype(DType.INT4).build();
+        byName.put("lm_head", null);
+        byName.put("re:layers\\.\\d+\\.q_.*", int4);
+        byName.put(FqnToConfig.DEFAULT_KEY, new Int8DynamicActivationIntxWeightConfig());
+        QuantizationReport r = Quantizer.quantize(m, new FqnToConfig(byName), Quantizer.DEFAULT_FILTER);
+        assertEquals(2, r.quantizedCount());
+        QuantizedLinear q = (QuantizedLinear) m.namedModules().get("layers.0.q_proj");
+        assertEquals(int4, q.config());
+        assertInstanceOf(Linear.class, m.namedModules().get("lm_head"));
+        assertFalse(r.layers().get(2).quantized());
+        closeAll(m);
+
+        Module m2 = model();
+        Quantizer.quantize(m2, new Int8DynamicActivationIntxWeightConfig(), (mod, fqn) -> fqn.endsWith("up_proj"));
+        assertInstanceOf(Linear.class, m2.namedModules().get("layers.0.q_proj"));
+        assertInstanceOf(QuantizedLinear.class, m2.namedModules().get("layers.0.up_proj"));
+        closeAll(m2);
+        assertThrows(IllegalArgumentException.class, () -> new FqnToConfig(Map.of("re:[", int4)));
+    }
+
+    @Test
+    void badShapesAreRejectedBeforeAnyChange() {
+        Module m = model();
+        var g48 = Int8DynamicActivationIntxWeightConfig.builder().weightGranularity(new Granularity.PerGroup(48)).build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Quantizer.quantize(m, g48));
+        assertEquals("group_size 48 must divide in_features 64", e.getMessage());
+        assertInstanceOf(Linear.class, m.namedModules().get("layers.0.q_proj"));
+    }
+
+    @Test
+    void forwardValidatesInputsAndCloseIsFinal() {
+        Module m = model();
+        Quantizer.quantize(m, new Int8DynamicActivationIntxWeightConfig());
+        QuantizedLinear q = (QuantizedLinear) m.namedModules().get("layers.0.q_proj");
+        assertThrows(IllegalArgumentException.class, () -> q.forward(new float[63]));
+        assertThrows(IllegalArgumentException.class, () -> q.forward(new float[0]));
+        assertThrows(NullPointerException.class, () -> q.forward((float[]) null));
+        assertThrows(IllegalArgumentException.class,
+                () -> q.forward(MemorySegment.ofArray(new float[64]), MemorySegment.ofArray(new float[31]), 1));
+        assertThrows(IllegalArgumentException.class,
+                () -> q.forward(MemorySegment.ofArray(new float[64]), MemorySegment.ofArray(new float[32]), 0));
+        assertThrows(IllegalArgumentException.class, () -> q.forward(MemorySegment.ofArray(new float[64]),
+                MemorySegment.ofArray(new float[32]).asReadOnly(), 1));
+        assertThrows(IllegalArgumentException.class,
+                () -> q.forward(Tensor.of(MemorySegment.ofArray(new byte[64]), DType.INT8, 1, 64)));
+        float[] heap = q.forward(input(3, 64));
+        try (Arena arena = Arena.ofConfined()) {  // native segments give the same result as heap arrays
+            MemorySegment x = arena.allocateFrom(ValueLayout.JAVA_FLOAT, input(3, 64));
+            MemorySegment y = arena.allocate(ValueLayout.JAVA_FLOAT, 3 * 32);
+            q.forward(x, y, 3);
+            assertArrayEquals(heap, y.toArray(ValueLayout.JAVA_FLOAT));
+        }
+        q.close();
+        q.close();
+        assertTrue(q.isClosed());
+        IllegalStateException closed = assertThrows(IllegalStateException.class, () -> q.forward(input(1, 64)));
+        assertTrue(closed.getMessage().contains("closed"));
+        closeAll(m);
+    }
+
+    @Test
+    void concurrentForwardsMatchTheSingleThreadedResultAndCloseWaits() throws Exception {
+        Module m = model();
+        Quantizer.quantize(m, Int8DynamicActivationIntxWeightConfig.builder().weightDtype(DType.INT4).build());
+        QuantizedLinear q = (QuantizedLinear) m.namedModules().get("layers.0.up_proj");
+        float[] x = input(5, 64);
+        float[] expected = q.forward(x);
+        ExecutorService pool = Executors.newFixedThreadPool(32);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < 32; t++) {
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < 200; i++) assertArrayEquals(expected, q.forward(x));
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : futures) f.get(120, TimeUnit.SECONDS);
+            // close racing with forwards: every forward either completes correctly or sees "closed"
+            List<Future<?>> racing = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                racing.add(pool.submit(() -> {
+                    for (int i = 0; i < 1000; i++) {
+                        try {
+                            assertArrayEquals(expected, q.forward(x));
+                        } catch (IllegalStateException closed) {
+                            return null;
+                        }
+                    }
+                    return null;
+                }));
+            }
+            q.close();
+            for (Future<?> f : racing) f.get(120, TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
+        closeAll(m);
+    }
+
+    @Test
+    void resultsDoNotDependOnTheThreadCount() {
+        Module m = model();
+        Quantizer.quantize(m, new Int8DynamicActivationIntxWeightConfig());
+        QuantizedLinear q = (QuantizedLinear) m.namedModules().get("layers.0.up_proj");
+        float[] x = input(17, 64);
+        int before = Jao.threads();
+        try {
+            Jao.setThreads(1);
+            float[] one = q.forward(x);
+            Jao.setThreads(2);
+            assertArrayEquals(one, q.forward(x));
+        } finally {
+            Jao.setThreads(before);
+        }
+        closeAll(m);
+    }
+
+    static void closeAll(Module m) {
+        m.namedModules().values().stream().filter(QuantizedLinear.class::isInstance)
+                .forEach(x -> ((QuantizedLinear) x).close());
+    }
+}
