@@ -35,11 +35,20 @@ public final class Golden {
         }
     }
 
-    /** The golden data folder (testdata/golden under the repository root). */
+    /**
+     * The golden data folder: {@code $JAO_GOLDEN_DIR} when set (any set with the same manifest
+     * schema, e.g. another seed), else {@code ../shared/golden} beside the repository when
+     * present, else the copy committed in {@code testdata/golden}.
+     */
     public static Path root() {
+        String env = System.getenv("JAO_GOLDEN_DIR");
         Path repo = Path.of(System.getProperty("jao.repo.root", "..")).toAbsolutePath().normalize();
-        Path dir = repo.resolve("testdata/golden");
-        if (!Files.isDirectory(dir)) throw new IllegalStateException("golden data missing at " + dir);
+        Path dir = env != null && !env.isBlank() ? Path.of(env)
+                : Files.isDirectory(repo.resolveSibling("shared/golden")) ? repo.resolveSibling("shared/golden")
+                : repo.resolve("testdata/golden");
+        if (!Files.isRegularFile(dir.resolve("manifest.json"))) {
+            throw new IllegalStateException("golden data missing: no manifest.json in " + dir);
+        }
         return dir;
     }
 

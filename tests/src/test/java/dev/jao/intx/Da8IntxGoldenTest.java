@@ -3,6 +3,8 @@ package dev.jao.intx;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jao.IsaTier;
+import dev.jao.Jao;
 import dev.jao.Quantizer;
 import dev.jao.config.Int8DynamicActivationIntxWeightConfig;
 import dev.jao.golden.Golden;
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -28,11 +31,20 @@ import org.junit.jupiter.api.TestFactory;
  * scale, zero_point) must be bit-exact, the outputs within the case's tolerance.
  */
 class Da8IntxGoldenTest {
+    /** Every case at every ISA tier this machine has (the kernels are chosen per call by the active tier). */
     @TestFactory
-    Stream<DynamicTest> allCases() {
+    Stream<DynamicContainer> allCasesAtEveryTier() {
         List<Golden.Case> cases = Golden.cases("3_da8intx");
-        assertEquals(116, cases.size());
-        return cases.stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> check(c)));
+        IsaTier best = Jao.activeIsa();
+        return Jao.capabilities().supported().stream().sorted().map(tier -> DynamicContainer.dynamicContainer(
+                tier.nativeName(), cases.stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
+                    Jao.capIsa(tier);
+                    try {
+                        check(c);
+                    } finally {
+                        Jao.capIsa(best);
+                    }
+                }))));
     }
 
     static Int8DynamicActivationIntxWeightConfig configOf(Golden.Case c) {
@@ -70,6 +82,8 @@ class Da8IntxGoldenTest {
                     assertBitExact(c, "scale", f.tensor("scale"), plain.get("scale"));
                     assertBitExact(c, "zero_point", f.tensor("zero_point"), plain.get("zero_point"));
                 }
+                // kernels exist for scalar, avx2 and avx512_vnni: the one used is the best not above the cap
+                assertTrue(q.tier(17).code() <= Jao.activeIsa().code(), c + ": kernel tier above the cap");
                 for (String m : List.of("m1", "m3", "m17")) {
                     Tensor x = f.tensor("x_" + m);
                     Tensor y = q.forward(x);
