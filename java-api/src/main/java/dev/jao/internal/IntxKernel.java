@@ -131,14 +131,26 @@ public final class IntxKernel implements LinearKernel {
         }
     }
 
-    @Override
-    public void run(MemorySegment x, MemorySegment y, long rows) {
-        long wsBytes;
+    /** The last workspace query (rows → bytes): decode loops ask for the same rows every call. */
+    private record WorkspaceSize(long rows, long bytes) {}
+
+    private volatile WorkspaceSize lastWorkspace = new WorkspaceSize(-1, 0);
+
+    private long workspaceBytes(long rows) {
+        WorkspaceSize last = lastWorkspace;
+        if (last.rows() == rows) return last.bytes();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment size = arena.allocate(ValueLayout.JAVA_LONG);
             Native.check(JaoAbi.jao_intx_workspace_size(packed, packed.byteSize(), rows, size), "jao_intx_workspace_size");
-            wsBytes = size.get(ValueLayout.JAVA_LONG, 0);
+            long bytes = size.get(ValueLayout.JAVA_LONG, 0);
+            lastWorkspace = new WorkspaceSize(rows, bytes);
+            return bytes;
         }
+    }
+
+    @Override
+    public void run(MemorySegment x, MemorySegment y, long rows) {
+        long wsBytes = workspaceBytes(rows);
         MemorySegment ws = Workspace.get(wsBytes);
         Native.check(CriticalCalls.intxRun(packed, packed.byteSize(), rows, x, y, ws, wsBytes), "jao_intx_linear_run");
     }
