@@ -66,10 +66,41 @@ public final class IntxKernel implements LinearKernel {
                     zeroPoints == null ? MemorySegment.NULL : arena.allocateFrom(ValueLayout.JAVA_BYTE, zeroPoints),
                     bias == null ? MemorySegment.NULL : arena.allocateFrom(ValueLayout.JAVA_FLOAT, bias), dst, bytes),
                     "jao_intx_pack");
-            String layout = "x86 VNNI n16k4 int" + nbit + (nbit <= 4 ? " nibbles" : " bytes")
-                    + (storage == ScaleStorage.BF16 ? ", bf16 scales" : "");
+            String layout = "x86 VNNI n16k4 int" + nbit + (storage == ScaleStorage.BF16 ? ", bf16 scales" : "");
             return new IntxKernel(dst, n, k, nbit, groupSize, scaleDtype, layout);
         }
+    }
+
+    /**
+     * Wraps an existing packed buffer (e.g. a slice of a mapped model file) after checking
+     * it completely, payload CRC included; {@code scaleDtype} is the dtype the scales were
+     * quantized in (reported by plainTensors when the buffer stores them as fp32).
+     *
+     * @throws dev.jao.JaoException with CORRUPT_DATA if the buffer is damaged
+     */
+    public static IntxKernel fromPacked(MemorySegment packed, DType scaleDtype) {
+        Native.ready();
+        Native.check(JaoAbi.jao_intx_verify(packed, packed.byteSize()), "jao_intx_verify");
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment info = jao_intx_info.allocate(arena);
+            Native.check(JaoAbi.jao_intx_packed_info(packed, packed.byteSize(), 1, info), "jao_intx_packed_info");
+            MemorySegment p = jao_intx_info.params(info);
+            int nbit = jao_intx_params.weight_nbit(p);
+            boolean bf16 = jao_intx_params.scale_dtype(p) == JaoAbi.JAO_SCALE_BF16();
+            String layout = "x86 VNNI n16k4 int" + nbit + (bf16 ? ", bf16 scales" : "");
+            return new IntxKernel(packed, jao_intx_params.n(p), jao_intx_params.k(p), nbit,
+                    jao_intx_params.group_size(p), bf16 ? DType.BFLOAT16 : scaleDtype, layout);
+        }
+    }
+
+    /** The packed bytes (for saving). */
+    public MemorySegment packed() {
+        return packed;
+    }
+
+    /** The dtype the scales were quantized in. */
+    public DType scaleDtype() {
+        return scaleDtype;
     }
 
     @Override

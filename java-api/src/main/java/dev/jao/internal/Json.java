@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A small strict JSON reader (RFC 8259) for safetensors headers and jao's own files:
+ * A small strict JSON reader and writer (RFC 8259) for safetensors headers and jao's own files:
  * objects → {@code LinkedHashMap}, arrays → {@code List}, numbers → {@code Long} when
  * integral and in range, else {@code Double}. Malformed input → IllegalArgumentException
  * with the offset. Nesting is bounded so hostile headers cannot overflow the stack.
@@ -156,5 +156,52 @@ public final class Json {
 
     private IllegalArgumentException error(String what) {
         return new IllegalArgumentException("malformed JSON at offset " + i + ": " + what);
+    }
+
+    /** JSON text of a value made of maps, lists, strings, numbers, booleans and nulls. */
+    public static String write(Object v) {
+        StringBuilder b = new StringBuilder();
+        write(b, v);
+        return b.toString();
+    }
+
+    private static void write(StringBuilder b, Object v) {
+        switch (v) {
+            case null -> b.append("null");
+            case String s -> {
+                b.append('"');
+                for (char c : s.toCharArray()) {
+                    if (c == '"' || c == '\\') b.append('\\').append(c);
+                    else if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
+                    else b.append(c);
+                }
+                b.append('"');
+            }
+            case Map<?, ?> m -> {
+                b.append('{');
+                String sep = "";
+                for (var e : m.entrySet()) {
+                    b.append(sep);
+                    write(b, String.valueOf(e.getKey()));
+                    b.append(':');
+                    write(b, e.getValue());
+                    sep = ",";
+                }
+                b.append('}');
+            }
+            case Iterable<?> it -> {
+                b.append('[');
+                String sep = "";
+                for (Object o : it) {
+                    b.append(sep);
+                    write(b, o);
+                    sep = ",";
+                }
+                b.append(']');
+            }
+            case Number n -> b.append(n);
+            case Boolean z -> b.append(z);
+            default -> throw new IllegalArgumentException("cannot write " + v.getClass() + " as JSON");
+        }
     }
 }

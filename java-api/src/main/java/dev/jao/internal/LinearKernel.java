@@ -18,6 +18,12 @@ public interface LinearKernel {
     /** Bytes of native memory holding the packed weights. */
     long packedBytes();
 
+    /** The packed weights (plain bytes, portable). */
+    MemorySegment packed();
+
+    /** The dtype the weight scales were quantized in. */
+    dev.jao.quant.DType scaleDtype();
+
     /** Name of the packed layout ("x86 VNNI int4 nibbles", ...). */
     String layout();
 

@@ -19,15 +19,16 @@ public final class NativeMemory implements AutoCloseable {
     private final State state;
     private Cleaner.Cleanable cleanable;
 
-    /** Holds the arena; referenced by the cleaner, never by the owner's fields only. */
+    /** Holds the arena (null when the memory is borrowed); referenced by the cleaner. */
     private static final class State implements Runnable {
-        final Arena arena = Arena.ofShared();
+        final Arena arena;
         final String description;
         int inFlight;
         boolean closed;
 
-        State(String description) {
+        State(String description, boolean owning) {
             this.description = description;
+            this.arena = owning ? Arena.ofShared() : null;
         }
 
         @Override
@@ -36,6 +37,7 @@ public final class NativeMemory implements AutoCloseable {
                 if (closed) return;
                 closed = true;
             }
+            if (arena == null) return;  // borrowed memory: its owner frees it
             LOG.log(System.Logger.Level.WARNING, "jao: " + description + " was not closed; freeing its native memory");
             arena.close();
         }
@@ -43,8 +45,20 @@ public final class NativeMemory implements AutoCloseable {
 
     /** Creates an empty store, described in messages as {@code description}. */
     public NativeMemory(String description) {
+        this(description, true);
+    }
+
+    private NativeMemory(String description, boolean owning) {
         this.description = description;
-        this.state = new State(description);
+        this.state = new State(description, owning);
+    }
+
+    /**
+     * Use-counting only, for memory that something else owns (a mapped model file): close
+     * waits for calls in flight and forbids later ones, the owner frees the memory.
+     */
+    public static NativeMemory borrowed(String description) {
+        return new NativeMemory(description, false);
     }
 
     /**
@@ -58,6 +72,7 @@ public final class NativeMemory implements AutoCloseable {
 
     /** Allocates {@code bytes} (aligned to 64) owned by this object. */
     public MemorySegment allocate(long bytes) {
+        if (state.arena == null) throw new IllegalStateException(description + " borrows its memory");
         acquire();
         try {
             return state.arena.allocate(Math.max(1, bytes), 64);
@@ -104,7 +119,7 @@ public final class NativeMemory implements AutoCloseable {
             }
             if (interrupted) Thread.currentThread().interrupt();
         }
-        state.arena.close();
+        if (state.arena != null) state.arena.close();
         synchronized (this) {
             if (cleanable != null) cleanable.clean();
         }

@@ -35,7 +35,8 @@ public final class Checkpoints {
         return root;
     }
 
-    private static void place(Module root, String fqn, Module leaf) {
+    /** Puts {@code leaf} at {@code fqn} under {@code root}, creating Containers on the way. */
+    static void place(Module root, String fqn, Module leaf) {
         String[] parts = fqn.split("\\.");
         Module at = root;
         for (int i = 0; i < parts.length - 1; i++) {

@@ -1,5 +1,6 @@
 package dev.jao.io;
 
+import dev.jao.internal.Json;
 import dev.jao.tensor.Tensor;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -94,12 +95,6 @@ public final class SafetensorsWriter {
     }
 
     private static String quote(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            if (c == '"' || c == '\\') b.append('\\').append(c);
-            else if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
-            else b.append(c);
-        }
-        return b.append('"').toString();
+        return Json.write(s);
     }
 }

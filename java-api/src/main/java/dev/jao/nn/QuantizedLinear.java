@@ -65,6 +65,16 @@ public final class QuantizedLinear extends Module implements AutoCloseable {
         return kernel.packedBytes();
     }
 
+    /** A read-only view of the packed weights (the portable form jao model files store). */
+    public MemorySegment packed() {
+        return kernel.packed().asReadOnly();
+    }
+
+    /** The dtype the weight scales were quantized in. */
+    public DType scaleDtype() {
+        return kernel.scaleDtype();
+    }
+
     /** The packed layout's name. */
     public String layout() {
         return kernel.layout();
