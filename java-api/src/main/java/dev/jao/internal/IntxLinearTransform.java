@@ -5,6 +5,9 @@ import dev.jao.nn.Linear;
 import dev.jao.nn.QuantizedLinear;
 import dev.jao.quant.DType;
 import dev.jao.quant.IntxPackingFormat;
+import dev.jao.tensor.Tensor;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * torchao's {@code _int8_dynamic_activation_intx_weight_transform} (version 2): quantize the
@@ -12,7 +15,7 @@ import dev.jao.quant.IntxPackingFormat;
  * when weight_scale_dtype differs from the weight's dtype), then pack it with the bias for
  * the fused int8-activation kernels. Zero points are packed only when one is non-zero.
  */
-final class IntxLinearTransform {
+public final class IntxLinearTransform {
     private static final System.Logger LOG = System.getLogger("dev.jao");
 
     private IntxLinearTransform() {}
@@ -21,24 +24,62 @@ final class IntxLinearTransform {
         long n = linear.outFeatures(), k = linear.inFeatures();
         c.checkQuantizable(n, k);
         long group = c.groupSize(k);
-        DType modelDtype = linear.dtype();
+        DType modelDtype = linear.dtype();  // torchao keeps scales in the weight's dtype unless told otherwise
         DType scaleDtype = c.weightScaleDtype() == null ? modelDtype : c.weightScaleDtype();
         WeightQuantization.Result w = WeightQuantization.quantize(linear.weight(), group, c.weightDtype(),
                 c.weightMappingType(), c.intxChooseQParamsAlgorithm(), scaleDtype);
-        boolean anyZero = false;
-        for (byte z : w.zeroPoints()) anyZero |= z != 0;
-        IntxKernel.ScaleStorage storage = scaleStorage(c.intxPackingFormat(), scaleDtype, group, k);
         float[] bias = linear.bias() == null ? null : linear.bias().toFloatArray();
+        return pack(c, modelDtype, scaleDtype, n, k, w.qdata(), w.scales(), w.zeroPoints(), bias);
+    }
+
+    /** Packs plain quantized tensors into a new layer; zero points are kept only when one is non-zero. */
+    private static QuantizedLinear pack(Int8DynamicActivationIntxWeightConfig c, DType modelDtype, DType scaleDtype,
+                                        long n, long k, byte[] qdata, float[] scales, byte[] zeroPoints, float[] bias) {
+        long group = c.groupSize(k);
+        boolean anyZero = false;
+        for (byte z : zeroPoints) anyZero |= z != 0;
+        IntxKernel.ScaleStorage storage = scaleStorage(c.intxPackingFormat(), scaleDtype, group, k);
         NativeMemory memory = new NativeMemory("QuantizedLinear[" + n + "x" + k + "]");
         try {
-            IntxKernel kernel = IntxKernel.pack(memory, n, k, c.weightBits(), group, w.qdata(), w.scales(),
-                    anyZero ? w.zeroPoints() : null, bias, storage, storage == IntxKernel.ScaleStorage.BF16
-                            ? DType.BFLOAT16 : scaleDtype);
+            IntxKernel kernel = IntxKernel.pack(memory, n, k, c.weightBits(), group, qdata, scales,
+                    anyZero ? zeroPoints : null, bias, storage,
+                    storage == IntxKernel.ScaleStorage.BF16 ? DType.BFLOAT16 : scaleDtype);
             return new QuantizedLinear(c, modelDtype, kernel, memory);
         } catch (RuntimeException e) {
             memory.close();
             throw e;
         }
+    }
+
+    /**
+     * A layer from already-quantized plain tensors (torchao's qdata / scale / zero_point),
+     * packed as they are.
+     *
+     * @param modelDtype the dtype of the original floating weight
+     */
+    public static QuantizedLinear fromPlain(Int8DynamicActivationIntxWeightConfig c, DType modelDtype, Tensor qdata,
+                                            Tensor scale, Tensor zeroPoint, Tensor bias) {
+        if (qdata.rank() != 2 || qdata.dtype() != DType.INT8) {
+            throw new IllegalArgumentException("qdata must be an INT8 [N, K] tensor, got " + qdata);
+        }
+        long n = qdata.dim(0), k = qdata.dim(1);
+        c.checkQuantizable(n, k);
+        long group = c.groupSize(k);
+        long[] qshape = {n, k / group};
+        if (!java.util.Arrays.equals(scale.shape(), qshape) || !java.util.Arrays.equals(zeroPoint.shape(), qshape)
+                || zeroPoint.dtype() != DType.INT8) {
+            throw new IllegalArgumentException("scale and zero_point must be [" + n + ", " + (k / group)
+                    + "] (zero_point INT8), got " + scale + " and " + zeroPoint);
+        }
+        if (bias != null && (bias.rank() != 1 || bias.dim(0) != n)) {
+            throw new IllegalArgumentException("bias must be [" + n + "], got " + bias);
+        }
+        byte[] q = new byte[Tensors.intSize(n * k)];
+        MemorySegment.copy(qdata.data(), ValueLayout.JAVA_BYTE, 0, q, 0, q.length);
+        byte[] z = new byte[Tensors.intSize(n * (k / group))];
+        MemorySegment.copy(zeroPoint.data(), ValueLayout.JAVA_BYTE, 0, z, 0, z.length);
+        return pack(c, modelDtype, scale.dtype(), n, k, q, scale.toFloatArray(), z,
+                bias == null ? null : bias.toFloatArray());
     }
 
     /**

@@ -1,0 +1,96 @@
+package dev.jao.io;
+
+import dev.jao.config.Int8DynamicActivationIntxWeightConfig;
+import dev.jao.config.QuantConfig;
+import dev.jao.internal.ConfigCodec;
+import dev.jao.internal.IntxLinearTransform;
+import dev.jao.internal.Json;
+import dev.jao.nn.Linear;
+import dev.jao.nn.Module;
+import dev.jao.nn.QuantizedLinear;
+import dev.jao.quant.DType;
+import dev.jao.tensor.Tensor;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Quantized models as torchao state-dict tensors, so they move between PyTorch and the JVM:
+ * per quantized layer {@code <fqn>.weight.qdata} (int8, unpacked), {@code <fqn>.weight.scale},
+ * {@code <fqn>.weight.zero_point} (int8) — the inner tensors of torchao's
+ * IntxUnpackedToInt8Tensor — and {@code <fqn>.bias}; float layers as {@code <fqn>.weight} /
+ * {@code <fqn>.bias}. Each layer's config is stored in the safetensors metadata under
+ * {@code jao.config.<fqn>}. Import packs the given integers as they are: no re-quantization.
+ */
+public final class TorchaoStateDict {
+    private static final String CONFIG_KEY = "jao.config.";
+
+    private TorchaoStateDict() {}
+
+    /** Writes every Linear and QuantizedLinear of {@code model} to a safetensors file. */
+    public static void export(Module model, Path path) throws IOException {
+        SafetensorsWriter w = new SafetensorsWriter().metadata("format", "torchao IntxUnpackedToInt8Tensor (jao export)");
+        for (var e : model.namedModules().entrySet()) {
+            String fqn = e.getKey();
+            if (e.getValue() instanceof QuantizedLinear q) {
+                Map<String, Tensor> plain = q.plainTensors();
+                w.put(fqn + ".weight.qdata", plain.get("qdata"));
+                w.put(fqn + ".weight.scale", plain.get("scale"));
+                w.put(fqn + ".weight.zero_point", plain.get("zero_point"));
+                w.put(fqn + ".bias", plain.get("bias"));
+                w.metadata(CONFIG_KEY + fqn, Json.write(ConfigCodec.encode(q.config())));
+                w.metadata("jao.model_dtype." + fqn, q.modelDtype().name());
+            } else if (e.getValue() instanceof Linear l) {
+                w.put(fqn + ".weight", l.weight());
+                if (l.bias() != null) w.put(fqn + ".bias", l.bias());
+            }
+        }
+        w.write(path);
+    }
+
+    /**
+     * Builds quantized layers from plain tensors: {@code <prefix>weight.qdata},
+     * {@code .scale}, {@code .zero_point} and an optional {@code <prefix>bias} in {@code file},
+     * quantized with {@code config} (any source: torchao or {@link #export}).
+     */
+    public static QuantizedLinear importLayer(SafetensorsFile file, String fqn, QuantConfig config) {
+        if (!(config instanceof Int8DynamicActivationIntxWeightConfig c)) {
+            throw new IllegalArgumentException("import supports Int8DynamicActivationIntxWeightConfig layers, got "
+                    + config.torchaoName());
+        }
+        Tensor qdata = file.tensor(fqn + ".weight.qdata");
+        Tensor scale = file.tensor(fqn + ".weight.scale");
+        Tensor zero = file.tensor(fqn + ".weight.zero_point");
+        Tensor bias = file.entries().containsKey(fqn + ".bias") ? file.tensor(fqn + ".bias") : null;
+        String modelDtype = file.metadata().get("jao.model_dtype." + fqn);
+        return IntxLinearTransform.fromPlain(c, modelDtype == null ? scale.dtype() : DType.valueOf(modelDtype), qdata,
+                scale, zero, bias);
+    }
+
+    /** The config stored for {@code fqn} by {@link #export}. */
+    public static QuantConfig storedConfig(SafetensorsFile file, String fqn) {
+        String json = file.metadata().get(CONFIG_KEY + fqn);
+        if (json == null) throw new IllegalArgumentException("no jao config stored for layer '" + fqn + "'");
+        return ConfigCodec.decode((Map<?, ?>) Json.parse(json));
+    }
+
+    /** Every layer {@link #export} wrote, rebuilt (quantized layers from their integers, float ones as views). */
+    public static Map<String, Module> importAll(SafetensorsFile file) {
+        Map<String, Module> out = new LinkedHashMap<>();
+        for (String key : file.metadata().keySet()) {
+            if (key.startsWith(CONFIG_KEY)) {
+                String fqn = key.substring(CONFIG_KEY.length());
+                out.put(fqn, importLayer(file, fqn, storedConfig(file, fqn)));
+            }
+        }
+        for (String name : file.entries().keySet()) {
+            if (name.endsWith(".weight") && !out.containsKey(name.substring(0, name.length() - 7))) {
+                String fqn = name.substring(0, name.length() - 7);
+                out.put(fqn, new Linear(file.tensor(name), file.entries().containsKey(fqn + ".bias")
+                        ? file.tensor(fqn + ".bias") : null));
+            }
+        }
+        return out;
+    }
+}
