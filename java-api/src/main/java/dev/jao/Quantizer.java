@@ -40,13 +40,37 @@ public final class Quantizer {
      * @return one report entry per linear layer considered
      */
     public static QuantizationReport quantize(Module model, QuantConfig config, BiPredicate<Module, String> filter) {
+        return quantize(model, config, filter, (fqn, done, total) -> { });
+    }
+
+    /** Progress of {@link #quantize(Module, QuantConfig, BiPredicate, Progress)}: before each layer, and once at the end. */
+    @FunctionalInterface
+    public interface Progress {
+        /**
+         * Reports progress.
+         *
+         * @param fqn the layer about to be handled ("" at the end)
+         * @param done layers finished so far
+         * @param total layers the filter accepted
+         */
+        void layerDone(String fqn, int done, int total);
+    }
+
+    /** {@link #quantize(Module, QuantConfig, BiPredicate)} reporting each layer to {@code progress}. */
+    public static QuantizationReport quantize(Module model, QuantConfig config, BiPredicate<Module, String> filter,
+                                              Progress progress) {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(filter, "filter");
         List<QuantizationReport.Layer> report = new ArrayList<>();
+        Map<String, Linear> eligible = new java.util.LinkedHashMap<>();
         for (Map.Entry<String, Module> e : model.namedModules().entrySet()) {
+            if (e.getValue() instanceof Linear linear && filter.test(linear, e.getKey())) eligible.put(e.getKey(), linear);
+        }
+        for (Map.Entry<String, Linear> e : eligible.entrySet()) {
+            progress.layerDone(e.getKey(), report.size(), eligible.size());
             String fqn = e.getKey();
-            if (!(e.getValue() instanceof Linear linear) || !filter.test(linear, fqn)) continue;
+            Linear linear = e.getValue();
             if (fqn.isEmpty()) throw new IllegalArgumentException("the root module cannot be replaced; quantize its parent");
             Optional<QuantConfig> chosen = config instanceof FqnToConfig f ? f.configFor(fqn) : Optional.of(config);
             long before = LinearQuantizers.floatBytes(linear);
@@ -64,6 +88,7 @@ public final class Quantizer {
             report.add(new QuantizationReport.Layer(fqn, chosen.get().torchaoName(), q.layout(), q.tier(1), before,
                     q.packedBytes(), null));
         }
+        progress.layerDone("", report.size(), eligible.size());
         return new QuantizationReport(report);
     }
 }

@@ -14,7 +14,7 @@ import dev.jao.quant.Granularity;
 import dev.jao.quant.IntxPackingFormat;
 import dev.jao.quant.MappingType;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -46,8 +46,8 @@ final class Demo {
         return c;
     }
 
-    static void run(PrintStream out, PrintStream err, Path cacheDir, boolean progressBar) throws IOException {
-        ProgressBar bar = new ProgressBar(err, progressBar);
+    static void run(PrintWriter out, Path cacheDir, boolean progressBar) throws IOException {
+        ProgressBar bar = new ProgressBar(System.err, progressBar);
         Path file = DemoModel.checkpoint(cacheDir, bar);
         try (SafetensorsFile f = SafetensorsFile.open(file)) {
             List<Linear> reference = linears(Checkpoints.linearTree(f));
@@ -126,7 +126,7 @@ final class Demo {
         return t[runs / 2];
     }
 
-    private static void printTable(PrintStream out, List<String[]> rows) {
+    private static void printTable(PrintWriter out, List<String[]> rows) {
         String[] head = {"config", "layout", "ISA M=1/M=128", "weights", "vs fp32", "SQNR", "M=1 latency", "M=128 throughput"};
         int[] w = new int[head.length];
         for (int i = 0; i < head.length; i++) {
@@ -155,14 +155,15 @@ final class Demo {
         return x;
     }
 
-    /** fp32 y = x Wᵀ for a FLOAT32 Linear (the SQNR reference), accumulated in double. */
+    /** fp32 y = x Wᵀ + b for a float Linear (the SQNR reference), accumulated in double. */
     static float[] reference(Linear l, float[] x, int rows) {
         float[] w = l.weight().toFloatArray();
+        float[] b = l.bias() == null ? null : l.bias().toFloatArray();
         int k = (int) l.inFeatures(), n = (int) l.outFeatures();
         float[] y = new float[rows * n];
         for (int r = 0; r < rows; r++)
             for (int j = 0; j < n; j++) {
-                double acc = 0;
+                double acc = b == null ? 0 : b[j];
                 for (int i = 0; i < k; i++) acc += (double) x[r * k + i] * w[j * k + i];
                 y[r * n + j] = (float) acc;
             }

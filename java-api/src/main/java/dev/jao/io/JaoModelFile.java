@@ -1,7 +1,7 @@
 package dev.jao.io;
 
+import dev.jao.config.ConfigJson;
 import dev.jao.config.QuantConfig;
-import dev.jao.internal.ConfigCodec;
 import dev.jao.internal.IntxKernel;
 import dev.jao.internal.Json;
 import dev.jao.internal.NativeMemory;
@@ -85,7 +85,7 @@ public final class JaoModelFile {
             entry.put("fqn", e.getKey());
             if (e.getValue() instanceof QuantizedLinear q) {
                 entry.put("kind", "intx");
-                entry.put("config", ConfigCodec.encode(q.config()));
+                entry.put("config", ConfigJson.encode(q.config()));
                 entry.put("model_dtype", q.modelDtype().name());
                 entry.put("scale_dtype", q.scaleDtype().name());
                 offset = addBlob(entry, "packed", q.packed(), offset, blobs);
@@ -196,7 +196,7 @@ public final class JaoModelFile {
             Module layer = switch (String.valueOf(e.get("kind"))) {
                 case "intx" -> {
                     MemorySegment packed = blob(path, file, dataStart, e, "packed");
-                    QuantConfig config = ConfigCodec.decode((Map<?, ?>) e.get("config"));
+                    QuantConfig config = ConfigJson.decode((Map<?, ?>) e.get("config"));
                     IntxKernel k = IntxKernel.fromPacked(packed, DType.valueOf((String) e.get("scale_dtype")));
                     QuantizedLinear q = new QuantizedLinear(config, DType.valueOf((String) e.get("model_dtype")), k,
                             NativeMemory.borrowed("QuantizedLinear " + fqn));

@@ -1,10 +1,9 @@
 package dev.jao.io;
 
 import dev.jao.config.Int8DynamicActivationIntxWeightConfig;
+import dev.jao.config.ConfigJson;
 import dev.jao.config.QuantConfig;
-import dev.jao.internal.ConfigCodec;
 import dev.jao.internal.IntxLinearTransform;
-import dev.jao.internal.Json;
 import dev.jao.nn.Linear;
 import dev.jao.nn.Module;
 import dev.jao.nn.QuantizedLinear;
@@ -39,7 +38,7 @@ public final class TorchaoStateDict {
                 w.put(fqn + ".weight.scale", plain.get("scale"));
                 w.put(fqn + ".weight.zero_point", plain.get("zero_point"));
                 w.put(fqn + ".bias", plain.get("bias"));
-                w.metadata(CONFIG_KEY + fqn, Json.write(ConfigCodec.encode(q.config())));
+                w.metadata(CONFIG_KEY + fqn, ConfigJson.toJson(q.config()));
                 w.metadata("jao.model_dtype." + fqn, q.modelDtype().name());
             } else if (e.getValue() instanceof Linear l) {
                 w.put(fqn + ".weight", l.weight());
@@ -72,7 +71,7 @@ public final class TorchaoStateDict {
     public static QuantConfig storedConfig(SafetensorsFile file, String fqn) {
         String json = file.metadata().get(CONFIG_KEY + fqn);
         if (json == null) throw new IllegalArgumentException("no jao config stored for layer '" + fqn + "'");
-        return ConfigCodec.decode((Map<?, ?>) Json.parse(json));
+        return ConfigJson.fromJson(json);
     }
 
     /** Every layer {@link #export} wrote, rebuilt (quantized layers from their integers, float ones as views). */

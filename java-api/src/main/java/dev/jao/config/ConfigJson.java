@@ -1,8 +1,6 @@
-package dev.jao.internal;
+package dev.jao.config;
 
-import dev.jao.config.FqnToConfig;
-import dev.jao.config.Int8DynamicActivationIntxWeightConfig;
-import dev.jao.config.QuantConfig;
+import dev.jao.internal.Json;
 import dev.jao.quant.DType;
 import dev.jao.quant.Granularity;
 import dev.jao.quant.IntxChooseQParamsAlgorithm;
@@ -11,9 +9,24 @@ import dev.jao.quant.MappingType;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Configs to and from JSON-ready maps, with torchao's field names (jao model files). */
-public final class ConfigCodec {
-    private ConfigCodec() {}
+/**
+ * Configs as JSON with torchao's field names ({"type": "Int8DynamicActivationIntxWeightConfig",
+ * "weight_dtype": "INT4", ...}): how jao model files, exported state dicts and the CLI
+ * store and read configs.
+ */
+public final class ConfigJson {
+    private ConfigJson() {}
+
+    /** The config as JSON text. */
+    public static String toJson(QuantConfig config) {
+        return Json.write(encode(config));
+    }
+
+    /** Parses JSON text made by {@link #toJson}; IllegalArgumentException on anything else. */
+    public static QuantConfig fromJson(String json) {
+        if (!(Json.parse(json) instanceof Map<?, ?> m)) throw new IllegalArgumentException("a config must be a JSON object");
+        return decode(m);
+    }
 
     /** The config as {"type": torchao class name, fields...}. */
     public static Map<String, Object> encode(QuantConfig config) {
