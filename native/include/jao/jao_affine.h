@@ -31,7 +31,14 @@ typedef enum jao_mapping {
     JAO_MAPPING_ASYMMETRIC = 2
 } jao_mapping;
 
-/** Shape and parameters shared by the three primitives. */
+/** torchao ZeroPointDomain. */
+typedef enum jao_zero_point_domain {
+    JAO_ZP_INT = 0,   /**< q = round(x / s) + zp, integer zp */
+    JAO_ZP_FLOAT = 1, /**< tinygemm: q = round((x - (zp - s * mid)) / s), zp in the input dtype (ASYMMETRIC only) */
+    JAO_ZP_NONE = 2   /**< q = round(x / s), no zero point */
+} jao_zero_point_domain;
+
+/** Shape and parameters shared by the primitives. */
 typedef struct jao_affine_params {
     int64_t rows;        /**< rows of the [rows, cols] view, >= 1 */
     int64_t cols;        /**< columns, >= 1 */
@@ -41,34 +48,36 @@ typedef struct jao_affine_params {
     int32_t mapping;     /**< jao_mapping */
     int32_t quant_min;   /**< e.g. -8 for int4, 0 for uint4; within [-128, 255] */
     int32_t quant_max;   /**< > quant_min, within [-128, 255] */
-    int32_t preserve_zero; /**< 1 (torchao default): widen [min, max] to include 0 */
+    int32_t preserve_zero; /**< 1 (torchao default): widen [min, max] to include 0 (INT domain) */
+    int32_t zero_point_domain; /**< jao_zero_point_domain */
     float eps;           /**< lower clamp of scales (torchao default: FLT_MIN = 1.1754944e-38) */
 } jao_affine_params;
 
 /**
- * choose_qparams_affine (ZeroPointDomain.INT). Writes rows * cols / group_size scales
- * (float32 holding values exactly representable in scale_type) and zero points. The
- * zero point of ASYMMETRIC is derived from the scale before its cast to scale_type,
- * as torchao does.
+ * choose_qparams_affine. Writes rows * cols / group_size scales (float32 holding values
+ * exactly representable in scale_type) and zero points as float32 (integers for the INT
+ * domain, input-dtype values for FLOAT; zero_points may be NULL for NONE). The zero point
+ * of ASYMMETRIC is derived from the scale before its cast to scale_type, as torchao does.
  */
 JAO_API jao_status jao_affine_choose_qparams(const jao_affine_params* params, const void* x,
-                                             float* scales, int32_t* zero_points);
+                                             float* scales, float* zero_points);
 
 /**
- * quantize_affine: q = clamp(round(x * (1/scale)) + zero_point, quant_min, quant_max),
- * the reciprocal computed in scale_type. `zero_points` may be NULL (no zero point,
- * ZeroPointDomain.NONE). q is written one value per byte: int8 for signed ranges,
- * uint8 bits for unsigned ones.
+ * quantize_affine: INT domain q = clamp(round(x * (1/scale)) + zero_point, quant_min,
+ * quant_max) with the reciprocal computed in scale_type; FLOAT and NONE domains as in
+ * jao_zero_point_domain (FLOAT divides, as torchao does). `zero_points` may be NULL for
+ * the INT domain too (treated as 0). q is written one value per byte: int8 for signed
+ * ranges, uint8 bits for unsigned ones. NaN inputs give 0 clamped into the range.
  */
 JAO_API jao_status jao_affine_quantize(const jao_affine_params* params, const void* x, const float* scales,
-                                       const int32_t* zero_points, int8_t* q);
+                                       const float* zero_points, int8_t* q);
 
 /**
- * dequantize_affine: y = (q - zero_point) * scale in output_type (written as that type:
- * float32, or 16-bit values for bf16/f16).
+ * dequantize_affine: y = (q - zero_point) * scale (FLOAT domain: (q - mid) * scale +
+ * zero_point) in output_type, written as that type (float32, or 16-bit bf16/f16 values).
  */
 JAO_API jao_status jao_affine_dequantize(const jao_affine_params* params, const int8_t* q, const float* scales,
-                                         const int32_t* zero_points, int32_t output_type, void* y);
+                                         const float* zero_points, int32_t output_type, void* y);
 
 /**
  * torchao's HQQ scale-only qparams (IntxChooseQParamsAlgorithm.HQQ_SCALE_ONLY): symmetric,

@@ -7,31 +7,34 @@ using jao::require;
 extern "C" {
 
 JAO_API jao_status jao_affine_choose_qparams(const jao_affine_params* p, const void* x, float* scales,
-                                             int32_t* zero_points) {
+                                             float* zero_points) {
     constexpr const char* fn = "jao_affine_choose_qparams";
     return jao::abi::guarded(fn, [&] {
-        require(p && x && scales && zero_points, fn, "pointers must not be null");
+        require(p && x && scales, fn, "x and scales must not be null");
         jao::affine::validate(*p, fn);
+        require(zero_points || p->zero_point_domain == JAO_ZP_NONE, fn, "zero_points must not be null");
         jao::affine::choose_qparams(*p, x, scales, zero_points);
     });
 }
 
 JAO_API jao_status jao_affine_quantize(const jao_affine_params* p, const void* x, const float* scales,
-                                       const int32_t* zero_points, int8_t* q) {
+                                       const float* zero_points, int8_t* q) {
     constexpr const char* fn = "jao_affine_quantize";
     return jao::abi::guarded(fn, [&] {
         require(p && x && scales && q, fn, "x, scales and q must not be null");
         jao::affine::validate(*p, fn);
+        require(zero_points || p->zero_point_domain != JAO_ZP_FLOAT, fn, "the FLOAT domain needs zero_points");
         jao::affine::quantize(*p, x, scales, zero_points, q);
     });
 }
 
 JAO_API jao_status jao_affine_dequantize(const jao_affine_params* p, const int8_t* q, const float* scales,
-                                         const int32_t* zero_points, int32_t output_type, void* y) {
+                                         const float* zero_points, int32_t output_type, void* y) {
     constexpr const char* fn = "jao_affine_dequantize";
     return jao::abi::guarded(fn, [&] {
         require(p && q && scales && y, fn, "q, scales and y must not be null");
         jao::affine::validate(*p, fn);
+        require(zero_points || p->zero_point_domain != JAO_ZP_FLOAT, fn, "the FLOAT domain needs zero_points");
         require(output_type >= JAO_F32 && output_type <= JAO_F16, fn, "unknown output type");
         jao::affine::dequantize(*p, q, scales, zero_points, output_type, y);
     });

@@ -48,13 +48,18 @@ void validate(const jao_affine_params& p, const char* fn) {
                 (p.quant_min >= 0 || p.quant_max <= 127),
             fn, "quant_min/quant_max must be an int8 or uint8 sub-range with quant_min < quant_max");
     require(std::isfinite(p.eps) && p.eps >= 0, fn, "eps must be finite and >= 0");
+    require(p.zero_point_domain >= JAO_ZP_INT && p.zero_point_domain <= JAO_ZP_NONE, fn, "unknown zero-point domain");
+    require(p.zero_point_domain != JAO_ZP_FLOAT || p.mapping == JAO_MAPPING_ASYMMETRIC, fn,
+            "the FLOAT zero-point domain needs ASYMMETRIC mapping");
 }
 
-void choose_qparams(const jao_affine_params& p, const void* x, float* scales, int32_t* zero_points) {
+void choose_qparams(const jao_affine_params& p, const void* x, float* scales, float* zero_points) {
     const int32_t D = p.input_type;
     auto R = [D](float v) { return round_to(D, v); };
     const float qmin = static_cast<float>(p.quant_min), qmax = static_cast<float>(p.quant_max);
     const int32_t mid_zp = static_cast<int32_t>((p.quant_max + p.quant_min + 1) / 2.0);  // Python int(): truncation
+    const float mid = static_cast<float>((p.quant_max + p.quant_min + 1) / 2.0);        // FLOAT domain midpoint
+    const bool float_domain = p.zero_point_domain == JAO_ZP_FLOAT;
     for_each_group(p, [&](const Group& g) {
         float mn = std::numeric_limits<float>::infinity(), mx = -mn;
         for (int64_t i = g.begin(), e = i + p.group_size; i < e; ++i) {
@@ -62,8 +67,9 @@ void choose_qparams(const jao_affine_params& p, const void* x, float* scales, in
             mn = std::min(mn, v);
             mx = std::max(mx, v);
         }
-        float lo = p.preserve_zero ? std::min(mn, 0.0f) : mn;
-        float hi = p.preserve_zero ? std::max(mx, 0.0f) : mx;
+        bool widen = p.preserve_zero && !float_domain;  // tinygemm keeps the raw [min, max]
+        float lo = widen ? std::min(mn, 0.0f) : mn;
+        float hi = widen ? std::max(mx, 0.0f) : mx;
         float s;
         float zp = static_cast<float>(mid_zp);
         if (p.mapping == JAO_MAPPING_SYMMETRIC) {
@@ -74,6 +80,10 @@ void choose_qparams(const jao_affine_params& p, const void* x, float* scales, in
             float smin = R(lo / qmin), smax = R(hi / qmax);
             s = smin > smax ? smin : smax;
             s = R(clamp_min_keep_nan(s, p.eps));
+        } else if (float_domain) {
+            s = R(R(hi - lo) / (qmax - qmin));
+            s = R(std::max(s, p.eps));
+            zp = R(lo + R(s * mid));
         } else {
             s = R(R(hi - lo) / (qmax - qmin));
             s = R(clamp_min_keep_nan(s, p.eps));
@@ -81,16 +91,34 @@ void choose_qparams(const jao_affine_params& p, const void* x, float* scales, in
             zp = std::clamp(zp, qmin, qmax);
         }
         scales[g.index()] = round_to(p.scale_type, s);
-        zero_points[g.index()] = static_cast<int32_t>(zp);
+        if (zero_points) zero_points[g.index()] = zp;
     });
 }
 
-void quantize(const jao_affine_params& p, const void* x, const float* scales, const int32_t* zero_points, int8_t* q) {
+void quantize(const jao_affine_params& p, const void* x, const float* scales, const float* zero_points, int8_t* q) {
     const int32_t Dm = promote(p.input_type, p.scale_type);
     const float qmin = static_cast<float>(p.quant_min), qmax = static_cast<float>(p.quant_max);
+    if (p.zero_point_domain == JAO_ZP_FLOAT) {
+        // tinygemm: min_val = zp - s * mid in promote(zp, scale) dtype (zp is in the input dtype), then
+        // q = round((x - min_val) / s) computed in promote(x, that) dtype, true division
+        const float mid = static_cast<float>((p.quant_max + p.quant_min + 1) / 2.0);
+        const int32_t Dq = promote(p.input_type, p.scale_type), Dx = promote(p.input_type, Dq);
+        for_each_group(p, [&](const Group& g) {
+            float s = scales[g.index()];
+            float min_val = round_to(Dq, zero_points[g.index()] - round_to(p.scale_type, s * mid));
+            for (int64_t i = g.begin(), e = i + p.group_size; i < e; ++i) {
+                float v = round_to(Dx, round_to(Dx, load_as_float(p.input_type, x, i) - min_val) / s);
+                v = round_half_even(v);
+                v = std::isnan(v) ? std::clamp(0.0f, qmin, qmax) : std::clamp(v, qmin, qmax);
+                q[i] = static_cast<int8_t>(static_cast<int32_t>(v));
+            }
+        });
+        return;
+    }
+    if (p.zero_point_domain == JAO_ZP_NONE) zero_points = nullptr;
     for_each_group(p, [&](const Group& g) {
         float recip = round_to(p.scale_type, 1.0f / scales[g.index()]);
-        float zp = zero_points ? static_cast<float>(zero_points[g.index()]) : 0.0f;
+        float zp = zero_points ? zero_points[g.index()] : 0.0f;
         for (int64_t i = g.begin(), e = i + p.group_size; i < e; ++i) {
             float v = round_half_even(round_to(Dm, load_as_float(p.input_type, x, i) * recip));
             if (zero_points) v = round_to(Dm, v + zp);
@@ -100,13 +128,26 @@ void quantize(const jao_affine_params& p, const void* x, const float* scales, co
     });
 }
 
-void dequantize(const jao_affine_params& p, const int8_t* q, const float* scales, const int32_t* zero_points,
+void dequantize(const jao_affine_params& p, const int8_t* q, const float* scales, const float* zero_points,
                 int32_t out, void* y) {
     const bool is_unsigned = p.quant_min >= 0;
     const int32_t Dp = promote(out, p.scale_type);
+    if (p.zero_point_domain == JAO_ZP_FLOAT) {  // (q - mid) * scale + zero, each step in the output dtype
+        const float mid = static_cast<float>((p.quant_max + p.quant_min + 1) / 2.0);
+        for_each_group(p, [&](const Group& g) {
+            float s = scales[g.index()], zp = zero_points[g.index()];
+            for (int64_t i = g.begin(), e = i + p.group_size; i < e; ++i) {
+                float d = round_to(out, static_cast<float>(load_q(q, i, is_unsigned)) - mid);
+                d = round_to(out, d * s);
+                store_from_float(out, y, i, round_to(out, d + zp));
+            }
+        });
+        return;
+    }
+    if (p.zero_point_domain == JAO_ZP_NONE) zero_points = nullptr;
     for_each_group(p, [&](const Group& g) {
         float s = scales[g.index()];
-        int32_t zp = zero_points ? zero_points[g.index()] : 0;
+        int32_t zp = zero_points ? static_cast<int32_t>(zero_points[g.index()]) : 0;
         for (int64_t i = g.begin(), e = i + p.group_size; i < e; ++i) {
             float d = round_to(out, static_cast<float>(load_q(q, i, is_unsigned) - zp));
             store_from_float(out, y, i, round_to(out, round_to(Dp, d * s)));

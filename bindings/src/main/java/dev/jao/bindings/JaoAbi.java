@@ -914,6 +914,33 @@ public class JaoAbi extends JaoAbi$shared {
     public static int JAO_MAPPING_ASYMMETRIC() {
         return JAO_MAPPING_ASYMMETRIC;
     }
+    private static final int JAO_ZP_INT = (int)0L;
+    /**
+     * {@snippet lang=c :
+     * enum jao_zero_point_domain.JAO_ZP_INT = 0
+     * }
+     */
+    public static int JAO_ZP_INT() {
+        return JAO_ZP_INT;
+    }
+    private static final int JAO_ZP_FLOAT = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * enum jao_zero_point_domain.JAO_ZP_FLOAT = 1
+     * }
+     */
+    public static int JAO_ZP_FLOAT() {
+        return JAO_ZP_FLOAT;
+    }
+    private static final int JAO_ZP_NONE = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * enum jao_zero_point_domain.JAO_ZP_NONE = 2
+     * }
+     */
+    public static int JAO_ZP_NONE() {
+        return JAO_ZP_NONE;
+    }
 
     private static class jao_affine_choose_qparams {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
@@ -932,7 +959,7 @@ public class JaoAbi extends JaoAbi$shared {
     /**
      * Function descriptor for:
      * {@snippet lang=c :
-     * jao_status jao_affine_choose_qparams(const jao_affine_params *params, const void *x, float *scales, int32_t *zero_points)
+     * jao_status jao_affine_choose_qparams(const jao_affine_params *params, const void *x, float *scales, float *zero_points)
      * }
      */
     public static FunctionDescriptor jao_affine_choose_qparams$descriptor() {
@@ -942,7 +969,7 @@ public class JaoAbi extends JaoAbi$shared {
     /**
      * Downcall method handle for:
      * {@snippet lang=c :
-     * jao_status jao_affine_choose_qparams(const jao_affine_params *params, const void *x, float *scales, int32_t *zero_points)
+     * jao_status jao_affine_choose_qparams(const jao_affine_params *params, const void *x, float *scales, float *zero_points)
      * }
      */
     public static MethodHandle jao_affine_choose_qparams$handle() {
@@ -952,7 +979,7 @@ public class JaoAbi extends JaoAbi$shared {
     /**
      * Address for:
      * {@snippet lang=c :
-     * jao_status jao_affine_choose_qparams(const jao_affine_params *params, const void *x, float *scales, int32_t *zero_points)
+     * jao_status jao_affine_choose_qparams(const jao_affine_params *params, const void *x, float *scales, float *zero_points)
      * }
      */
     public static MemorySegment jao_affine_choose_qparams$address() {
@@ -961,7 +988,7 @@ public class JaoAbi extends JaoAbi$shared {
 
     /**
      * {@snippet lang=c :
-     * jao_status jao_affine_choose_qparams(const jao_affine_params *params, const void *x, float *scales, int32_t *zero_points)
+     * jao_status jao_affine_choose_qparams(const jao_affine_params *params, const void *x, float *scales, float *zero_points)
      * }
      */
     public static int jao_affine_choose_qparams(MemorySegment params, MemorySegment x, MemorySegment scales, MemorySegment zero_points) {
@@ -996,7 +1023,7 @@ public class JaoAbi extends JaoAbi$shared {
     /**
      * Function descriptor for:
      * {@snippet lang=c :
-     * jao_status jao_affine_quantize(const jao_affine_params *params, const void *x, const float *scales, const int32_t *zero_points, int8_t *q)
+     * jao_status jao_affine_quantize(const jao_affine_params *params, const void *x, const float *scales, const float *zero_points, int8_t *q)
      * }
      */
     public static FunctionDescriptor jao_affine_quantize$descriptor() {
@@ -1006,7 +1033,7 @@ public class JaoAbi extends JaoAbi$shared {
     /**
      * Downcall method handle for:
      * {@snippet lang=c :
-     * jao_status jao_affine_quantize(const jao_affine_params *params, const void *x, const float *scales, const int32_t *zero_points, int8_t *q)
+     * jao_status jao_affine_quantize(const jao_affine_params *params, const void *x, const float *scales, const float *zero_points, int8_t *q)
      * }
      */
     public static MethodHandle jao_affine_quantize$handle() {
@@ -1016,7 +1043,7 @@ public class JaoAbi extends JaoAbi$shared {
     /**
      * Address for:
      * {@snippet lang=c :
-     * jao_status jao_affine_quantize(const jao_affine_params *params, const void *x, const float *scales, const int32_t *zero_points, int8_t *q)
+     * jao_status jao_affine_quantize(const jao_affine_params *params, const void *x, const float *scales, const float *zero_points, int8_t *q)
      * }
      */
     public static MemorySegment jao_affine_quantize$address() {
@@ -1025,7 +1052,7 @@ public class JaoAbi extends JaoAbi$shared {
 
     /**
      * {@snippet lang=c :
-     * jao_status jao_affine_quantize(const jao_affine_params *params, const void *x, const float *scales, const int32_t *zero_points, int8_t *q)
+     * jao_status jao_affine_quantize(const jao_affine_params *params, const void *x, const float *scales, const float *zero_points, int8_t *q)
      * }
      */
     public static int jao_affine_quantize(MemorySegment params, MemorySegment x, MemorySegment scales, MemorySegment zero_points, MemorySegment q) {
@@ -1061,7 +1088,7 @@ public class JaoAbi extends JaoAbi$shared {
     /**
      * Function descriptor for:
      * {@snippet lang=c :
-     * jao_status jao_affine_dequantize(const jao_affine_params *params, const int8_t *q, const float *scales, const int32_t *zero_points, int32_t output_type, void *y)
+     * jao_status jao_affine_dequantize(const jao_affine_params *params, const int8_t *q, const float *scales, const float *zero_points, int32_t output_type, void *y)
      * }
      */
     public static FunctionDescriptor jao_affine_dequantize$descriptor() {
@@ -1071,7 +1098,7 @@ public class JaoAbi extends JaoAbi$shared {
     /**
      * Downcall method handle for:
      * {@snippet lang=c :
-     * jao_status jao_affine_dequantize(const jao_affine_params *params, const int8_t *q, const float *scales, const int32_t *zero_points, int32_t output_type, void *y)
+     * jao_status jao_affine_dequantize(const jao_affine_params *params, const int8_t *q, const float *scales, const float *zero_points, int32_t output_type, void *y)
      * }
      */
     public static MethodHandle jao_affine_dequantize$handle() {
@@ -1081,7 +1108,7 @@ public class JaoAbi extends JaoAbi$shared {
     /**
      * Address for:
      * {@snippet lang=c :
-     * jao_status jao_affine_dequantize(const jao_affine_params *params, const int8_t *q, const float *scales, const int32_t *zero_points, int32_t output_type, void *y)
+     * jao_status jao_affine_dequantize(const jao_affine_params *params, const int8_t *q, const float *scales, const float *zero_points, int32_t output_type, void *y)
      * }
      */
     public static MemorySegment jao_affine_dequantize$address() {
@@ -1090,7 +1117,7 @@ public class JaoAbi extends JaoAbi$shared {
 
     /**
      * {@snippet lang=c :
-     * jao_status jao_affine_dequantize(const jao_affine_params *params, const int8_t *q, const float *scales, const int32_t *zero_points, int32_t output_type, void *y)
+     * jao_status jao_affine_dequantize(const jao_affine_params *params, const int8_t *q, const float *scales, const float *zero_points, int32_t output_type, void *y)
      * }
      */
     public static int jao_affine_dequantize(MemorySegment params, MemorySegment q, MemorySegment scales, MemorySegment zero_points, int output_type, MemorySegment y) {

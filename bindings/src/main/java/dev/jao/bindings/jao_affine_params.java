@@ -24,6 +24,7 @@ import static java.lang.foreign.MemoryLayout.PathElement.*;
  *     int32_t quant_min;
  *     int32_t quant_max;
  *     int32_t preserve_zero;
+ *     int32_t zero_point_domain;
  *     float eps;
  * }
  * }
@@ -44,8 +45,8 @@ public class jao_affine_params {
         JaoAbi.C_INT.withName("quant_min"),
         JaoAbi.C_INT.withName("quant_max"),
         JaoAbi.C_INT.withName("preserve_zero"),
-        JaoAbi.C_FLOAT.withName("eps"),
-        MemoryLayout.paddingLayout(4)
+        JaoAbi.C_INT.withName("zero_point_domain"),
+        JaoAbi.C_FLOAT.withName("eps")
     ).withName("jao_affine_params");
 
     /**
@@ -449,6 +450,50 @@ public class jao_affine_params {
      */
     public static void preserve_zero(MemorySegment struct, int fieldValue) {
         struct.set(preserve_zero$LAYOUT, preserve_zero$OFFSET, fieldValue);
+    }
+
+    private static final OfInt zero_point_domain$LAYOUT = (OfInt)$LAYOUT.select(groupElement("zero_point_domain"));
+
+    /**
+     * Layout for field:
+     * {@snippet lang=c :
+     * int32_t zero_point_domain
+     * }
+     */
+    public static final OfInt zero_point_domain$layout() {
+        return zero_point_domain$LAYOUT;
+    }
+
+    private static final long zero_point_domain$OFFSET = $LAYOUT.byteOffset(groupElement("zero_point_domain"));
+
+    /**
+     * Offset for field:
+     * {@snippet lang=c :
+     * int32_t zero_point_domain
+     * }
+     */
+    public static final long zero_point_domain$offset() {
+        return zero_point_domain$OFFSET;
+    }
+
+    /**
+     * Getter for field:
+     * {@snippet lang=c :
+     * int32_t zero_point_domain
+     * }
+     */
+    public static int zero_point_domain(MemorySegment struct) {
+        return struct.get(zero_point_domain$LAYOUT, zero_point_domain$OFFSET);
+    }
+
+    /**
+     * Setter for field:
+     * {@snippet lang=c :
+     * int32_t zero_point_domain
+     * }
+     */
+    public static void zero_point_domain(MemorySegment struct, int fieldValue) {
+        struct.set(zero_point_domain$LAYOUT, zero_point_domain$OFFSET, fieldValue);
     }
 
     private static final OfFloat eps$LAYOUT = (OfFloat)$LAYOUT.select(groupElement("eps"));

@@ -44,10 +44,11 @@ final class WeightQuantization {
             jao_affine_params.quant_min(p, target.quantMin());
             jao_affine_params.quant_max(p, target.quantMax());
             jao_affine_params.preserve_zero(p, 1);
+            jao_affine_params.zero_point_domain(p, JaoAbi.JAO_ZP_INT());
             jao_affine_params.eps(p, Float.MIN_NORMAL);
             MemorySegment x = Tensors.toNative(weight, arena);
             MemorySegment scales = arena.allocate(ValueLayout.JAVA_FLOAT, n * groups);
-            MemorySegment zps = arena.allocate(ValueLayout.JAVA_INT, n * groups);
+            MemorySegment zps = arena.allocate(ValueLayout.JAVA_FLOAT, n * groups);
             MemorySegment q = arena.allocate(n * k);
             if (algorithm == IntxChooseQParamsAlgorithm.HQQ_SCALE_ONLY) {
                 // HQQ: scales in the weight's dtype, qdata from the float32 scales; a different
@@ -63,9 +64,9 @@ final class WeightQuantization {
                 Native.check(JaoAbi.jao_affine_choose_qparams(p, x, scales, zps), "jao_affine_choose_qparams");
                 Native.check(JaoAbi.jao_affine_quantize(p, x, scales, zps, q), "jao_affine_quantize");
             }
-            int[] zpInts = zps.toArray(ValueLayout.JAVA_INT);
-            byte[] zp = new byte[zpInts.length];
-            for (int i = 0; i < zp.length; i++) zp[i] = (byte) zpInts[i];
+            float[] zpValues = zps.toArray(ValueLayout.JAVA_FLOAT);  // integers in the weight's range
+            byte[] zp = new byte[zpValues.length];
+            for (int i = 0; i < zp.length; i++) zp[i] = (byte) zpValues[i];
             return new Result(q.toArray(ValueLayout.JAVA_BYTE), scales.toArray(ValueLayout.JAVA_FLOAT), zp);
         }
     }

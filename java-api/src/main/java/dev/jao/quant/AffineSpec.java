@@ -1,0 +1,105 @@
+package dev.jao.quant;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * The parameters of torchao's {@code choose_qparams_affine} / {@code quantize_affine} /
+ * {@code dequantize_affine}, with torchao's defaults: quant_min/quant_max from the target
+ * dtype, ZeroPointDomain.INT, preserve_zero = true, eps = the smallest normal float
+ * (torchao's {@code finfo(input dtype).smallest_normal} for fp32 and bf16), scales in the
+ * input dtype. Block sizes supported: per tensor, and {@code (1, ..., 1, g)} with g dividing
+ * the last dimension (per group / per axis 0 of a matrix / per row / per token).
+ *
+ * @param blockSize elements sharing one (scale, zero point), one entry per input dimension
+ * @param targetDtype INT1..INT8 or UINT1..UINT8
+ * @param quantMin smallest quantized value
+ * @param quantMax largest quantized value
+ * @param mappingType SYMMETRIC, SYMMETRIC_NO_CLIPPING_ERR or ASYMMETRIC
+ * @param zeroPointDomain INT, FLOAT (tinygemm; ASYMMETRIC only) or NONE
+ * @param preserveZero widen [min, max] to include 0 (INT domain)
+ * @param eps lower bound of scales
+ * @param scaleDtype the scales' dtype, or null for the input's dtype
+ */
+public record AffineSpec(long[] blockSize, DType targetDtype, int quantMin, int quantMax, MappingType mappingType,
+                         ZeroPointDomain zeroPointDomain, boolean preserveZero, float eps, DType scaleDtype) {
+    /** Checks the fields. */
+    public AffineSpec {
+        Objects.requireNonNull(blockSize, "block_size");
+        blockSize = blockSize.clone();
+        Objects.requireNonNull(targetDtype, "target_dtype");
+        Objects.requireNonNull(mappingType, "mapping_type");
+        Objects.requireNonNull(zeroPointDomain, "zero_point_domain");
+        if (!targetDtype.isInteger()) throw new IllegalArgumentException("target_dtype must be an integer dtype, got " + targetDtype);
+        if (quantMin < targetDtype.quantMin() || quantMax > targetDtype.quantMax() || quantMin >= quantMax) {
+            throw new IllegalArgumentException("quant_min/quant_max " + quantMin + "/" + quantMax + " must lie in the "
+                    + targetDtype + " range [" + targetDtype.quantMin() + ", " + targetDtype.quantMax() + "] with min < max");
+        }
+        if (!(eps >= 0) || Float.isInfinite(eps)) throw new IllegalArgumentException("eps must be finite and >= 0, got " + eps);
+        if (scaleDtype != null && !scaleDtype.isFloating()) {
+            throw new IllegalArgumentException("scale_dtype must be floating, got " + scaleDtype);
+        }
+        if (zeroPointDomain == ZeroPointDomain.FLOAT && mappingType != MappingType.ASYMMETRIC) {
+            throw new IllegalArgumentException("the FLOAT zero_point_domain needs MappingType.ASYMMETRIC");
+        }
+        for (long b : blockSize) if (b < 1) throw new IllegalArgumentException("block_size entries must be >= 1: " + Arrays.toString(blockSize));
+    }
+
+    /** torchao's defaults for {@code targetDtype}, {@code mappingType} and a block size. */
+    public static AffineSpec of(long[] blockSize, DType targetDtype, MappingType mappingType) {
+        return new AffineSpec(blockSize, targetDtype, targetDtype.quantMin(), targetDtype.quantMax(), mappingType,
+                ZeroPointDomain.INT, true, Float.MIN_NORMAL, null);
+    }
+
+    /** A copy with another zero-point domain. */
+    public AffineSpec withZeroPointDomain(ZeroPointDomain d) {
+        return new AffineSpec(blockSize, targetDtype, quantMin, quantMax, mappingType, d, preserveZero, eps, scaleDtype);
+    }
+
+    /** A copy with another preserve_zero. */
+    public AffineSpec withPreserveZero(boolean p) {
+        return new AffineSpec(blockSize, targetDtype, quantMin, quantMax, mappingType, zeroPointDomain, p, eps, scaleDtype);
+    }
+
+    /** A copy with another eps. */
+    public AffineSpec withEps(float e) {
+        return new AffineSpec(blockSize, targetDtype, quantMin, quantMax, mappingType, zeroPointDomain, preserveZero, e, scaleDtype);
+    }
+
+    /** A copy with another scale dtype (null = the input's). */
+    public AffineSpec withScaleDtype(DType d) {
+        return new AffineSpec(blockSize, targetDtype, quantMin, quantMax, mappingType, zeroPointDomain, preserveZero, eps, d);
+    }
+
+    /** A copy with another quant range. */
+    public AffineSpec withRange(int min, int max) {
+        return new AffineSpec(blockSize, targetDtype, min, max, mappingType, zeroPointDomain, preserveZero, eps, scaleDtype);
+    }
+
+    /** The block size (a copy). */
+    @Override
+    public long[] blockSize() {
+        return blockSize.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof AffineSpec s && Arrays.equals(blockSize, s.blockSize) && targetDtype == s.targetDtype
+                && quantMin == s.quantMin && quantMax == s.quantMax && mappingType == s.mappingType
+                && zeroPointDomain == s.zeroPointDomain && preserveZero == s.preserveZero
+                && Float.compare(eps, s.eps) == 0 && scaleDtype == s.scaleDtype;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(Arrays.hashCode(blockSize), targetDtype, quantMin, quantMax, mappingType, zeroPointDomain,
+                preserveZero, eps, scaleDtype);
+    }
+
+    @Override
+    public String toString() {
+        return "AffineSpec[block_size=" + Arrays.toString(blockSize) + ", " + targetDtype + " [" + quantMin + ", " + quantMax
+                + "], " + mappingType + ", " + zeroPointDomain + ", preserve_zero=" + preserveZero + ", eps=" + eps
+                + ", scale_dtype=" + scaleDtype + "]";
+    }
+}
