@@ -30,6 +30,16 @@ public final class Tensors {
         };
     }
 
+    /** A tensor of {@code dtype} with {@code values} rounded to nearest even (as torch's {@code .to(dtype)}). */
+    public static Tensor rounded(float[] values, DType dtype, long... shape) {
+        if (dtype == DType.BFLOAT16) {
+            float[] r = new float[values.length];
+            for (int i = 0; i < r.length; i++) r[i] = roundBf16(values[i]);
+            return fromFloats(r, dtype, shape);
+        }
+        return fromFloats(values, dtype, shape);  // FLOAT16 narrowing already rounds to nearest even
+    }
+
     /** The tensor's bytes copied into native memory of {@code arena} (FFM calls need native segments). */
     public static MemorySegment toNative(Tensor t, java.lang.foreign.Arena arena) {
         MemorySegment s = arena.allocate(t.data().byteSize(), 64);

@@ -15,8 +15,8 @@ import java.util.Objects;
  * {@link dev.jao.Quantizer}. It owns native memory: close it (or use try-with-resources).
  * Forward calls are thread-safe and may run concurrently; {@link #close()} waits for
  * calls in flight, then frees, and later calls throw {@link IllegalStateException}.
- * Inputs are {@code [..., K]}: {@code float[]}, FLOAT32 / BFLOAT16 tensors, or
- * FLOAT32 segments (heap or native); outputs are FLOAT32 {@code [..., N]}.
+ * Inputs are {@code [..., K]}: {@code float[]}, FLOAT32 / BFLOAT16 / FLOAT16 tensors (output in the same dtype), or
+ * FLOAT32 segments (heap or native) with FLOAT32 outputs {@code [..., N]}.
  */
 public final class QuantizedLinear extends Module implements AutoCloseable {
     private final QuantConfig config;
@@ -108,7 +108,10 @@ public final class QuantizedLinear extends Module implements AutoCloseable {
         return y;
     }
 
-    /** Forward of a FLOAT32 or BFLOAT16 tensor {@code [..., K]}; returns FLOAT32 {@code [..., N]}. */
+    /**
+     * Forward of a FLOAT32, BFLOAT16 or FLOAT16 tensor {@code [..., K]}; returns {@code [..., N]} in the
+     * input's dtype (computed in float32, rounded to nearest even like torch's model-dtype output).
+     */
     public Tensor forward(Tensor x) {
         Objects.requireNonNull(x, "x");
         if (x.rank() < 1 || x.dim(-1) != inFeatures()) {
@@ -120,7 +123,7 @@ public final class QuantizedLinear extends Module implements AutoCloseable {
         };
         long[] shape = x.shape();
         shape[shape.length - 1] = outFeatures();
-        return Tensor.ofFloats(forward(in), shape);
+        return dev.jao.internal.Tensors.rounded(forward(in), x.dtype(), shape);
     }
 
     /**
