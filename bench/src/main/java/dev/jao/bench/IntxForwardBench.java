@@ -29,9 +29,11 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Java-side cost of {@link QuantizedLinear#forward}: the same layer and rows as the native
+ * Java-side cost of {@link QuantizedLinear#forward}: the same shapes and rows as the native
  * bench ({@code native/bench/jao_bench_intx}), called through the API with heap arrays and
- * with native segments. The difference to the native median is the FFM + validation overhead.
+ * with native segments, cycling through enough copies of the layer ({@code layers}) that the
+ * weights stream from DRAM as in the native bench. The difference to the native median is the
+ * FFM + validation overhead.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -52,7 +54,12 @@ public class IntxForwardBench {
     @Param({"4096"})
     public int features;
 
-    private QuantizedLinear layer;
+    /** Copies of the layer cycled through (24 x 9.4 MB int4 exceeds the L3 share of this machine). */
+    @Param({"24"})
+    public int layers;
+
+    private QuantizedLinear[] copies;
+    private int next;
     private float[] xHeap, yHeap;
     private Arena arena;
     private MemorySegment xNative, yNative;
@@ -63,14 +70,18 @@ public class IntxForwardBench {
         SplittableRandom rng = new SplittableRandom(42);
         float[] w = new float[features * features];
         for (int i = 0; i < w.length; i++) w[i] = (float) (rng.nextDouble() * 2 - 1);
-        Container model = new Container();
-        model.register("linear", new Linear(Tensor.ofFloats(w, features, features), null));
+        Linear linear = new Linear(Tensor.ofFloats(w, features, features), null);
         var b = Int8DynamicActivationIntxWeightConfig.builder().intxPackingFormat(IntxPackingFormat.OPAQUE_TORCHAO_AUTO);
         var config = format.startsWith("int4")
                 ? b.weightDtype(DType.INT4).weightGranularity(new Granularity.PerGroup(32)).weightScaleDtype(DType.BFLOAT16).build()
                 : b.weightDtype(DType.INT8).weightGranularity(new Granularity.PerAxis(0)).build();
-        Quantizer.quantize(model, config);
-        layer = (QuantizedLinear) model.children().get("linear");
+        copies = new QuantizedLinear[layers];
+        for (int i = 0; i < layers; i++) {
+            Container model = new Container();
+            model.register("linear", linear);
+            Quantizer.quantize(model, config);
+            copies[i] = (QuantizedLinear) model.children().get("linear");
+        }
         xHeap = new float[rows * features];
         for (int i = 0; i < xHeap.length; i++) xHeap[i] = (float) rng.nextGaussian();
         yHeap = new float[rows * features];
@@ -82,21 +93,21 @@ public class IntxForwardBench {
     /** Frees the layer and buffers. */
     @TearDown(Level.Trial)
     public void tearDown() {
-        layer.close();
+        for (QuantizedLinear q : copies) q.close();
         arena.close();
     }
 
     /** Heap arrays through the critical downcall (no copies). */
     @Benchmark
     public float[] heapSegments() {
-        layer.forward(MemorySegment.ofArray(xHeap), MemorySegment.ofArray(yHeap), rows);
+        copies[next++ % layers].forward(MemorySegment.ofArray(xHeap), MemorySegment.ofArray(yHeap), rows);
         return yHeap;
     }
 
     /** Native segments. */
     @Benchmark
     public MemorySegment nativeSegments() {
-        layer.forward(xNative, yNative, rows);
+        copies[next++ % layers].forward(xNative, yNative, rows);
         return yNative;
     }
 }
