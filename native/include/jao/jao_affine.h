@@ -80,6 +80,18 @@ JAO_API jao_status jao_affine_dequantize(const jao_affine_params* params, const 
                                          const float* zero_points, int32_t output_type, void* y);
 
 /**
+ * Backward of fake quantization (quantize then dequantize, INT or NONE domain) as torch's
+ * autograd computes it for torchao's QAT: the straight-through estimator passes the
+ * gradient where the unclamped quantized value round(x * (1/scale)) + zero_point lies in
+ * [quant_min, quant_max] and gives 0 elsewhere; the passed gradient is
+ * R(R(grad_y * scale) * (1/scale)), R rounding to input_type after each product.
+ * grad_y is float32, grad_x is written in input_type.
+ */
+JAO_API jao_status jao_affine_fake_quantize_backward(const jao_affine_params* params, const void* x,
+                                                     const float* scales, const float* zero_points,
+                                                     const float* grad_y, void* grad_x);
+
+/**
  * torchao's HQQ scale-only qparams (IntxChooseQParamsAlgorithm.HQQ_SCALE_ONLY): symmetric,
  * no zero point; per group, scale starts at max|x| / max(|quant_min|, quant_max) and is
  * refined by up to 20 least-squares steps (stopping when the largest relative change over

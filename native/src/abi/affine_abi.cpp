@@ -49,4 +49,15 @@ JAO_API jao_status jao_affine_hqq_scale_only(const jao_affine_params* p, const v
     });
 }
 
+JAO_API jao_status jao_affine_fake_quantize_backward(const jao_affine_params* p, const void* x, const float* scales,
+                                                     const float* zero_points, const float* grad_y, void* grad_x) {
+    constexpr const char* fn = "jao_affine_fake_quantize_backward";
+    return jao::abi::guarded(fn, [&] {
+        require(p && x && scales && grad_y && grad_x, fn, "x, scales, grad_y and grad_x must not be null");
+        jao::affine::validate(*p, fn);
+        require(p->zero_point_domain != JAO_ZP_FLOAT, fn, "the FLOAT zero-point domain has no fake-quantize backward here");
+        jao::affine::fake_quantize_backward(*p, x, scales, zero_points, grad_y, grad_x);
+    });
+}
+
 }

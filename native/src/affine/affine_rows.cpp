@@ -155,4 +155,23 @@ void dequantize(const jao_affine_params& p, const int8_t* q, const float* scales
     });
 }
 
+void fake_quantize_backward(const jao_affine_params& p, const void* x, const float* scales, const float* zero_points,
+                            const float* grad_y, void* grad_x) {
+    const int32_t Dm = promote(p.input_type, p.scale_type);
+    const float qmin = static_cast<float>(p.quant_min), qmax = static_cast<float>(p.quant_max);
+    if (p.zero_point_domain == JAO_ZP_NONE) zero_points = nullptr;
+    for_each_group(p, [&](const Group& g) {
+        float s = scales[g.index()];
+        float recip = round_to(p.scale_type, 1.0f / s);
+        float zp = zero_points ? zero_points[g.index()] : 0.0f;
+        for (int64_t i = g.begin(), e = i + p.group_size; i < e; ++i) {
+            float v = round_half_even(round_to(Dm, load_as_float(p.input_type, x, i) * recip));
+            if (zero_points) v = round_to(Dm, v + zp);
+            bool passes = v >= qmin && v <= qmax;  // clamp's backward mask (NaN fails it)
+            float gx = passes ? round_to(p.input_type, round_to(p.input_type, grad_y[i] * s) * recip) : 0.0f;
+            store_from_float(p.input_type, grad_x, i, gx);
+        }
+    });
+}
+
 }  // namespace jao::affine

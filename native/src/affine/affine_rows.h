@@ -13,6 +13,8 @@ void quantize(const jao_affine_params& p, const void* x, const float* scales, co
 void dequantize(const jao_affine_params& p, const int8_t* q, const float* scales, const float* zero_points,
                 int32_t output_type, void* y);
 
+void fake_quantize_backward(const jao_affine_params& p, const void* x, const float* scales, const float* zero_points,
+                            const float* grad_y, void* grad_x);
 void hqq_scale_only(const jao_affine_params& p, const void* x, float* scales, int8_t* q);
 
 }  // namespace jao::affine

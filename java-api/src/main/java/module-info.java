@@ -16,4 +16,5 @@ module dev.jao {
     exports dev.jao.nn;
     exports dev.jao.tensor;
     exports dev.jao.io;
+    exports dev.jao.qat;
 }

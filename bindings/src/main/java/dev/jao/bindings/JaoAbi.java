@@ -1134,6 +1134,71 @@ public class JaoAbi extends JaoAbi$shared {
         }
     }
 
+    private static class jao_affine_fake_quantize_backward {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_affine_fake_quantize_backward");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_affine_fake_quantize_backward(const jao_affine_params *params, const void *x, const float *scales, const float *zero_points, const float *grad_y, void *grad_x)
+     * }
+     */
+    public static FunctionDescriptor jao_affine_fake_quantize_backward$descriptor() {
+        return jao_affine_fake_quantize_backward.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_affine_fake_quantize_backward(const jao_affine_params *params, const void *x, const float *scales, const float *zero_points, const float *grad_y, void *grad_x)
+     * }
+     */
+    public static MethodHandle jao_affine_fake_quantize_backward$handle() {
+        return jao_affine_fake_quantize_backward.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_affine_fake_quantize_backward(const jao_affine_params *params, const void *x, const float *scales, const float *zero_points, const float *grad_y, void *grad_x)
+     * }
+     */
+    public static MemorySegment jao_affine_fake_quantize_backward$address() {
+        return jao_affine_fake_quantize_backward.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_affine_fake_quantize_backward(const jao_affine_params *params, const void *x, const float *scales, const float *zero_points, const float *grad_y, void *grad_x)
+     * }
+     */
+    public static int jao_affine_fake_quantize_backward(MemorySegment params, MemorySegment x, MemorySegment scales, MemorySegment zero_points, MemorySegment grad_y, MemorySegment grad_x) {
+        var mh$ = jao_affine_fake_quantize_backward.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_affine_fake_quantize_backward", params, x, scales, zero_points, grad_y, grad_x);
+            }
+            return (int)mh$.invokeExact(params, x, scales, zero_points, grad_y, grad_x);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class jao_affine_hqq_scale_only {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             JaoAbi.C_INT,

@@ -130,6 +130,30 @@ public final class AffineQuantization {
         }
     }
 
+    /**
+     * The straight-through gradient of {@code dequantize(quantize(x))} with respect to x, as
+     * torch's autograd gives it for torchao's fake quantization: {@code gradY} (any floating
+     * dtype, x's shape) passed where the unclamped quantized value lies in
+     * [quant_min, quant_max], 0 elsewhere; returned in x's dtype. INT and NONE domains.
+     */
+    public static Tensor fakeQuantizeBackward(Tensor x, AffineSpec spec, QParams qparams, Tensor gradY) {
+        check(x, spec);
+        Objects.requireNonNull(gradY, "grad_y");
+        if (!java.util.Arrays.equals(x.shape(), gradY.shape())) {
+            throw new IllegalArgumentException("grad_y " + gradY + " must have the input's shape " + x);
+        }
+        View v = view(x.shape(), spec.blockSize());
+        long n = v.rows() * (v.cols() / v.group());
+        Native.ready();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment g = arena.allocate(x.numel() * x.dtype().storageBytes());
+            Native.check(JaoAbi.jao_affine_fake_quantize_backward(params(arena, v, x, spec, qparams.scale().dtype()),
+                    Tensors.toNative(x, arena), floats(arena, qparams.scale(), n), zeroPoints(arena, spec, qparams, n),
+                    arena.allocateFrom(ValueLayout.JAVA_FLOAT, gradY.toFloatArray()), g), "jao_affine_fake_quantize_backward");
+            return Tensor.of(MemorySegment.ofArray(g.toArray(ValueLayout.JAVA_BYTE)), x.dtype(), x.shape());
+        }
+    }
+
     private static MemorySegment zeroPoints(Arena arena, AffineSpec spec, QParams qp, long n) {
         if (spec.zeroPointDomain() == ZeroPointDomain.NONE) return MemorySegment.NULL;
         if (qp.zeroPoint() == null) throw new IllegalArgumentException("zero points are required for " + spec.zeroPointDomain());

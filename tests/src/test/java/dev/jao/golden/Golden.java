@@ -70,4 +70,32 @@ public final class Golden {
         if (out.isEmpty()) throw new IllegalStateException("no golden cases in category " + category);
         return out;
     }
+
+    /** The jao dtype of a torch dtype name ("float32", "bfloat16", "int4", "uint8", ...). */
+    public static dev.jao.quant.DType dtype(String torchName) {
+        return switch (torchName) {
+            case "float32" -> dev.jao.quant.DType.FLOAT32;
+            case "bfloat16" -> dev.jao.quant.DType.BFLOAT16;
+            case "float16" -> dev.jao.quant.DType.FLOAT16;
+            default -> dev.jao.quant.DType.valueOf(torchName.toUpperCase(java.util.Locale.ROOT));
+        };
+    }
+
+    /** A JSON list of integers as a long[]. */
+    public static long[] longs(Object list) {
+        return ((List<?>) list).stream().mapToLong(o -> (Long) o).toArray();
+    }
+
+    /** Bitwise equality of two tensors' values (NaN equals NaN) and of their bf16-ness. */
+    public static void assertBits(Case c, String name, dev.jao.tensor.Tensor expected, dev.jao.tensor.Tensor got) {
+        float[] e = expected.toFloatArray(), g = got.toFloatArray();
+        if (e.length != g.length) throw new AssertionError(c + " " + name + ": " + e.length + " values expected, got " + g.length);
+        if ((expected.dtype() == dev.jao.quant.DType.BFLOAT16) != (got.dtype() == dev.jao.quant.DType.BFLOAT16)) {
+            throw new AssertionError(c + " " + name + ": dtype " + expected.dtype() + " expected, got " + got.dtype());
+        }
+        for (int i = 0; i < e.length; i++) {
+            boolean same = Float.isNaN(e[i]) ? Float.isNaN(g[i]) : Float.floatToIntBits(e[i]) == Float.floatToIntBits(g[i]);
+            if (!same) throw new AssertionError(c + " " + name + "[" + i + "]: expected " + e[i] + " got " + g[i]);
+        }
+    }
 }

@@ -1,8 +1,8 @@
 package dev.jao.quant;
 
-import static dev.jao.quant.PrimitivesGoldenTest.assertBits;
-import static dev.jao.quant.PrimitivesGoldenTest.dtype;
-import static dev.jao.quant.PrimitivesGoldenTest.longs;
+import static dev.jao.golden.Golden.assertBits;
+import static dev.jao.golden.Golden.dtype;
+import static dev.jao.golden.Golden.longs;
 
 import dev.jao.golden.Golden;
 import dev.jao.io.SafetensorsFile;

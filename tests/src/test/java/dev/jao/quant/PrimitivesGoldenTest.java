@@ -1,6 +1,8 @@
 package dev.jao.quant;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static dev.jao.golden.Golden.assertBits;
+import static dev.jao.golden.Golden.dtype;
+import static dev.jao.golden.Golden.longs;
 
 import dev.jao.golden.Golden;
 import dev.jao.io.SafetensorsFile;
@@ -22,19 +24,6 @@ class PrimitivesGoldenTest {
     Stream<DynamicTest> allCases() throws Exception {
         List<Golden.Case> cases = Golden.cases("1_primitives");
         return cases.stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> check(c)));
-    }
-
-    static DType dtype(String torchName) {
-        return switch (torchName) {
-            case "float32" -> DType.FLOAT32;
-            case "bfloat16" -> DType.BFLOAT16;
-            case "float16" -> DType.FLOAT16;
-            default -> DType.valueOf(torchName.toUpperCase(Locale.ROOT));
-        };
-    }
-
-    static long[] longs(Object list) {
-        return ((List<?>) list).stream().mapToLong(o -> (Long) o).toArray();
     }
 
     @SuppressWarnings("unchecked")
@@ -75,15 +64,4 @@ class PrimitivesGoldenTest {
         for (int i = 0; i < v.length; i++) f[i] = v[i];
         return f;
     }
-
-    static void assertBits(Golden.Case c, String name, Tensor expected, Tensor got) {
-        float[] e = expected.toFloatArray(), g = got.toFloatArray();
-        assertEquals(e.length, g.length, c + " " + name + " element count");
-        assertEquals(expected.dtype() == DType.BFLOAT16, got.dtype() == DType.BFLOAT16, c + " " + name + " dtype");
-        for (int i = 0; i < e.length; i++) {
-            boolean same = Float.isNaN(e[i]) ? Float.isNaN(g[i]) : Float.floatToIntBits(e[i]) == Float.floatToIntBits(g[i]);
-            if (!same) throw new AssertionError(c + " " + name + "[" + i + "]: expected " + e[i] + " got " + g[i]);
-        }
-    }
-
 }
