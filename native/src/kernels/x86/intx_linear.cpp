@@ -3,6 +3,8 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <cstring>
+#include <limits>
 
 #include "core/isa.h"
 #include "core/threads.h"
@@ -72,6 +74,22 @@ void run(const IntxLayout& L, const uint8_t* payload, int64_t m, const float* x,
                 }
             }
         }
+    }
+    propagate_non_finite_rows(L, m, x, y);
+}
+
+void propagate_non_finite_rows(const IntxLayout& L, int64_t m, const float* x, float* y) {
+    // torchao's per-token quantization turns a row with NaN or ±inf into a NaN scale and NaN
+    // outputs; the integer kernels would give finite garbage instead, so mark such rows.
+    for (int64_t r = 0; r < m; ++r) {
+        const float* row = x + r * L.k;
+        uint32_t all_ones = 0;
+        for (int64_t i = 0; i < L.k; ++i) {
+            uint32_t bits;
+            std::memcpy(&bits, row + i, 4);
+            all_ones |= static_cast<uint32_t>((bits & 0x7f800000u) == 0x7f800000u);
+        }
+        if (all_ones) std::fill(y + r * L.n, y + (r + 1) * L.n, std::numeric_limits<float>::quiet_NaN());
     }
 }
 

@@ -25,6 +25,9 @@ Plan make_plan(const IntxLayout& L, int64_t m);
 // y[m, n] = linear(x[m, k]); workspace of workspace_bytes(L, m) bytes.
 void run(const IntxLayout& L, const uint8_t* payload, int64_t m, const float* x, float* y, void* workspace);
 
+// Sets the outputs of rows whose input holds NaN or ±inf to NaN (torchao's result for them).
+void propagate_non_finite_rows(const IntxLayout& L, int64_t m, const float* x, float* y);
+
 #if defined(__x86_64__) || defined(_M_X64)
 void quantize_rows_avx2(const IntxLayout& L, const float* x, int64_t m0, int64_t m1, const Act& a);
 void tile_avx2(const IntxLayout& L, const uint8_t* payload, const Act& a, int64_t m0, int mr, int64_t b0, int nb,

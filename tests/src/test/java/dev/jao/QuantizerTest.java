@@ -197,6 +197,33 @@ class QuantizerTest {
         closeAll(m);
     }
 
+    @Test
+    void nonFiniteWeightsAreRejectedAndNonFiniteActivationsPropagate() {
+        SplittableRandom rng = new SplittableRandom(9);
+        for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+            Linear l = linear(rng, 16, 64, false);
+            l.weight().data().setAtIndex(ValueLayout.JAVA_FLOAT, 70, bad);
+            Container c = new Container();
+            c.register("l", l);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Quantizer.quantize(c, new Int8DynamicActivationIntxWeightConfig()));
+            assertTrue(e.getMessage().contains("non-finite value " + bad + " at [1, 6]"), e.getMessage());
+        }
+        Module m = model();
+        Quantizer.quantize(m, new Int8DynamicActivationIntxWeightConfig());
+        QuantizedLinear q = (QuantizedLinear) m.namedModules().get("layers.0.q_proj");
+        float[] x = input(3, 64);
+        float[] clean = q.forward(x);
+        x[64 + 5] = Float.NaN;  // row 1 only
+        float[] y = q.forward(x);
+        for (int j = 0; j < 32; j++) {
+            assertEquals(clean[j], y[j], "rows without NaN are unaffected");
+            assertTrue(Float.isNaN(y[32 + j]), "NaN propagates to its row's outputs");
+            assertEquals(clean[64 + j], y[64 + j]);
+        }
+        closeAll(m);
+    }
+
     static void closeAll(Module m) {
         m.namedModules().values().stream().filter(QuantizedLinear.class::isInstance)
                 .forEach(x -> ((QuantizedLinear) x).close());

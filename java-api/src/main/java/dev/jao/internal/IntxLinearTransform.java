@@ -23,6 +23,8 @@ public final class IntxLinearTransform {
     static QuantizedLinear apply(Linear linear, Int8DynamicActivationIntxWeightConfig c) {
         long n = linear.outFeatures(), k = linear.inFeatures();
         c.checkQuantizable(n, k);
+        requireFinite(linear.weight(), "weight");
+        if (linear.bias() != null) requireFinite(linear.bias(), "bias");
         long group = c.groupSize(k);
         DType modelDtype = linear.dtype();  // torchao keeps scales in the weight's dtype unless told otherwise
         DType scaleDtype = c.weightScaleDtype() == null ? modelDtype : c.weightScaleDtype();
@@ -30,6 +32,18 @@ public final class IntxLinearTransform {
                 c.weightMappingType(), c.intxChooseQParamsAlgorithm(), scaleDtype);
         float[] bias = linear.bias() == null ? null : linear.bias().toFloatArray();
         return pack(c, modelDtype, scaleDtype, n, k, w.qdata(), w.scales(), w.zeroPoints(), bias);
+    }
+
+    /** Weights with NaN or infinity cannot be quantized meaningfully: reject them by position. */
+    private static void requireFinite(Tensor t, String name) {
+        for (long i = 0, n = t.numel(); i < n; i++) {
+            float v = t.getFloat(i);
+            if (!Float.isFinite(v)) {
+                long cols = t.rank() == 2 ? t.dim(1) : n;
+                throw new IllegalArgumentException(name + " has a non-finite value " + v + " at [" + (i / cols)
+                        + (t.rank() == 2 ? ", " + (i % cols) : "") + "]; NaN and infinity cannot be quantized");
+            }
+        }
     }
 
     /** Packs plain quantized tensors into a new layer; zero points are kept only when one is non-zero. */
