@@ -151,7 +151,7 @@ class QuantizerTest {
             for (int t = 0; t < 32; t++) {
                 futures.add(pool.submit(() -> {
                     start.await();
-                    for (int i = 0; i < 200; i++) assertArrayEquals(expected, q.forward(x));
+                    for (int i = 0; i < 1000; i++) assertArrayEquals(expected, q.forward(x));
                     return null;
                 }));
             }
