@@ -22,10 +22,33 @@ constexpr Tables make_tables() {
 
 constexpr Tables kTables = make_tables();
 
+#if defined(__x86_64__)
+// SSE4.2 has a CRC32C instruction: ~8 bytes/cycle vs ~1 for the tables. Used when the
+// CPU has it (checked once); the result is identical.
+__attribute__((target("sse4.2"))) uint32_t crc32c_sse42(const uint8_t* p, size_t size, uint32_t crc) {
+    uint64_t c = ~crc;
+    while (size >= 8) {
+        uint64_t v;
+        std::memcpy(&v, p, 8);
+        c = __builtin_ia32_crc32di(c, v);
+        p += 8;
+        size -= 8;
+    }
+    uint32_t c32 = static_cast<uint32_t>(c);
+    while (size--) c32 = __builtin_ia32_crc32qi(c32, *p++);
+    return ~c32;
+}
+
+const bool kHasSse42 = __builtin_cpu_supports("sse4.2");
+#endif
+
 }  // namespace
 
 uint32_t crc32c(const void* data, size_t size, uint32_t crc) noexcept {
     const auto* p = static_cast<const uint8_t*>(data);
+#if defined(__x86_64__)
+    if (kHasSse42) return crc32c_sse42(p, size, crc);
+#endif
     uint32_t c = ~crc;
     while (size >= 8) {
         uint64_t v;

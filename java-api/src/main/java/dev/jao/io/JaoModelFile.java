@@ -195,9 +195,15 @@ public final class JaoModelFile {
             String fqn = (String) e.get("fqn");
             Module layer = switch (String.valueOf(e.get("kind"))) {
                 case "intx" -> {
-                    MemorySegment packed = blob(path, file, dataStart, e, "packed");
+                    // jao_intx_verify (in fromPacked) checks the header CRC and the payload CRC32C
+                    MemorySegment packed = blob(path, file, dataStart, e, "packed", false);
                     QuantConfig config = ConfigJson.decode((Map<?, ?>) e.get("config"));
-                    IntxKernel k = IntxKernel.fromPacked(packed, DType.valueOf((String) e.get("scale_dtype")));
+                    IntxKernel k;
+                    try {
+                        k = IntxKernel.fromPacked(packed, DType.valueOf((String) e.get("scale_dtype")));
+                    } catch (dev.jao.JaoException corrupt) {
+                        throw bad(path, "layer " + fqn + ": packed weights rejected: " + corrupt.nativeMessage());
+                    }
                     QuantizedLinear q = new QuantizedLinear(config, DType.valueOf((String) e.get("model_dtype")), k,
                             NativeMemory.borrowed("QuantizedLinear " + fqn));
                     layers.add(q);
@@ -216,10 +222,11 @@ public final class JaoModelFile {
         List<?> dims = (List<?>) e.get(name + "_shape");
         long[] shape = new long[dims.size()];
         for (int i = 0; i < shape.length; i++) shape[i] = (Long) dims.get(i);
-        return Tensor.of(blob(path, file, dataStart, e, name), DType.valueOf((String) e.get(name + "_dtype")), shape);
+        return Tensor.of(blob(path, file, dataStart, e, name, true), DType.valueOf((String) e.get(name + "_dtype")), shape);
     }
 
-    private static MemorySegment blob(Path path, MemorySegment file, long dataStart, Map<?, ?> e, String name) {
+    private static MemorySegment blob(Path path, MemorySegment file, long dataStart, Map<?, ?> e, String name,
+                                      boolean checkCrc) {
         if (!(e.get(name + "_offset") instanceof Long off) || !(e.get(name + "_size") instanceof Long size)
                 || !(e.get(name + "_crc32c") instanceof Long crc)) {
             throw bad(path, "layer " + e.get("fqn") + " lacks " + name + " offset/size/crc32c");
@@ -228,7 +235,9 @@ public final class JaoModelFile {
             throw bad(path, "layer " + e.get("fqn") + ": " + name + " lies outside the file (truncated?)");
         }
         MemorySegment s = file.asSlice(dataStart + off, size);
-        if ((crc(s) & 0xffffffffL) != crc) throw bad(path, "layer " + e.get("fqn") + ": " + name + " CRC32C mismatch");
+        if (checkCrc && (crc(s) & 0xffffffffL) != crc) {
+            throw bad(path, "layer " + e.get("fqn") + ": " + name + " CRC32C mismatch");
+        }
         return s;
     }
 

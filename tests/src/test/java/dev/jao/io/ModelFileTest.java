@@ -120,6 +120,10 @@ class ModelFileTest {
         byte[] flipped = good.clone();
         flipped[flipped.length - 5000] ^= 0x10;
         assertRejected(dir, flipped, "CRC32C mismatch");
+        byte[] firstBlob = good.clone();  // inside mlp.0's packed weights (the first blob after the header)
+        int dataStart = (int) ((24 + java.nio.ByteBuffer.wrap(good, 16, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong() + 63) & ~63L);
+        firstBlob[dataStart + 200] ^= 0x01;
+        assertRejected(dir, firstBlob, "layer mlp.0: packed weights rejected");
         byte[] version = good.clone();
         version[8] = 9;
         assertRejected(dir, version, "format version 9");
