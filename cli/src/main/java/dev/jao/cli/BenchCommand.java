@@ -80,7 +80,7 @@ final class BenchCommand implements Callable<Integer> {
                         bar.update("benchmarking", done++, total);
                         float[] x = new float[Math.toIntExact(m * kn[0])];
                         Arrays.fill(x, 0.5f);
-                        double ms = medianMs(() -> q.forward(x));
+                        double ms = Timing.medianMs(3, runs, () -> q.forward(x));
                         points.add(new Point(name, kn[0], kn[1], m, ms, 2.0 * m * kn[0] * kn[1] / (ms * 1e6), q.packedBytes()));
                     }
                 }
@@ -94,18 +94,6 @@ final class BenchCommand implements Callable<Integer> {
         if (csv != null) writeCsv(points);
         if (png != null) writePlot(points);
         return 0;
-    }
-
-    private double medianMs(Runnable r) {
-        for (int i = 0; i < 3; i++) r.run();
-        double[] t = new double[runs];
-        for (int i = 0; i < runs; i++) {
-            long s = System.nanoTime();
-            r.run();
-            t[i] = (System.nanoTime() - s) / 1e6;
-        }
-        Arrays.sort(t);
-        return t[runs / 2];
     }
 
     static long[] parseShape(String s) {

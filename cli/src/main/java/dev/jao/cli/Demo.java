@@ -97,8 +97,8 @@ final class Demo {
                     noise += (double) (ref[j] - y[j]) * (ref[j] - y[j]);
                 }
             }
-            double decodeMs = medianMs(DECODE_RUNS, () -> forwardAll(layers, in.decodeX));
-            double prefillMs = medianMs(PREFILL_RUNS, () -> forwardAll(layers, in.prefillX));
+            double decodeMs = Timing.medianMs(1, DECODE_RUNS, () -> forwardAll(layers, in.decodeX));
+            double prefillMs = Timing.medianMs(1, PREFILL_RUNS, () -> forwardAll(layers, in.prefillX));
             long packed = report.layers().stream().mapToLong(QuantizationReport.Layer::bytesAfter).sum();
             QuantizedLinear first = layers.get(0);
             return new String[] {label, first.layout(), first.tier(1).nativeName() + "/" + first.tier(PREFILL_ROWS).nativeName(),
@@ -112,18 +112,6 @@ final class Demo {
 
     private static void forwardAll(List<QuantizedLinear> layers, List<float[]> xs) {
         for (int i = 0; i < layers.size(); i++) layers.get(i).forward(xs.get(i));
-    }
-
-    private static double medianMs(int runs, Runnable r) {
-        r.run();  // warm-up
-        double[] t = new double[runs];
-        for (int i = 0; i < runs; i++) {
-            long s = System.nanoTime();
-            r.run();
-            t[i] = (System.nanoTime() - s) / 1e6;
-        }
-        Arrays.sort(t);
-        return t[runs / 2];
     }
 
     private static void printTable(PrintWriter out, List<String[]> rows) {
