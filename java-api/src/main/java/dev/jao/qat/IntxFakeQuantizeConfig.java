@@ -8,7 +8,7 @@ import dev.jao.quant.ZeroPointDomain;
 /**
  * How to fake quantize weights or activations for quantization-aware training (torchao
  * {@code IntxFakeQuantizeConfig}; {@link FakeQuantizeConfig} is its deprecated alias).
- * Build it with {@link #of} / {@link #builder()}, which accept torchao's string
+ * Build it with {@link #of}, which accepts torchao's string
  * granularities ("per_token", "per_channel", "per_group" + group_size) and
  * {@code is_symmetric}, with torchao's checks and messages.
  *
