@@ -2,13 +2,13 @@
 # Installs the Debian packages the build and tests need beyond the fresh-machine set
 # (JDKs, Maven, gcc/g++, cmake, git). Idempotent: installs only what is missing.
 #   scripts/install-deps.sh            # native test deps (GoogleTest)
-#   scripts/install-deps.sh arm        # + aarch64 cross toolchain and qemu-user
+#   scripts/install-deps.sh arm        # + aarch64 cross toolchain, qemu-user, GoogleTest sources
 set -euo pipefail
 
 packages=(libgtest-dev)
 for group in "$@"; do
   case "$group" in
-    arm) packages+=(g++-aarch64-linux-gnu qemu-user) ;;
+    arm) packages+=(g++-aarch64-linux-gnu qemu-user googletest) ;;  # googletest: sources, built for aarch64
     *) echo "install-deps: unknown group '$group' (known: arm)" >&2; exit 2 ;;
   esac
 done

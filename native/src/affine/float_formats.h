@@ -34,7 +34,37 @@ inline float bf16_to_float(uint16_t b) { return float_of(static_cast<uint32_t>(b
 
 inline float round_bf16(float f) { return bf16_to_float(bf16_bits_rne(f)); }
 
-inline float round_f16(float f) { return static_cast<float>(static_cast<_Float16>(f)); }
+// IEEE binary16 from float, round to nearest even (incl. subnormals, overflow to inf, NaN kept).
+// Portable bit arithmetic: GCC 12 has no C++ half type on AArch64.
+inline uint16_t f16_bits_rne(float f) {
+    uint32_t u = bits_of(f);
+    uint16_t sign = static_cast<uint16_t>((u >> 16) & 0x8000);
+    uint32_t a = u & 0x7fffffff;
+    if (a >= 0x7f800000) return static_cast<uint16_t>(sign | (a > 0x7f800000 ? 0x7e00 : 0x7c00));
+    if (a >= 0x477ff000) return static_cast<uint16_t>(sign | 0x7c00);  // rounds to >= 65520: inf
+    if (a < 0x38800000) {                                               // half subnormal or zero
+        // value / 2^-24 rounded to nearest even, with the float's exact significand
+        int shift = 126 - static_cast<int>(a >> 23);                    // 113 + 13 = exponent gap
+        if (shift > 24) return sign;
+        uint32_t mant = (a & 0x7fffff) | 0x800000;
+        uint32_t q = mant >> shift, rem = mant & ((1u << shift) - 1), half = 1u << (shift - 1);
+        if (rem > half || (rem == half && (q & 1))) ++q;
+        return static_cast<uint16_t>(sign | q);
+    }
+    uint32_t h = ((a - 0x38000000) >> 13);                              // rebias 127 -> 15
+    uint32_t rem = a & 0x1fff;
+    if (rem > 0x1000 || (rem == 0x1000 && (h & 1))) ++h;
+    return static_cast<uint16_t>(sign | h);
+}
+
+inline float f16_to_float(uint16_t h) {
+    uint32_t sign = static_cast<uint32_t>(h & 0x8000) << 16, e = (h >> 10) & 0x1f, m = h & 0x3ff;
+    if (e == 0x1f) return float_of(sign | 0x7f800000 | (m << 13));
+    if (e != 0) return float_of(sign | ((e + 112) << 23) | (m << 13));
+    return float_of(sign) + (sign ? -1.0f : 1.0f) * static_cast<float>(m) * 0x1p-24f;  // subnormal: exact
+}
+
+inline float round_f16(float f) { return f16_to_float(f16_bits_rne(f)); }
 
 // Rounds an fp32 op result to the dtype the op is computed in.
 inline float round_to(int32_t type, float f) {
@@ -52,7 +82,7 @@ inline int32_t promote(int32_t a, int32_t b) { return a == b ? a : JAO_F32; }
 inline float load_as_float(int32_t type, const void* p, int64_t i) {
     switch (type) {
         case JAO_BF16: return bf16_to_float(static_cast<const uint16_t*>(p)[i]);
-        case JAO_F16: return static_cast<float>(static_cast<const _Float16*>(p)[i]);
+        case JAO_F16: return f16_to_float(static_cast<const uint16_t*>(p)[i]);
         default: return static_cast<const float*>(p)[i];
     }
 }
@@ -61,7 +91,7 @@ inline float load_as_float(int32_t type, const void* p, int64_t i) {
 inline void store_from_float(int32_t type, void* p, int64_t i, float f) {
     switch (type) {
         case JAO_BF16: static_cast<uint16_t*>(p)[i] = bf16_bits_rne(f); break;
-        case JAO_F16: static_cast<_Float16*>(p)[i] = static_cast<_Float16>(f); break;
+        case JAO_F16: static_cast<uint16_t*>(p)[i] = f16_bits_rne(f); break;
         default: static_cast<float*>(p)[i] = f;
     }
 }
