@@ -16,20 +16,38 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Writes safetensors files: tensors in insertion order, header padded to 8 bytes.
+ * Writes safetensors files (F32, BF16, F16, I8, U8, I32): tensors in insertion order, header
+ * padded to 8 bytes.
  * The file is written to a temporary sibling and renamed into place, so readers never
  * see a partial file.
  */
 public final class SafetensorsWriter {
-    private final Map<String, Tensor> tensors = new LinkedHashMap<>();
+    /** A tensor's bytes with its safetensors dtype code. */
+    private record Entry(String dtype, long[] shape, MemorySegment data) {}
+
+    private final Map<String, Entry> tensors = new LinkedHashMap<>();
     private final Map<String, String> metadata = new LinkedHashMap<>();
 
     /** Adds a tensor (F32, BF16, F16, I8 or U8); names must be unique. */
     public SafetensorsWriter put(String name, Tensor t) {
+        return add(name, new Entry(code(t), t.shape(), t.data()));
+    }
+
+    /** Adds an I32 tensor (e.g. torchao's int32 zero points) from a Java array. */
+    public SafetensorsWriter putInts(String name, int[] values, long... shape) {
+        if (Tensor.numel(shape) != values.length) {
+            throw new IllegalArgumentException(values.length + " ints do not fill shape " + java.util.Arrays.toString(shape));
+        }
+        MemorySegment le = MemorySegment.ofArray(new byte[values.length * 4]);
+        for (int i = 0; i < values.length; i++) le.setAtIndex(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), i, values[i]);
+        return add(name, new Entry("I32", shape.clone(), le));
+    }
+
+    private SafetensorsWriter add(String name, Entry e) {
         if (name == null || name.isEmpty() || name.equals("__metadata__")) {
             throw new IllegalArgumentException("bad tensor name '" + name + "'");
         }
-        if (tensors.putIfAbsent(name, t) != null) throw new IllegalArgumentException("duplicate tensor '" + name + "'");
+        if (tensors.putIfAbsent(name, e) != null) throw new IllegalArgumentException("duplicate tensor '" + name + "'");
         return this;
     }
 
@@ -53,9 +71,9 @@ public final class SafetensorsWriter {
         }
         long offset = 0;
         for (var e : tensors.entrySet()) {
-            Tensor t = e.getValue();
+            Entry t = e.getValue();
             long bytes = t.data().byteSize();
-            h.append(h.length() > 1 ? "," : "").append(quote(e.getKey())).append(":{\"dtype\":\"").append(code(t))
+            h.append(h.length() > 1 ? "," : "").append(quote(e.getKey())).append(":{\"dtype\":\"").append(t.dtype())
                     .append("\",\"shape\":").append(java.util.Arrays.toString(t.shape()).replace(" ", ""))
                     .append(",\"data_offsets\":[").append(offset).append(',').append(offset + bytes).append("]}");
             offset += bytes;
@@ -68,7 +86,7 @@ public final class SafetensorsWriter {
             out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).array());
             out.write(header);
             byte[] chunk = new byte[1 << 20];
-            for (Tensor t : tensors.values()) {
+            for (Entry t : tensors.values()) {
                 MemorySegment s = t.data();
                 for (long at = 0; at < s.byteSize(); at += chunk.length) {
                     int n = (int) Math.min(chunk.length, s.byteSize() - at);

@@ -64,6 +64,29 @@ class SafetensorsFileTest {
     }
 
     @Test
+    void writerRoundTripsEveryDtype(@TempDir Path dir) throws Exception {
+        Path p = dir.resolve("all.safetensors");
+        new SafetensorsWriter().metadata("k", "v \"quoted\"")
+                .put("f32", Tensor.ofFloats(new float[] {1.5f, -2f}, 2))
+                .put("bf16", dev.jao.internal.Tensors.rounded(new float[] {3.25f}, DType.BFLOAT16, 1))
+                .put("f16", dev.jao.internal.Tensors.rounded(new float[] {0.5f, 65504f}, DType.FLOAT16, 2))
+                .put("i8", Tensor.of(java.lang.foreign.MemorySegment.ofArray(new byte[] {-8, 7}), DType.INT8, 2))
+                .put("u8", Tensor.of(java.lang.foreign.MemorySegment.ofArray(new byte[] {(byte) 255}), DType.UINT8, 1))
+                .putInts("i32", new int[] {-5, 1 << 20, 7, 0}, 2, 2)
+                .write(p);
+        try (SafetensorsFile f = SafetensorsFile.open(p)) {
+            assertArrayEquals(new float[] {1.5f, -2f}, f.tensor("f32").toFloatArray());
+            assertArrayEquals(new float[] {3.25f}, f.tensor("bf16").toFloatArray());
+            assertArrayEquals(new float[] {0.5f, 65504f}, f.tensor("f16").toFloatArray());
+            assertArrayEquals(new float[] {-8, 7}, f.tensor("i8").toFloatArray());
+            assertArrayEquals(new float[] {255}, f.tensor("u8").toFloatArray());
+            assertArrayEquals(new int[] {-5, 1 << 20, 7, 0}, f.ints("i32"));
+            assertArrayEquals(new long[] {2, 2}, f.entry("i32").shape());
+            assertEquals("v \"quoted\"", f.metadata().get("k"));
+        }
+    }
+
+    @Test
     void truncatedGoldenFileIsRejected(@TempDir Path dir) throws Exception {
         byte[] all = Files.readAllBytes(Golden.root().resolve("data/da8intx_int4_g32_asymmetric_snone_bias_float32_n24.safetensors"));
         Path cut = dir.resolve("cut.safetensors");
