@@ -111,8 +111,8 @@ class BadInputMatrixTest {
         AffineSpec spec = AffineSpec.of(new long[] {1, 32}, DType.INT4, MappingType.ASYMMETRIC);
         cases.add(new Case("affine: rank mismatch", iae, () -> AffineQuantization.chooseQParams(Tensor.ofFloats(new float[64], 64), spec)));
         cases.add(new Case("affine: block does not divide", iae, () -> AffineQuantization.chooseQParams(Tensor.ofFloats(new float[2 * 48], 2, 48), spec)));
-        cases.add(new Case("affine: unsupported block", iae, () -> AffineQuantization.chooseQParams(Tensor.ofFloats(new float[64], 2, 32),
-                AffineSpec.of(new long[] {2, 1}, DType.INT4, MappingType.ASYMMETRIC))));
+        cases.add(new Case("affine: block larger than the dim", iae, () -> AffineQuantization.chooseQParams(
+                Tensor.ofFloats(new float[64], 2, 32), AffineSpec.of(new long[] {3, 1}, DType.INT4, MappingType.ASYMMETRIC))));
         cases.add(new Case("affine: int8 input", iae, () -> AffineQuantization.chooseQParams(
                 Tensor.of(MemorySegment.ofArray(new byte[64]), DType.INT8, 2, 32), spec)));
         cases.add(new Case("affine: range outside dtype", iae, () -> spec.withRange(-9, 7)));

@@ -31,8 +31,12 @@ public final class AffineQuantization {
      */
     public record QParams(Tensor scale, Tensor zeroPoint) {}
 
-    /** The [rows, cols] view with groups of columns a block size maps to. */
-    private record View(long rows, long cols, long group, long[] qparamShape) {}
+    /**
+     * The [rows, cols] view with groups of columns a block size maps to. {@code gather} is
+     * null when the tensor is already in that order; else element i of the view is element
+     * gather[i] of the tensor (torchao's reshape into (s/b, b) pairs, outer dims first).
+     */
+    private record View(long rows, long cols, long group, long[] qparamShape, int[] gather) {}
 
     private static View view(long[] shape, long[] block) {
         if (block.length != shape.length) {
@@ -41,22 +45,75 @@ public final class AffineQuantization {
         }
         long numel = Tensor.numel(shape);
         if (numel == 0) throw new IllegalArgumentException("input is empty: " + Arrays.toString(shape));
-        if (Arrays.equals(block, shape)) return new View(1, numel, numel, new long[0]);
-        int last = shape.length - 1;
-        for (int i = 0; i < last; i++) {
-            if (block[i] != 1) {
-                throw new IllegalArgumentException("block_size " + Arrays.toString(block) + " is not supported for shape "
-                        + Arrays.toString(shape) + ": use the whole tensor or (1, ..., 1, g)");
+        for (int i = 0; i < shape.length; i++) {
+            if (block[i] > shape[i] || shape[i] % block[i] != 0) {
+                throw new IllegalArgumentException("block_size " + Arrays.toString(block) + " does not divide the shape "
+                        + Arrays.toString(shape) + " (dimension " + i + ")");
             }
         }
-        if (shape[last] % block[last] != 0) {
-            throw new IllegalArgumentException("block_size " + block[last] + " does not divide the last dimension "
-                    + shape[last]);
+        // qparam shape as torchao's keepdim=False: a dimension reduced whole is dropped
+        long[] q = new long[shape.length];
+        int kept = 0;
+        for (int i = 0; i < shape.length; i++) if (!(block[i] == shape[i] && block[i] > 1)) q[kept++] = shape[i] / block[i];
+        long[] qshape = Arrays.copyOf(q, kept);
+        long blockSize = Tensor.numel(block);
+        int last = shape.length - 1;
+        boolean rowGroups = true;
+        for (int i = 0; i < last; i++) rowGroups &= block[i] == 1;
+        if (Arrays.equals(block, shape)) return new View(1, numel, numel, qshape, null);
+        if (rowGroups) return new View(numel / shape[last], shape[last], block[last], qshape, null);
+        if (numel > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("block_size " + Arrays.toString(block)
+                + " on a tensor this large is not supported (use (1, ..., 1, g) blocks)");
+        return new View(numel / blockSize, blockSize, blockSize, qshape, gatherIndex(shape, block));
+    }
+
+    /** For each position of the block-major order, the row-major index in the tensor. */
+    private static int[] gatherIndex(long[] shape, long[] block) {
+        int n = shape.length;
+        long[] stride = new long[n];
+        stride[n - 1] = 1;
+        for (int i = n - 2; i >= 0; i--) stride[i] = stride[i + 1] * shape[i + 1];
+        long[] grid = new long[n];
+        for (int i = 0; i < n; i++) grid[i] = shape[i] / block[i];
+        int numel = (int) Tensor.numel(shape);
+        int[] out = new int[numel];
+        long[] g = new long[n], b = new long[n];  // odometers over the grid and within a block
+        int pos = 0;
+        for (long blk = 0, blocks = Tensor.numel(grid); blk < blocks; blk++) {
+            Arrays.fill(b, 0);
+            for (long e = 0, per = Tensor.numel(block); e < per; e++) {
+                long src = 0;
+                for (int i = 0; i < n; i++) src += (g[i] * block[i] + b[i]) * stride[i];
+                out[pos++] = (int) src;
+                for (int i = n - 1; i >= 0 && ++b[i] == block[i]; i--) b[i] = 0;
+            }
+            for (int i = n - 1; i >= 0 && ++g[i] == grid[i]; i--) g[i] = 0;
         }
-        long groups = shape[last] / block[last];
-        long[] q = groups == 1 ? Arrays.copyOf(shape, last) : shape.clone();
-        if (groups != 1) q[last] = groups;
-        return new View(numel / shape[last], shape[last], block[last], q);
+        return out;
+    }
+
+    /** The tensor's elements in the view's order, in native memory. */
+    private static MemorySegment viewData(Arena arena, Tensor t, View v) {
+        if (v.gather() == null) return Tensors.toNative(t, arena);
+        int size = t.dtype().storageBytes();
+        MemorySegment out = arena.allocate(t.data().byteSize(), 64);
+        int[] gi = v.gather();
+        for (int i = 0; i < gi.length; i++) MemorySegment.copy(t.data(), (long) gi[i] * size, out, (long) i * size, size);
+        return out;
+    }
+
+    /** A tensor of {@code dtype} and {@code shape} from view-ordered bytes (scatter back). */
+    private static Tensor fromView(MemorySegment data, View v, DType dtype, long[] shape) {
+        byte[] out = new byte[(int) data.byteSize()];
+        if (v.gather() == null) {
+            MemorySegment.copy(data, ValueLayout.JAVA_BYTE, 0, out, 0, out.length);
+        } else {
+            int size = dtype.storageBytes();
+            int[] gi = v.gather();
+            MemorySegment dst = MemorySegment.ofArray(out);
+            for (int i = 0; i < gi.length; i++) MemorySegment.copy(data, (long) i * size, dst, (long) gi[i] * size, size);
+        }
+        return Tensor.of(MemorySegment.ofArray(out), dtype, shape);
     }
 
     private static MemorySegment params(Arena arena, View v, Tensor x, AffineSpec s, DType scaleDtype) {
@@ -86,7 +143,7 @@ public final class AffineQuantization {
             MemorySegment scales = arena.allocate(ValueLayout.JAVA_FLOAT, n);
             boolean hasZero = spec.zeroPointDomain() != ZeroPointDomain.NONE;
             MemorySegment zps = hasZero ? arena.allocate(ValueLayout.JAVA_FLOAT, n) : MemorySegment.NULL;
-            Native.check(JaoAbi.jao_affine_choose_qparams(params(arena, v, x, spec, sdt), Tensors.toNative(x, arena), scales,
+            Native.check(JaoAbi.jao_affine_choose_qparams(params(arena, v, x, spec, sdt), viewData(arena, x, v), scales,
                     zps), "jao_affine_choose_qparams");
             Tensor scale = Tensors.fromFloats(scales.toArray(ValueLayout.JAVA_FLOAT), sdt, v.qparamShape());
             if (!hasZero) return new QParams(scale, null);
@@ -104,10 +161,9 @@ public final class AffineQuantization {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment q = arena.allocate(x.numel());
             Native.check(JaoAbi.jao_affine_quantize(params(arena, v, x, spec, qparams.scale().dtype()),
-                    Tensors.toNative(x, arena), floats(arena, qparams.scale(), n),
+                    viewData(arena, x, v), floats(arena, qparams.scale(), n),
                     zeroPoints(arena, spec, qparams, n), q), "jao_affine_quantize");
-            return Tensor.of(MemorySegment.ofArray(q.toArray(ValueLayout.JAVA_BYTE)),
-                    spec.quantMin() < 0 ? DType.INT8 : DType.UINT8, x.shape());
+            return fromView(q, v, spec.quantMin() < 0 ? DType.INT8 : DType.UINT8, x.shape());
         }
     }
 
@@ -124,9 +180,9 @@ public final class AffineQuantization {
             MemorySegment y = arena.allocate(q.numel() * outputDtype.storageBytes());
             Tensor asInput = Tensor.of(MemorySegment.ofArray(new float[1]), DType.FLOAT32, 1);  // input dtype unused here
             Native.check(JaoAbi.jao_affine_dequantize(params(arena, v, asInput, spec, qparams.scale().dtype()),
-                    Tensors.toNative(q, arena), floats(arena, qparams.scale(), n), zeroPoints(arena, spec, qparams, n),
+                    viewData(arena, q, v), floats(arena, qparams.scale(), n), zeroPoints(arena, spec, qparams, n),
                     floatType(outputDtype), y), "jao_affine_dequantize");
-            return Tensor.of(MemorySegment.ofArray(y.toArray(ValueLayout.JAVA_BYTE)), outputDtype, q.shape());
+            return fromView(y, v, outputDtype, q.shape());
         }
     }
 
@@ -148,9 +204,10 @@ public final class AffineQuantization {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment g = arena.allocate(x.numel() * x.dtype().storageBytes());
             Native.check(JaoAbi.jao_affine_fake_quantize_backward(params(arena, v, x, spec, qparams.scale().dtype()),
-                    Tensors.toNative(x, arena), floats(arena, qparams.scale(), n), zeroPoints(arena, spec, qparams, n),
-                    arena.allocateFrom(ValueLayout.JAVA_FLOAT, gradY.toFloatArray()), g), "jao_affine_fake_quantize_backward");
-            return Tensor.of(MemorySegment.ofArray(g.toArray(ValueLayout.JAVA_BYTE)), x.dtype(), x.shape());
+                    viewData(arena, x, v), floats(arena, qparams.scale(), n), zeroPoints(arena, spec, qparams, n),
+                    viewData(arena, Tensor.ofFloats(gradY.toFloatArray(), gradY.shape()), v), g),
+                    "jao_affine_fake_quantize_backward");
+            return fromView(g, v, x.dtype(), x.shape());
         }
     }
 
