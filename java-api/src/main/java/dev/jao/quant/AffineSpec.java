@@ -8,8 +8,9 @@ import java.util.Objects;
  * {@code dequantize_affine}, with torchao's defaults: quant_min/quant_max from the target
  * dtype, ZeroPointDomain.INT, preserve_zero = true, eps = the smallest normal float
  * (torchao's {@code finfo(input dtype).smallest_normal} for fp32 and bf16), scales in the
- * input dtype. Block sizes supported: per tensor, and {@code (1, ..., 1, g)} with g dividing
- * the last dimension (per group / per axis 0 of a matrix / per row / per token).
+ * input dtype. Any block size whose entries divide the input's dimensions works (per tensor,
+ * per axis, per group, per row, per token, tiles); {@code (1, ..., 1, g)} blocks need no
+ * data reordering.
  *
  * @param blockSize elements sharing one (scale, zero point), one entry per input dimension
  * @param targetDtype INT1..INT8 or UINT1..UINT8
