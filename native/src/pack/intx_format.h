@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "affine/float_formats.h"
 #include "jao/jao_linear.h"
 
 namespace jao::pack {
@@ -109,20 +110,8 @@ inline void decode_vector(const uint8_t* chunk, int nbit, int v, uint8_t out[kVe
     }
 }
 
-inline float bf16_to_f32(uint16_t b) {
-    uint32_t u = static_cast<uint32_t>(b) << 16;
-    float f;
-    std::memcpy(&f, &u, 4);
-    return f;
-}
-
-// Round to nearest even (torch .to(bfloat16)); NaN stays a quiet NaN.
-inline uint16_t f32_to_bf16_rne(float f) {
-    uint32_t u;
-    std::memcpy(&u, &f, 4);
-    if ((u & 0x7FFFFFFFu) > 0x7F800000u) return static_cast<uint16_t>((u >> 16) | 0x40u);
-    u += 0x7FFFu + ((u >> 16) & 1u);
-    return static_cast<uint16_t>(u >> 16);
-}
+// bf16 conversions are the affine primitives' own (one implementation of torch's rounding).
+inline float bf16_to_f32(uint16_t b) { return affine::bf16_to_float(b); }
+inline uint16_t f32_to_bf16_rne(float f) { return affine::bf16_bits_rne(f); }
 
 }  // namespace jao::pack
