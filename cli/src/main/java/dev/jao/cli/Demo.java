@@ -122,9 +122,9 @@ final class Demo {
         }
         StringBuilder fmt = new StringBuilder();
         for (int x : w) fmt.append("%-").append(x).append("s  ");
-        String f = fmt.toString().stripTrailing() + "%n";
-        out.printf(f, (Object[]) head);
-        for (String[] r : rows) out.printf(f, (Object[]) r);
+        String f = fmt.toString();
+        out.println(String.format(f, (Object[]) head).stripTrailing());
+        for (String[] r : rows) out.println(String.format(f, (Object[]) r).stripTrailing());
     }
 
     static List<Linear> linears(Module m) {
