@@ -96,8 +96,8 @@ final class Demo {
                     noise += (double) (ref[j] - y[j]) * (ref[j] - y[j]);
                 }
             }
-            double decodeMs = Timing.medianMs(1, DECODE_RUNS, () -> forwardAll(layers, in.decodeX));
-            double prefillMs = Timing.medianMs(1, PREFILL_RUNS, () -> forwardAll(layers, in.prefillX));
+            double decodeMs = Timing.medianMs(5, DECODE_RUNS, () -> forwardAll(layers, in.decodeX));
+            double prefillMs = Timing.medianMs(3, PREFILL_RUNS, () -> forwardAll(layers, in.prefillX));
             long packed = report.layers().stream().mapToLong(QuantizationReport.Layer::bytesAfter).sum();
             QuantizedLinear first = layers.get(0);
             return new String[] {label, first.layout(), first.tier(1).nativeName() + "/" + first.tier(PREFILL_ROWS).nativeName(),
