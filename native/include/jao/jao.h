@@ -14,5 +14,6 @@
 #include "jao/jao_core.h"
 #include "jao/jao_affine.h"
 #include "jao/jao_linear.h"
+#include "jao/jao_kleidiai.h"
 
 #endif
