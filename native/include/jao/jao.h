@@ -14,6 +14,8 @@
 #include "jao/jao_core.h"
 #include "jao/jao_affine.h"
 #include "jao/jao_linear.h"
+#include "jao/jao_weight_only.h"
+#include "jao/jao_int8.h"
 #include "jao/jao_kleidiai.h"
 
 #endif

@@ -1,0 +1,97 @@
+/*
+ * jao int8 x int8 linear ABI: the native core of torchao's
+ * Int8DynamicActivationInt8WeightConfig (v2, Int8Tensor), bit-exact with torchao.
+ *
+ * The weight arrives quantized (symmetric int8 qdata [n, k], one fp32 scale per
+ * output row; PerTensor = the same scale on every row). Each run quantizes x per
+ * row (token) to int8 as torchao does, then:
+ *   c[m, n] = sum_k a_q[m, k] * w_q[n, k]                        (exact int32)
+ *   y = float(c) * a_scale[m]
+ *   ASYMMETRIC only: y = y - float(float(a_zp[m]) * a_scale[m]) * float(rowsum(w_q)[n])
+ *   y = y * w_scale[n];  y = y + bias[n]                         (each op rounded to fp32)
+ * Activation quantization (eps = 2^-23, torch.finfo(float32).eps; rint = half to even):
+ *   SYMMETRIC:  amax = max(-min(min(x), 0), max(max(x), 0)); s = max(amax / 127.5f, eps);
+ *               q = clamp(rint(x * (1/s)), -128, 127)
+ *   ASYMMETRIC: s = max((max(x,0) - min(x,0)) / 255, eps); zp = clamp(-128 - rint(min(x,0) / s), -128, 127);
+ *               q = clamp(rint(x * (1/s)) + zp, -128, 127)
+ * (see ../shared/notes/torchao-semantics.md and ../shared/golden/check_semantics.py).
+ *
+ * Backends: oneDNN's int8 matmul (weights reordered once, at pack time, into
+ * oneDNN's blocked layout for this CPU) or jao's own VNNI kernels; both give the
+ * exact c, so every backend, tier and thread count give bit-identical y.
+ */
+#ifndef JAO_JAO_INT8_H
+#define JAO_JAO_INT8_H
+
+#include <stdint.h>
+
+#include "jao/jao_core.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Per-token activation quantization of the int8 linear. Values are stable. */
+typedef enum jao_act_mapping {
+    JAO_ACT_SYMMETRIC = 0,  /**< zero point 0, scale amax / 127.5 */
+    JAO_ACT_ASYMMETRIC = 1  /**< int8 zero point, scale (max - min) / 255 */
+} jao_act_mapping;
+
+/** Integer matmul engines of the int8 linear. Values are stable. */
+typedef enum jao_int8_backend {
+    JAO_INT8_BACKEND_AUTO = 0,   /**< pack request only: the faster one for this shape and CPU */
+    JAO_INT8_BACKEND_ONEDNN = 1, /**< oneDNN matmul s8 x s8 -> s32, blocked weights */
+    JAO_INT8_BACKEND_JAO = 2     /**< jao's own VNNI / AVX2 / scalar kernels */
+} jao_int8_backend;
+
+/** Parameters of one packed int8 weight. */
+typedef struct jao_int8_params {
+    int64_t n;            /**< output features, 1 <= n < 2^31 */
+    int64_t k;            /**< input features, 1 <= k < 2^31 */
+    int32_t act_mapping;  /**< jao_act_mapping */
+    int32_t has_bias;     /**< 0 or 1 */
+    int32_t backend;      /**< jao_int8_backend */
+} jao_int8_params;
+
+/** What a packed buffer holds and how a run with `m` rows would execute. */
+typedef struct jao_int8_info {
+    jao_int8_params params;  /**< as packed (backend resolved) */
+    int32_t format_version;  /**< version of the byte format */
+    int32_t isa;             /**< jao_isa tier the run would use now */
+    int64_t workspace_size;  /**< bytes jao_int8_workspace_size returns for m */
+} jao_int8_info;
+
+/** Bytes of the packed buffer for these parameters (header included). */
+JAO_API jao_status jao_int8_packed_size(const jao_int8_params* params, int64_t* size);
+
+/**
+ * Packs qdata [n, k] int8, w_scale [n] fp32 (finite, > 0) and bias [n] (non-NULL
+ * exactly when has_bias). A oneDNN-backed buffer holds oneDNN's blocked layout for
+ * this CPU: running it on a CPU whose oneDNN wants another layout returns
+ * JAO_UNSUPPORTED (repack from the plain tensors, see jao_int8_unpack).
+ */
+JAO_API jao_status jao_int8_pack(const jao_int8_params* params, const int8_t* qdata, const float* w_scale,
+                                 const float* bias, void* dst, int64_t dst_size);
+
+/** Bytes of workspace jao_int8_linear_run needs for m rows. */
+JAO_API jao_status jao_int8_workspace_size(const void* packed, int64_t packed_size, int64_t m, int64_t* size);
+
+/** y[m, n] = linear(x[m, k]), m >= 1; NaN/inf rows of x give NaN rows of y. Thread safe. */
+JAO_API jao_status jao_int8_linear_run(const void* packed, int64_t packed_size, int64_t m, const float* x, float* y,
+                                       void* workspace, int64_t workspace_size);
+
+/** Reads the header and the tier a run with m rows (>= 1) would use. */
+JAO_API jao_status jao_int8_packed_info(const void* packed, int64_t packed_size, int64_t m, jao_int8_info* info);
+
+/** Validates the header and the CRC32C of the payload. */
+JAO_API jao_status jao_int8_verify(const void* packed, int64_t packed_size);
+
+/** Unpacks qdata [n, k], w_scale [n] and bias [n] (zeros when none); any may be NULL. */
+JAO_API jao_status jao_int8_unpack(const void* packed, int64_t packed_size, int8_t* qdata, float* w_scale,
+                                   float* bias);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
