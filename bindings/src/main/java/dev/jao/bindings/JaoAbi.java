@@ -32,6 +32,33 @@ public class JaoAbi extends JaoAbi$shared {
     public static int JAO_ABI_VERSION() {
         return JAO_ABI_VERSION;
     }
+    private static final int JAO_KAI_TORCHAO_HEADER_SIZE = (int)64L;
+    /**
+     * {@snippet lang=c :
+     * #define JAO_KAI_TORCHAO_HEADER_SIZE 64
+     * }
+     */
+    public static int JAO_KAI_TORCHAO_HEADER_SIZE() {
+        return JAO_KAI_TORCHAO_HEADER_SIZE;
+    }
+    private static final int JAO_KAI_TORCHAO_MAGIC = (int)6712L;
+    /**
+     * {@snippet lang=c :
+     * #define JAO_KAI_TORCHAO_MAGIC 6712
+     * }
+     */
+    public static int JAO_KAI_TORCHAO_MAGIC() {
+        return JAO_KAI_TORCHAO_MAGIC;
+    }
+    private static final int JAO_KAI_TORCHAO_TYPE_KLEIDI = (int)3L;
+    /**
+     * {@snippet lang=c :
+     * #define JAO_KAI_TORCHAO_TYPE_KLEIDI 3
+     * }
+     */
+    public static int JAO_KAI_TORCHAO_TYPE_KLEIDI() {
+        return JAO_KAI_TORCHAO_TYPE_KLEIDI;
+    }
     private static final int JAO_OK = (int)0L;
     /**
      * {@snippet lang=c :
@@ -1754,6 +1781,2291 @@ public class JaoAbi extends JaoAbi$shared {
                 traceDowncall("jao_intx_unpack", packed, packed_size, qdata, scales, zero_points, bias);
             }
             return (int)mh$.invokeExact(packed, packed_size, qdata, scales, zero_points, bias);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+    private static final int JAO_WO_LAYOUT_AUTO = (int)0L;
+    /**
+     * {@snippet lang=c :
+     * enum jao_wo_layout.JAO_WO_LAYOUT_AUTO = 0
+     * }
+     */
+    public static int JAO_WO_LAYOUT_AUTO() {
+        return JAO_WO_LAYOUT_AUTO;
+    }
+    private static final int JAO_WO_LAYOUT_N16 = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * enum jao_wo_layout.JAO_WO_LAYOUT_N16 = 1
+     * }
+     */
+    public static int JAO_WO_LAYOUT_N16() {
+        return JAO_WO_LAYOUT_N16;
+    }
+    private static final int JAO_WO_KERNEL_GEMV = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * enum jao_wo_kernel.JAO_WO_KERNEL_GEMV = 1
+     * }
+     */
+    public static int JAO_WO_KERNEL_GEMV() {
+        return JAO_WO_KERNEL_GEMV;
+    }
+    private static final int JAO_WO_KERNEL_GEMM = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * enum jao_wo_kernel.JAO_WO_KERNEL_GEMM = 2
+     * }
+     */
+    public static int JAO_WO_KERNEL_GEMM() {
+        return JAO_WO_KERNEL_GEMM;
+    }
+
+    private static class jao_wo_packed_size {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_wo_packed_size");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_wo_packed_size(const jao_wo_params *params, int64_t *size)
+     * }
+     */
+    public static FunctionDescriptor jao_wo_packed_size$descriptor() {
+        return jao_wo_packed_size.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_wo_packed_size(const jao_wo_params *params, int64_t *size)
+     * }
+     */
+    public static MethodHandle jao_wo_packed_size$handle() {
+        return jao_wo_packed_size.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_wo_packed_size(const jao_wo_params *params, int64_t *size)
+     * }
+     */
+    public static MemorySegment jao_wo_packed_size$address() {
+        return jao_wo_packed_size.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_wo_packed_size(const jao_wo_params *params, int64_t *size)
+     * }
+     */
+    public static int jao_wo_packed_size(MemorySegment params, MemorySegment size) {
+        var mh$ = jao_wo_packed_size.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_wo_packed_size", params, size);
+            }
+            return (int)mh$.invokeExact(params, size);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jao_wo_pack {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_LONG
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_wo_pack");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_wo_pack(const jao_wo_params *params, const uint8_t *codes, const float *scales, const int32_t *zero_points, const float *offsets, const float *bias, void *dst, int64_t dst_size)
+     * }
+     */
+    public static FunctionDescriptor jao_wo_pack$descriptor() {
+        return jao_wo_pack.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_wo_pack(const jao_wo_params *params, const uint8_t *codes, const float *scales, const int32_t *zero_points, const float *offsets, const float *bias, void *dst, int64_t dst_size)
+     * }
+     */
+    public static MethodHandle jao_wo_pack$handle() {
+        return jao_wo_pack.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_wo_pack(const jao_wo_params *params, const uint8_t *codes, const float *scales, const int32_t *zero_points, const float *offsets, const float *bias, void *dst, int64_t dst_size)
+     * }
+     */
+    public static MemorySegment jao_wo_pack$address() {
+        return jao_wo_pack.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_wo_pack(const jao_wo_params *params, const uint8_t *codes, const float *scales, const int32_t *zero_points, const float *offsets, const float *bias, void *dst, int64_t dst_size)
+     * }
+     */
+    public static int jao_wo_pack(MemorySegment params, MemorySegment codes, MemorySegment scales, MemorySegment zero_points, MemorySegment offsets, MemorySegment bias, MemorySegment dst, long dst_size) {
+        var mh$ = jao_wo_pack.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_wo_pack", params, codes, scales, zero_points, offsets, bias, dst, dst_size);
+            }
+            return (int)mh$.invokeExact(params, codes, scales, zero_points, offsets, bias, dst, dst_size);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jao_wo_workspace_size {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_wo_workspace_size");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_wo_workspace_size(const void *packed, int64_t packed_size, int64_t m, int64_t *size)
+     * }
+     */
+    public static FunctionDescriptor jao_wo_workspace_size$descriptor() {
+        return jao_wo_workspace_size.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_wo_workspace_size(const void *packed, int64_t packed_size, int64_t m, int64_t *size)
+     * }
+     */
+    public static MethodHandle jao_wo_workspace_size$handle() {
+        return jao_wo_workspace_size.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_wo_workspace_size(const void *packed, int64_t packed_size, int64_t m, int64_t *size)
+     * }
+     */
+    public static MemorySegment jao_wo_workspace_size$address() {
+        return jao_wo_workspace_size.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_wo_workspace_size(const void *packed, int64_t packed_size, int64_t m, int64_t *size)
+     * }
+     */
+    public static int jao_wo_workspace_size(MemorySegment packed, long packed_size, long m, MemorySegment size) {
+        var mh$ = jao_wo_workspace_size.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_wo_workspace_size", packed, packed_size, m, size);
+            }
+            return (int)mh$.invokeExact(packed, packed_size, m, size);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jao_wo_linear_run {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_LONG
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_wo_linear_run");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_wo_linear_run(const void *packed, int64_t packed_size, int64_t m, const float *x, float *y, void *workspace, int64_t workspace_size)
+     * }
+     */
+    public static FunctionDescriptor jao_wo_linear_run$descriptor() {
+        return jao_wo_linear_run.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_wo_linear_run(const void *packed, int64_t packed_size, int64_t m, const float *x, float *y, void *workspace, int64_t workspace_size)
+     * }
+     */
+    public static MethodHandle jao_wo_linear_run$handle() {
+        return jao_wo_linear_run.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_wo_linear_run(const void *packed, int64_t packed_size, int64_t m, const float *x, float *y, void *workspace, int64_t workspace_size)
+     * }
+     */
+    public static MemorySegment jao_wo_linear_run$address() {
+        return jao_wo_linear_run.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_wo_linear_run(const void *packed, int64_t packed_size, int64_t m, const float *x, float *y, void *workspace, int64_t workspace_size)
+     * }
+     */
+    public static int jao_wo_linear_run(MemorySegment packed, long packed_size, long m, MemorySegment x, MemorySegment y, MemorySegment workspace, long workspace_size) {
+        var mh$ = jao_wo_linear_run.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_wo_linear_run", packed, packed_size, m, x, y, workspace, workspace_size);
+            }
+            return (int)mh$.invokeExact(packed, packed_size, m, x, y, workspace, workspace_size);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jao_wo_packed_info {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_wo_packed_info");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_wo_packed_info(const void *packed, int64_t packed_size, int64_t m, jao_wo_info *info)
+     * }
+     */
+    public static FunctionDescriptor jao_wo_packed_info$descriptor() {
+        return jao_wo_packed_info.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_wo_packed_info(const void *packed, int64_t packed_size, int64_t m, jao_wo_info *info)
+     * }
+     */
+    public static MethodHandle jao_wo_packed_info$handle() {
+        return jao_wo_packed_info.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_wo_packed_info(const void *packed, int64_t packed_size, int64_t m, jao_wo_info *info)
+     * }
+     */
+    public static MemorySegment jao_wo_packed_info$address() {
+        return jao_wo_packed_info.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_wo_packed_info(const void *packed, int64_t packed_size, int64_t m, jao_wo_info *info)
+     * }
+     */
+    public static int jao_wo_packed_info(MemorySegment packed, long packed_size, long m, MemorySegment info) {
+        var mh$ = jao_wo_packed_info.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_wo_packed_info", packed, packed_size, m, info);
+            }
+            return (int)mh$.invokeExact(packed, packed_size, m, info);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jao_wo_verify {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_LONG
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_wo_verify");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_wo_verify(const void *packed, int64_t packed_size)
+     * }
+     */
+    public static FunctionDescriptor jao_wo_verify$descriptor() {
+        return jao_wo_verify.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_wo_verify(const void *packed, int64_t packed_size)
+     * }
+     */
+    public static MethodHandle jao_wo_verify$handle() {
+        return jao_wo_verify.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_wo_verify(const void *packed, int64_t packed_size)
+     * }
+     */
+    public static MemorySegment jao_wo_verify$address() {
+        return jao_wo_verify.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_wo_verify(const void *packed, int64_t packed_size)
+     * }
+     */
+    public static int jao_wo_verify(MemorySegment packed, long packed_size) {
+        var mh$ = jao_wo_verify.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_wo_verify", packed, packed_size);
+            }
+            return (int)mh$.invokeExact(packed, packed_size);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jao_wo_unpack {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_LONG,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_wo_unpack");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_wo_unpack(const void *packed, int64_t packed_size, uint8_t *codes, float *scales, int32_t *zero_points, float *offsets, float *bias)
+     * }
+     */
+    public static FunctionDescriptor jao_wo_unpack$descriptor() {
+        return jao_wo_unpack.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_wo_unpack(const void *packed, int64_t packed_size, uint8_t *codes, float *scales, int32_t *zero_points, float *offsets, float *bias)
+     * }
+     */
+    public static MethodHandle jao_wo_unpack$handle() {
+        return jao_wo_unpack.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_wo_unpack(const void *packed, int64_t packed_size, uint8_t *codes, float *scales, int32_t *zero_points, float *offsets, float *bias)
+     * }
+     */
+    public static MemorySegment jao_wo_unpack$address() {
+        return jao_wo_unpack.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_wo_unpack(const void *packed, int64_t packed_size, uint8_t *codes, float *scales, int32_t *zero_points, float *offsets, float *bias)
+     * }
+     */
+    public static int jao_wo_unpack(MemorySegment packed, long packed_size, MemorySegment codes, MemorySegment scales, MemorySegment zero_points, MemorySegment offsets, MemorySegment bias) {
+        var mh$ = jao_wo_unpack.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_wo_unpack", packed, packed_size, codes, scales, zero_points, offsets, bias);
+            }
+            return (int)mh$.invokeExact(packed, packed_size, codes, scales, zero_points, offsets, bias);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+    private static final int JAO_ACT_SYMMETRIC = (int)0L;
+    /**
+     * {@snippet lang=c :
+     * enum jao_act_mapping.JAO_ACT_SYMMETRIC = 0
+     * }
+     */
+    public static int JAO_ACT_SYMMETRIC() {
+        return JAO_ACT_SYMMETRIC;
+    }
+    private static final int JAO_ACT_ASYMMETRIC = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * enum jao_act_mapping.JAO_ACT_ASYMMETRIC = 1
+     * }
+     */
+    public static int JAO_ACT_ASYMMETRIC() {
+        return JAO_ACT_ASYMMETRIC;
+    }
+    private static final int JAO_INT8_BACKEND_AUTO = (int)0L;
+    /**
+     * {@snippet lang=c :
+     * enum jao_int8_backend.JAO_INT8_BACKEND_AUTO = 0
+     * }
+     */
+    public static int JAO_INT8_BACKEND_AUTO() {
+        return JAO_INT8_BACKEND_AUTO;
+    }
+    private static final int JAO_INT8_BACKEND_ONEDNN = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * enum jao_int8_backend.JAO_INT8_BACKEND_ONEDNN = 1
+     * }
+     */
+    public static int JAO_INT8_BACKEND_ONEDNN() {
+        return JAO_INT8_BACKEND_ONEDNN;
+    }
+    private static final int JAO_INT8_BACKEND_JAO = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * enum jao_int8_backend.JAO_INT8_BACKEND_JAO = 2
+     * }
+     */
+    public static int JAO_INT8_BACKEND_JAO() {
+        return JAO_INT8_BACKEND_JAO;
+    }
+
+    private static class jao_int8_packed_size {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_int8_packed_size");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_int8_packed_size(const jao_int8_params *params, int64_t *size)
+     * }
+     */
+    public static FunctionDescriptor jao_int8_packed_size$descriptor() {
+        return jao_int8_packed_size.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_int8_packed_size(const jao_int8_params *params, int64_t *size)
+     * }
+     */
+    public static MethodHandle jao_int8_packed_size$handle() {
+        return jao_int8_packed_size.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_int8_packed_size(const jao_int8_params *params, int64_t *size)
+     * }
+     */
+    public static MemorySegment jao_int8_packed_size$address() {
+        return jao_int8_packed_size.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_int8_packed_size(const jao_int8_params *params, int64_t *size)
+     * }
+     */
+    public static int jao_int8_packed_size(MemorySegment params, MemorySegment size) {
+        var mh$ = jao_int8_packed_size.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_int8_packed_size", params, size);
+            }
+            return (int)mh$.invokeExact(params, size);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jao_int8_pack {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_LONG
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_int8_pack");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_int8_pack(const jao_int8_params *params, const int8_t *qdata, const float *w_scale, const float *bias, void *dst, int64_t dst_size)
+     * }
+     */
+    public static FunctionDescriptor jao_int8_pack$descriptor() {
+        return jao_int8_pack.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_int8_pack(const jao_int8_params *params, const int8_t *qdata, const float *w_scale, const float *bias, void *dst, int64_t dst_size)
+     * }
+     */
+    public static MethodHandle jao_int8_pack$handle() {
+        return jao_int8_pack.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_int8_pack(const jao_int8_params *params, const int8_t *qdata, const float *w_scale, const float *bias, void *dst, int64_t dst_size)
+     * }
+     */
+    public static MemorySegment jao_int8_pack$address() {
+        return jao_int8_pack.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_int8_pack(const jao_int8_params *params, const int8_t *qdata, const float *w_scale, const float *bias, void *dst, int64_t dst_size)
+     * }
+     */
+    public static int jao_int8_pack(MemorySegment params, MemorySegment qdata, MemorySegment w_scale, MemorySegment bias, MemorySegment dst, long dst_size) {
+        var mh$ = jao_int8_pack.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_int8_pack", params, qdata, w_scale, bias, dst, dst_size);
+            }
+            return (int)mh$.invokeExact(params, qdata, w_scale, bias, dst, dst_size);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jao_int8_workspace_size {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_int8_workspace_size");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_int8_workspace_size(const void *packed, int64_t packed_size, int64_t m, int64_t *size)
+     * }
+     */
+    public static FunctionDescriptor jao_int8_workspace_size$descriptor() {
+        return jao_int8_workspace_size.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_int8_workspace_size(const void *packed, int64_t packed_size, int64_t m, int64_t *size)
+     * }
+     */
+    public static MethodHandle jao_int8_workspace_size$handle() {
+        return jao_int8_workspace_size.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_int8_workspace_size(const void *packed, int64_t packed_size, int64_t m, int64_t *size)
+     * }
+     */
+    public static MemorySegment jao_int8_workspace_size$address() {
+        return jao_int8_workspace_size.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_int8_workspace_size(const void *packed, int64_t packed_size, int64_t m, int64_t *size)
+     * }
+     */
+    public static int jao_int8_workspace_size(MemorySegment packed, long packed_size, long m, MemorySegment size) {
+        var mh$ = jao_int8_workspace_size.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_int8_workspace_size", packed, packed_size, m, size);
+            }
+            return (int)mh$.invokeExact(packed, packed_size, m, size);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jao_int8_linear_run {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_LONG
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_int8_linear_run");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_int8_linear_run(const void *packed, int64_t packed_size, int64_t m, const float *x, float *y, void *workspace, int64_t workspace_size)
+     * }
+     */
+    public static FunctionDescriptor jao_int8_linear_run$descriptor() {
+        return jao_int8_linear_run.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_int8_linear_run(const void *packed, int64_t packed_size, int64_t m, const float *x, float *y, void *workspace, int64_t workspace_size)
+     * }
+     */
+    public static MethodHandle jao_int8_linear_run$handle() {
+        return jao_int8_linear_run.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_int8_linear_run(const void *packed, int64_t packed_size, int64_t m, const float *x, float *y, void *workspace, int64_t workspace_size)
+     * }
+     */
+    public static MemorySegment jao_int8_linear_run$address() {
+        return jao_int8_linear_run.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_int8_linear_run(const void *packed, int64_t packed_size, int64_t m, const float *x, float *y, void *workspace, int64_t workspace_size)
+     * }
+     */
+    public static int jao_int8_linear_run(MemorySegment packed, long packed_size, long m, MemorySegment x, MemorySegment y, MemorySegment workspace, long workspace_size) {
+        var mh$ = jao_int8_linear_run.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_int8_linear_run", packed, packed_size, m, x, y, workspace, workspace_size);
+            }
+            return (int)mh$.invokeExact(packed, packed_size, m, x, y, workspace, workspace_size);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jao_int8_packed_info {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_int8_packed_info");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_int8_packed_info(const void *packed, int64_t packed_size, int64_t m, jao_int8_info *info)
+     * }
+     */
+    public static FunctionDescriptor jao_int8_packed_info$descriptor() {
+        return jao_int8_packed_info.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_int8_packed_info(const void *packed, int64_t packed_size, int64_t m, jao_int8_info *info)
+     * }
+     */
+    public static MethodHandle jao_int8_packed_info$handle() {
+        return jao_int8_packed_info.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_int8_packed_info(const void *packed, int64_t packed_size, int64_t m, jao_int8_info *info)
+     * }
+     */
+    public static MemorySegment jao_int8_packed_info$address() {
+        return jao_int8_packed_info.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_int8_packed_info(const void *packed, int64_t packed_size, int64_t m, jao_int8_info *info)
+     * }
+     */
+    public static int jao_int8_packed_info(MemorySegment packed, long packed_size, long m, MemorySegment info) {
+        var mh$ = jao_int8_packed_info.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_int8_packed_info", packed, packed_size, m, info);
+            }
+            return (int)mh$.invokeExact(packed, packed_size, m, info);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jao_int8_verify {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_LONG
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_int8_verify");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_int8_verify(const void *packed, int64_t packed_size)
+     * }
+     */
+    public static FunctionDescriptor jao_int8_verify$descriptor() {
+        return jao_int8_verify.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_int8_verify(const void *packed, int64_t packed_size)
+     * }
+     */
+    public static MethodHandle jao_int8_verify$handle() {
+        return jao_int8_verify.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_int8_verify(const void *packed, int64_t packed_size)
+     * }
+     */
+    public static MemorySegment jao_int8_verify$address() {
+        return jao_int8_verify.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_int8_verify(const void *packed, int64_t packed_size)
+     * }
+     */
+    public static int jao_int8_verify(MemorySegment packed, long packed_size) {
+        var mh$ = jao_int8_verify.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_int8_verify", packed, packed_size);
+            }
+            return (int)mh$.invokeExact(packed, packed_size);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jao_int8_unpack {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_LONG,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_int8_unpack");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_int8_unpack(const void *packed, int64_t packed_size, int8_t *qdata, float *w_scale, float *bias)
+     * }
+     */
+    public static FunctionDescriptor jao_int8_unpack$descriptor() {
+        return jao_int8_unpack.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_int8_unpack(const void *packed, int64_t packed_size, int8_t *qdata, float *w_scale, float *bias)
+     * }
+     */
+    public static MethodHandle jao_int8_unpack$handle() {
+        return jao_int8_unpack.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_int8_unpack(const void *packed, int64_t packed_size, int8_t *qdata, float *w_scale, float *bias)
+     * }
+     */
+    public static MemorySegment jao_int8_unpack$address() {
+        return jao_int8_unpack.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_int8_unpack(const void *packed, int64_t packed_size, int8_t *qdata, float *w_scale, float *bias)
+     * }
+     */
+    public static int jao_int8_unpack(MemorySegment packed, long packed_size, MemorySegment qdata, MemorySegment w_scale, MemorySegment bias) {
+        var mh$ = jao_int8_unpack.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_int8_unpack", packed, packed_size, qdata, w_scale, bias);
+            }
+            return (int)mh$.invokeExact(packed, packed_size, qdata, w_scale, bias);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+    private static final int JAO_KAI_BF16_TRUNCATE = (int)0L;
+    /**
+     * {@snippet lang=c :
+     * enum jao_kai_bf16_rounding.JAO_KAI_BF16_TRUNCATE = 0
+     * }
+     */
+    public static int JAO_KAI_BF16_TRUNCATE() {
+        return JAO_KAI_BF16_TRUNCATE;
+    }
+    private static final int JAO_KAI_BF16_NEAREST_EVEN = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * enum jao_kai_bf16_rounding.JAO_KAI_BF16_NEAREST_EVEN = 1
+     * }
+     */
+    public static int JAO_KAI_BF16_NEAREST_EVEN() {
+        return JAO_KAI_BF16_NEAREST_EVEN;
+    }
+    private static final int JAO_KAI_SCALE_F32 = (int)0L;
+    /**
+     * {@snippet lang=c :
+     * enum jao_kai_scale_type.JAO_KAI_SCALE_F32 = 0
+     * }
+     */
+    public static int JAO_KAI_SCALE_F32() {
+        return JAO_KAI_SCALE_F32;
+    }
+    private static final int JAO_KAI_SCALE_BF16 = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * enum jao_kai_scale_type.JAO_KAI_SCALE_BF16 = 1
+     * }
+     */
+    public static int JAO_KAI_SCALE_BF16() {
+        return JAO_KAI_SCALE_BF16;
+    }
+
+    private static class jao_kai_bf16_from_f32 {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_LONG,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_kai_bf16_from_f32");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_bf16_from_f32(int64_t count, const float *src, int32_t rounding, uint16_t *dst)
+     * }
+     */
+    public static FunctionDescriptor jao_kai_bf16_from_f32$descriptor() {
+        return jao_kai_bf16_from_f32.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_bf16_from_f32(int64_t count, const float *src, int32_t rounding, uint16_t *dst)
+     * }
+     */
+    public static MethodHandle jao_kai_bf16_from_f32$handle() {
+        return jao_kai_bf16_from_f32.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_bf16_from_f32(int64_t count, const float *src, int32_t rounding, uint16_t *dst)
+     * }
+     */
+    public static MemorySegment jao_kai_bf16_from_f32$address() {
+        return jao_kai_bf16_from_f32.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_kai_bf16_from_f32(int64_t count, const float *src, int32_t rounding, uint16_t *dst)
+     * }
+     */
+    public static int jao_kai_bf16_from_f32(long count, MemorySegment src, int rounding, MemorySegment dst) {
+        var mh$ = jao_kai_bf16_from_f32.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_kai_bf16_from_f32", count, src, rounding, dst);
+            }
+            return (int)mh$.invokeExact(count, src, rounding, dst);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jao_kai_rhs_qsi4c32p_packed_size {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_INT,
+            JaoAbi.C_INT,
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_kai_rhs_qsi4c32p_packed_size");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_rhs_qsi4c32p_packed_size(int64_t n, int64_t k, int64_t bl, int32_t nr, int32_t kr, int32_t sr, int64_t *size)
+     * }
+     */
+    public static FunctionDescriptor jao_kai_rhs_qsi4c32p_packed_size$descriptor() {
+        return jao_kai_rhs_qsi4c32p_packed_size.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_rhs_qsi4c32p_packed_size(int64_t n, int64_t k, int64_t bl, int32_t nr, int32_t kr, int32_t sr, int64_t *size)
+     * }
+     */
+    public static MethodHandle jao_kai_rhs_qsi4c32p_packed_size$handle() {
+        return jao_kai_rhs_qsi4c32p_packed_size.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_rhs_qsi4c32p_packed_size(int64_t n, int64_t k, int64_t bl, int32_t nr, int32_t kr, int32_t sr, int64_t *size)
+     * }
+     */
+    public static MemorySegment jao_kai_rhs_qsi4c32p_packed_size$address() {
+        return jao_kai_rhs_qsi4c32p_packed_size.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_kai_rhs_qsi4c32p_packed_size(int64_t n, int64_t k, int64_t bl, int32_t nr, int32_t kr, int32_t sr, int64_t *size)
+     * }
+     */
+    public static int jao_kai_rhs_qsi4c32p_packed_size(long n, long k, long bl, int nr, int kr, int sr, MemorySegment size) {
+        var mh$ = jao_kai_rhs_qsi4c32p_packed_size.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_kai_rhs_qsi4c32p_packed_size", n, k, bl, nr, kr, sr, size);
+            }
+            return (int)mh$.invokeExact(n, k, bl, nr, kr, sr, size);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jao_kai_rhs_qsi4c32p_pack {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_INT,
+            JaoAbi.C_INT,
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_LONG
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_kai_rhs_qsi4c32p_pack");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_rhs_qsi4c32p_pack(int64_t n, int64_t k, int64_t bl, int32_t nr, int32_t kr, int32_t sr, const int8_t *qvals, const uint16_t *scales_bf16, const float *bias, void *dst, int64_t dst_size)
+     * }
+     */
+    public static FunctionDescriptor jao_kai_rhs_qsi4c32p_pack$descriptor() {
+        return jao_kai_rhs_qsi4c32p_pack.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_rhs_qsi4c32p_pack(int64_t n, int64_t k, int64_t bl, int32_t nr, int32_t kr, int32_t sr, const int8_t *qvals, const uint16_t *scales_bf16, const float *bias, void *dst, int64_t dst_size)
+     * }
+     */
+    public static MethodHandle jao_kai_rhs_qsi4c32p_pack$handle() {
+        return jao_kai_rhs_qsi4c32p_pack.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_rhs_qsi4c32p_pack(int64_t n, int64_t k, int64_t bl, int32_t nr, int32_t kr, int32_t sr, const int8_t *qvals, const uint16_t *scales_bf16, const float *bias, void *dst, int64_t dst_size)
+     * }
+     */
+    public static MemorySegment jao_kai_rhs_qsi4c32p_pack$address() {
+        return jao_kai_rhs_qsi4c32p_pack.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_kai_rhs_qsi4c32p_pack(int64_t n, int64_t k, int64_t bl, int32_t nr, int32_t kr, int32_t sr, const int8_t *qvals, const uint16_t *scales_bf16, const float *bias, void *dst, int64_t dst_size)
+     * }
+     */
+    public static int jao_kai_rhs_qsi4c32p_pack(long n, long k, long bl, int nr, int kr, int sr, MemorySegment qvals, MemorySegment scales_bf16, MemorySegment bias, MemorySegment dst, long dst_size) {
+        var mh$ = jao_kai_rhs_qsi4c32p_pack.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_kai_rhs_qsi4c32p_pack", n, k, bl, nr, kr, sr, qvals, scales_bf16, bias, dst, dst_size);
+            }
+            return (int)mh$.invokeExact(n, k, bl, nr, kr, sr, qvals, scales_bf16, bias, dst, dst_size);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jao_kai_rhs_qsi4c32p_unpack {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_INT,
+            JaoAbi.C_INT,
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_LONG,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_kai_rhs_qsi4c32p_unpack");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_rhs_qsi4c32p_unpack(int64_t n, int64_t k, int64_t bl, int32_t nr, int32_t kr, int32_t sr, const void *src, int64_t src_size, int8_t *qvals, uint16_t *scales_bf16, float *bias)
+     * }
+     */
+    public static FunctionDescriptor jao_kai_rhs_qsi4c32p_unpack$descriptor() {
+        return jao_kai_rhs_qsi4c32p_unpack.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_rhs_qsi4c32p_unpack(int64_t n, int64_t k, int64_t bl, int32_t nr, int32_t kr, int32_t sr, const void *src, int64_t src_size, int8_t *qvals, uint16_t *scales_bf16, float *bias)
+     * }
+     */
+    public static MethodHandle jao_kai_rhs_qsi4c32p_unpack$handle() {
+        return jao_kai_rhs_qsi4c32p_unpack.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_rhs_qsi4c32p_unpack(int64_t n, int64_t k, int64_t bl, int32_t nr, int32_t kr, int32_t sr, const void *src, int64_t src_size, int8_t *qvals, uint16_t *scales_bf16, float *bias)
+     * }
+     */
+    public static MemorySegment jao_kai_rhs_qsi4c32p_unpack$address() {
+        return jao_kai_rhs_qsi4c32p_unpack.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_kai_rhs_qsi4c32p_unpack(int64_t n, int64_t k, int64_t bl, int32_t nr, int32_t kr, int32_t sr, const void *src, int64_t src_size, int8_t *qvals, uint16_t *scales_bf16, float *bias)
+     * }
+     */
+    public static int jao_kai_rhs_qsi4c32p_unpack(long n, long k, long bl, int nr, int kr, int sr, MemorySegment src, long src_size, MemorySegment qvals, MemorySegment scales_bf16, MemorySegment bias) {
+        var mh$ = jao_kai_rhs_qsi4c32p_unpack.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_kai_rhs_qsi4c32p_unpack", n, k, bl, nr, kr, sr, src, src_size, qvals, scales_bf16, bias);
+            }
+            return (int)mh$.invokeExact(n, k, bl, nr, kr, sr, src, src_size, qvals, scales_bf16, bias);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jao_kai_rhs_qsi4cxp_packed_size {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_INT,
+            JaoAbi.C_INT,
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_kai_rhs_qsi4cxp_packed_size");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_rhs_qsi4cxp_packed_size(int64_t n, int64_t k, int32_t nr, int32_t kr, int32_t sr, int64_t *size)
+     * }
+     */
+    public static FunctionDescriptor jao_kai_rhs_qsi4cxp_packed_size$descriptor() {
+        return jao_kai_rhs_qsi4cxp_packed_size.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_rhs_qsi4cxp_packed_size(int64_t n, int64_t k, int32_t nr, int32_t kr, int32_t sr, int64_t *size)
+     * }
+     */
+    public static MethodHandle jao_kai_rhs_qsi4cxp_packed_size$handle() {
+        return jao_kai_rhs_qsi4cxp_packed_size.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_rhs_qsi4cxp_packed_size(int64_t n, int64_t k, int32_t nr, int32_t kr, int32_t sr, int64_t *size)
+     * }
+     */
+    public static MemorySegment jao_kai_rhs_qsi4cxp_packed_size$address() {
+        return jao_kai_rhs_qsi4cxp_packed_size.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_kai_rhs_qsi4cxp_packed_size(int64_t n, int64_t k, int32_t nr, int32_t kr, int32_t sr, int64_t *size)
+     * }
+     */
+    public static int jao_kai_rhs_qsi4cxp_packed_size(long n, long k, int nr, int kr, int sr, MemorySegment size) {
+        var mh$ = jao_kai_rhs_qsi4cxp_packed_size.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_kai_rhs_qsi4cxp_packed_size", n, k, nr, kr, sr, size);
+            }
+            return (int)mh$.invokeExact(n, k, nr, kr, sr, size);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jao_kai_rhs_qsi4cxp_pack {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_INT,
+            JaoAbi.C_INT,
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_LONG
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_kai_rhs_qsi4cxp_pack");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_rhs_qsi4cxp_pack(int64_t n, int64_t k, int32_t nr, int32_t kr, int32_t sr, const int8_t *qvals, const float *scales, const float *bias, void *dst, int64_t dst_size)
+     * }
+     */
+    public static FunctionDescriptor jao_kai_rhs_qsi4cxp_pack$descriptor() {
+        return jao_kai_rhs_qsi4cxp_pack.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_rhs_qsi4cxp_pack(int64_t n, int64_t k, int32_t nr, int32_t kr, int32_t sr, const int8_t *qvals, const float *scales, const float *bias, void *dst, int64_t dst_size)
+     * }
+     */
+    public static MethodHandle jao_kai_rhs_qsi4cxp_pack$handle() {
+        return jao_kai_rhs_qsi4cxp_pack.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_rhs_qsi4cxp_pack(int64_t n, int64_t k, int32_t nr, int32_t kr, int32_t sr, const int8_t *qvals, const float *scales, const float *bias, void *dst, int64_t dst_size)
+     * }
+     */
+    public static MemorySegment jao_kai_rhs_qsi4cxp_pack$address() {
+        return jao_kai_rhs_qsi4cxp_pack.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_kai_rhs_qsi4cxp_pack(int64_t n, int64_t k, int32_t nr, int32_t kr, int32_t sr, const int8_t *qvals, const float *scales, const float *bias, void *dst, int64_t dst_size)
+     * }
+     */
+    public static int jao_kai_rhs_qsi4cxp_pack(long n, long k, int nr, int kr, int sr, MemorySegment qvals, MemorySegment scales, MemorySegment bias, MemorySegment dst, long dst_size) {
+        var mh$ = jao_kai_rhs_qsi4cxp_pack.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_kai_rhs_qsi4cxp_pack", n, k, nr, kr, sr, qvals, scales, bias, dst, dst_size);
+            }
+            return (int)mh$.invokeExact(n, k, nr, kr, sr, qvals, scales, bias, dst, dst_size);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jao_kai_rhs_qsi4cxp_unpack {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_INT,
+            JaoAbi.C_INT,
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_LONG,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_kai_rhs_qsi4cxp_unpack");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_rhs_qsi4cxp_unpack(int64_t n, int64_t k, int32_t nr, int32_t kr, int32_t sr, const void *src, int64_t src_size, int8_t *qvals, float *scales, float *bias)
+     * }
+     */
+    public static FunctionDescriptor jao_kai_rhs_qsi4cxp_unpack$descriptor() {
+        return jao_kai_rhs_qsi4cxp_unpack.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_rhs_qsi4cxp_unpack(int64_t n, int64_t k, int32_t nr, int32_t kr, int32_t sr, const void *src, int64_t src_size, int8_t *qvals, float *scales, float *bias)
+     * }
+     */
+    public static MethodHandle jao_kai_rhs_qsi4cxp_unpack$handle() {
+        return jao_kai_rhs_qsi4cxp_unpack.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_rhs_qsi4cxp_unpack(int64_t n, int64_t k, int32_t nr, int32_t kr, int32_t sr, const void *src, int64_t src_size, int8_t *qvals, float *scales, float *bias)
+     * }
+     */
+    public static MemorySegment jao_kai_rhs_qsi4cxp_unpack$address() {
+        return jao_kai_rhs_qsi4cxp_unpack.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_kai_rhs_qsi4cxp_unpack(int64_t n, int64_t k, int32_t nr, int32_t kr, int32_t sr, const void *src, int64_t src_size, int8_t *qvals, float *scales, float *bias)
+     * }
+     */
+    public static int jao_kai_rhs_qsi4cxp_unpack(long n, long k, int nr, int kr, int sr, MemorySegment src, long src_size, MemorySegment qvals, MemorySegment scales, MemorySegment bias) {
+        var mh$ = jao_kai_rhs_qsi4cxp_unpack.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_kai_rhs_qsi4cxp_unpack", n, k, nr, kr, sr, src, src_size, qvals, scales, bias);
+            }
+            return (int)mh$.invokeExact(n, k, nr, kr, sr, src, src_size, qvals, scales, bias);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jao_kai_rhs_qsi8cxp_packed_size {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_INT,
+            JaoAbi.C_INT,
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_kai_rhs_qsi8cxp_packed_size");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_rhs_qsi8cxp_packed_size(int64_t n, int64_t k, int32_t nr, int32_t kr, int32_t sr, int64_t *size)
+     * }
+     */
+    public static FunctionDescriptor jao_kai_rhs_qsi8cxp_packed_size$descriptor() {
+        return jao_kai_rhs_qsi8cxp_packed_size.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_rhs_qsi8cxp_packed_size(int64_t n, int64_t k, int32_t nr, int32_t kr, int32_t sr, int64_t *size)
+     * }
+     */
+    public static MethodHandle jao_kai_rhs_qsi8cxp_packed_size$handle() {
+        return jao_kai_rhs_qsi8cxp_packed_size.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_rhs_qsi8cxp_packed_size(int64_t n, int64_t k, int32_t nr, int32_t kr, int32_t sr, int64_t *size)
+     * }
+     */
+    public static MemorySegment jao_kai_rhs_qsi8cxp_packed_size$address() {
+        return jao_kai_rhs_qsi8cxp_packed_size.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_kai_rhs_qsi8cxp_packed_size(int64_t n, int64_t k, int32_t nr, int32_t kr, int32_t sr, int64_t *size)
+     * }
+     */
+    public static int jao_kai_rhs_qsi8cxp_packed_size(long n, long k, int nr, int kr, int sr, MemorySegment size) {
+        var mh$ = jao_kai_rhs_qsi8cxp_packed_size.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_kai_rhs_qsi8cxp_packed_size", n, k, nr, kr, sr, size);
+            }
+            return (int)mh$.invokeExact(n, k, nr, kr, sr, size);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jao_kai_rhs_qsi8cxp_pack {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_INT,
+            JaoAbi.C_INT,
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_LONG
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_kai_rhs_qsi8cxp_pack");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_rhs_qsi8cxp_pack(int64_t n, int64_t k, int32_t nr, int32_t kr, int32_t sr, const int8_t *qvals, const float *scales, const float *bias, void *dst, int64_t dst_size)
+     * }
+     */
+    public static FunctionDescriptor jao_kai_rhs_qsi8cxp_pack$descriptor() {
+        return jao_kai_rhs_qsi8cxp_pack.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_rhs_qsi8cxp_pack(int64_t n, int64_t k, int32_t nr, int32_t kr, int32_t sr, const int8_t *qvals, const float *scales, const float *bias, void *dst, int64_t dst_size)
+     * }
+     */
+    public static MethodHandle jao_kai_rhs_qsi8cxp_pack$handle() {
+        return jao_kai_rhs_qsi8cxp_pack.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_rhs_qsi8cxp_pack(int64_t n, int64_t k, int32_t nr, int32_t kr, int32_t sr, const int8_t *qvals, const float *scales, const float *bias, void *dst, int64_t dst_size)
+     * }
+     */
+    public static MemorySegment jao_kai_rhs_qsi8cxp_pack$address() {
+        return jao_kai_rhs_qsi8cxp_pack.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_kai_rhs_qsi8cxp_pack(int64_t n, int64_t k, int32_t nr, int32_t kr, int32_t sr, const int8_t *qvals, const float *scales, const float *bias, void *dst, int64_t dst_size)
+     * }
+     */
+    public static int jao_kai_rhs_qsi8cxp_pack(long n, long k, int nr, int kr, int sr, MemorySegment qvals, MemorySegment scales, MemorySegment bias, MemorySegment dst, long dst_size) {
+        var mh$ = jao_kai_rhs_qsi8cxp_pack.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_kai_rhs_qsi8cxp_pack", n, k, nr, kr, sr, qvals, scales, bias, dst, dst_size);
+            }
+            return (int)mh$.invokeExact(n, k, nr, kr, sr, qvals, scales, bias, dst, dst_size);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jao_kai_rhs_qsi8cxp_unpack {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_INT,
+            JaoAbi.C_INT,
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_LONG,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_kai_rhs_qsi8cxp_unpack");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_rhs_qsi8cxp_unpack(int64_t n, int64_t k, int32_t nr, int32_t kr, int32_t sr, const void *src, int64_t src_size, int8_t *qvals, float *scales, float *bias)
+     * }
+     */
+    public static FunctionDescriptor jao_kai_rhs_qsi8cxp_unpack$descriptor() {
+        return jao_kai_rhs_qsi8cxp_unpack.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_rhs_qsi8cxp_unpack(int64_t n, int64_t k, int32_t nr, int32_t kr, int32_t sr, const void *src, int64_t src_size, int8_t *qvals, float *scales, float *bias)
+     * }
+     */
+    public static MethodHandle jao_kai_rhs_qsi8cxp_unpack$handle() {
+        return jao_kai_rhs_qsi8cxp_unpack.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_rhs_qsi8cxp_unpack(int64_t n, int64_t k, int32_t nr, int32_t kr, int32_t sr, const void *src, int64_t src_size, int8_t *qvals, float *scales, float *bias)
+     * }
+     */
+    public static MemorySegment jao_kai_rhs_qsi8cxp_unpack$address() {
+        return jao_kai_rhs_qsi8cxp_unpack.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_kai_rhs_qsi8cxp_unpack(int64_t n, int64_t k, int32_t nr, int32_t kr, int32_t sr, const void *src, int64_t src_size, int8_t *qvals, float *scales, float *bias)
+     * }
+     */
+    public static int jao_kai_rhs_qsi8cxp_unpack(long n, long k, int nr, int kr, int sr, MemorySegment src, long src_size, MemorySegment qvals, MemorySegment scales, MemorySegment bias) {
+        var mh$ = jao_kai_rhs_qsi8cxp_unpack.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_kai_rhs_qsi8cxp_unpack", n, k, nr, kr, sr, src, src_size, qvals, scales, bias);
+            }
+            return (int)mh$.invokeExact(n, k, nr, kr, sr, src, src_size, qvals, scales, bias);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jao_kai_lhs_qai8dxp_packed_size {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_INT,
+            JaoAbi.C_INT,
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_kai_lhs_qai8dxp_packed_size");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_lhs_qai8dxp_packed_size(int64_t m, int64_t k, int32_t mr, int32_t kr, int32_t sr, int64_t *size)
+     * }
+     */
+    public static FunctionDescriptor jao_kai_lhs_qai8dxp_packed_size$descriptor() {
+        return jao_kai_lhs_qai8dxp_packed_size.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_lhs_qai8dxp_packed_size(int64_t m, int64_t k, int32_t mr, int32_t kr, int32_t sr, int64_t *size)
+     * }
+     */
+    public static MethodHandle jao_kai_lhs_qai8dxp_packed_size$handle() {
+        return jao_kai_lhs_qai8dxp_packed_size.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_lhs_qai8dxp_packed_size(int64_t m, int64_t k, int32_t mr, int32_t kr, int32_t sr, int64_t *size)
+     * }
+     */
+    public static MemorySegment jao_kai_lhs_qai8dxp_packed_size$address() {
+        return jao_kai_lhs_qai8dxp_packed_size.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_kai_lhs_qai8dxp_packed_size(int64_t m, int64_t k, int32_t mr, int32_t kr, int32_t sr, int64_t *size)
+     * }
+     */
+    public static int jao_kai_lhs_qai8dxp_packed_size(long m, long k, int mr, int kr, int sr, MemorySegment size) {
+        var mh$ = jao_kai_lhs_qai8dxp_packed_size.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_kai_lhs_qai8dxp_packed_size", m, k, mr, kr, sr, size);
+            }
+            return (int)mh$.invokeExact(m, k, mr, kr, sr, size);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jao_kai_lhs_qai8dxp_pack {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_INT,
+            JaoAbi.C_INT,
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_LONG,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_LONG
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_kai_lhs_qai8dxp_pack");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_lhs_qai8dxp_pack(int64_t m, int64_t k, int32_t mr, int32_t kr, int32_t sr, const float *x, int64_t x_row_stride, void *dst, int64_t dst_size)
+     * }
+     */
+    public static FunctionDescriptor jao_kai_lhs_qai8dxp_pack$descriptor() {
+        return jao_kai_lhs_qai8dxp_pack.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_lhs_qai8dxp_pack(int64_t m, int64_t k, int32_t mr, int32_t kr, int32_t sr, const float *x, int64_t x_row_stride, void *dst, int64_t dst_size)
+     * }
+     */
+    public static MethodHandle jao_kai_lhs_qai8dxp_pack$handle() {
+        return jao_kai_lhs_qai8dxp_pack.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_lhs_qai8dxp_pack(int64_t m, int64_t k, int32_t mr, int32_t kr, int32_t sr, const float *x, int64_t x_row_stride, void *dst, int64_t dst_size)
+     * }
+     */
+    public static MemorySegment jao_kai_lhs_qai8dxp_pack$address() {
+        return jao_kai_lhs_qai8dxp_pack.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_kai_lhs_qai8dxp_pack(int64_t m, int64_t k, int32_t mr, int32_t kr, int32_t sr, const float *x, int64_t x_row_stride, void *dst, int64_t dst_size)
+     * }
+     */
+    public static int jao_kai_lhs_qai8dxp_pack(long m, long k, int mr, int kr, int sr, MemorySegment x, long x_row_stride, MemorySegment dst, long dst_size) {
+        var mh$ = jao_kai_lhs_qai8dxp_pack.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_kai_lhs_qai8dxp_pack", m, k, mr, kr, sr, x, x_row_stride, dst, dst_size);
+            }
+            return (int)mh$.invokeExact(m, k, mr, kr, sr, x, x_row_stride, dst, dst_size);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jao_kai_lhs_qai8dxp_unpack {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_INT,
+            JaoAbi.C_INT,
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_LONG,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_kai_lhs_qai8dxp_unpack");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_lhs_qai8dxp_unpack(int64_t m, int64_t k, int32_t mr, int32_t kr, int32_t sr, const void *src, int64_t src_size, int8_t *q, int32_t *neg_zero_point, float *inv_scale)
+     * }
+     */
+    public static FunctionDescriptor jao_kai_lhs_qai8dxp_unpack$descriptor() {
+        return jao_kai_lhs_qai8dxp_unpack.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_lhs_qai8dxp_unpack(int64_t m, int64_t k, int32_t mr, int32_t kr, int32_t sr, const void *src, int64_t src_size, int8_t *q, int32_t *neg_zero_point, float *inv_scale)
+     * }
+     */
+    public static MethodHandle jao_kai_lhs_qai8dxp_unpack$handle() {
+        return jao_kai_lhs_qai8dxp_unpack.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_lhs_qai8dxp_unpack(int64_t m, int64_t k, int32_t mr, int32_t kr, int32_t sr, const void *src, int64_t src_size, int8_t *q, int32_t *neg_zero_point, float *inv_scale)
+     * }
+     */
+    public static MemorySegment jao_kai_lhs_qai8dxp_unpack$address() {
+        return jao_kai_lhs_qai8dxp_unpack.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_kai_lhs_qai8dxp_unpack(int64_t m, int64_t k, int32_t mr, int32_t kr, int32_t sr, const void *src, int64_t src_size, int8_t *q, int32_t *neg_zero_point, float *inv_scale)
+     * }
+     */
+    public static int jao_kai_lhs_qai8dxp_unpack(long m, long k, int mr, int kr, int sr, MemorySegment src, long src_size, MemorySegment q, MemorySegment neg_zero_point, MemorySegment inv_scale) {
+        var mh$ = jao_kai_lhs_qai8dxp_unpack.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_kai_lhs_qai8dxp_unpack", m, k, mr, kr, sr, src, src_size, q, neg_zero_point, inv_scale);
+            }
+            return (int)mh$.invokeExact(m, k, mr, kr, sr, src, src_size, q, neg_zero_point, inv_scale);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jao_kai_torchao_qsi4c32p_packed_size {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_INT,
+            JaoAbi.C_INT,
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_kai_torchao_qsi4c32p_packed_size");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_torchao_qsi4c32p_packed_size(int64_t n, int64_t k, int64_t group_size, int32_t nr, int32_t kr, int32_t sr, int64_t *size)
+     * }
+     */
+    public static FunctionDescriptor jao_kai_torchao_qsi4c32p_packed_size$descriptor() {
+        return jao_kai_torchao_qsi4c32p_packed_size.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_torchao_qsi4c32p_packed_size(int64_t n, int64_t k, int64_t group_size, int32_t nr, int32_t kr, int32_t sr, int64_t *size)
+     * }
+     */
+    public static MethodHandle jao_kai_torchao_qsi4c32p_packed_size$handle() {
+        return jao_kai_torchao_qsi4c32p_packed_size.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_torchao_qsi4c32p_packed_size(int64_t n, int64_t k, int64_t group_size, int32_t nr, int32_t kr, int32_t sr, int64_t *size)
+     * }
+     */
+    public static MemorySegment jao_kai_torchao_qsi4c32p_packed_size$address() {
+        return jao_kai_torchao_qsi4c32p_packed_size.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_kai_torchao_qsi4c32p_packed_size(int64_t n, int64_t k, int64_t group_size, int32_t nr, int32_t kr, int32_t sr, int64_t *size)
+     * }
+     */
+    public static int jao_kai_torchao_qsi4c32p_packed_size(long n, long k, long group_size, int nr, int kr, int sr, MemorySegment size) {
+        var mh$ = jao_kai_torchao_qsi4c32p_packed_size.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_kai_torchao_qsi4c32p_packed_size", n, k, group_size, nr, kr, sr, size);
+            }
+            return (int)mh$.invokeExact(n, k, group_size, nr, kr, sr, size);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jao_kai_torchao_qsi4c32p_pack {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_INT,
+            JaoAbi.C_INT,
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_LONG
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_kai_torchao_qsi4c32p_pack");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_torchao_qsi4c32p_pack(int64_t n, int64_t k, int64_t group_size, int32_t nr, int32_t kr, int32_t sr, const int8_t *qvals, const float *scales, const float *bias, void *dst, int64_t dst_size)
+     * }
+     */
+    public static FunctionDescriptor jao_kai_torchao_qsi4c32p_pack$descriptor() {
+        return jao_kai_torchao_qsi4c32p_pack.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_torchao_qsi4c32p_pack(int64_t n, int64_t k, int64_t group_size, int32_t nr, int32_t kr, int32_t sr, const int8_t *qvals, const float *scales, const float *bias, void *dst, int64_t dst_size)
+     * }
+     */
+    public static MethodHandle jao_kai_torchao_qsi4c32p_pack$handle() {
+        return jao_kai_torchao_qsi4c32p_pack.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_torchao_qsi4c32p_pack(int64_t n, int64_t k, int64_t group_size, int32_t nr, int32_t kr, int32_t sr, const int8_t *qvals, const float *scales, const float *bias, void *dst, int64_t dst_size)
+     * }
+     */
+    public static MemorySegment jao_kai_torchao_qsi4c32p_pack$address() {
+        return jao_kai_torchao_qsi4c32p_pack.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_kai_torchao_qsi4c32p_pack(int64_t n, int64_t k, int64_t group_size, int32_t nr, int32_t kr, int32_t sr, const int8_t *qvals, const float *scales, const float *bias, void *dst, int64_t dst_size)
+     * }
+     */
+    public static int jao_kai_torchao_qsi4c32p_pack(long n, long k, long group_size, int nr, int kr, int sr, MemorySegment qvals, MemorySegment scales, MemorySegment bias, MemorySegment dst, long dst_size) {
+        var mh$ = jao_kai_torchao_qsi4c32p_pack.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_kai_torchao_qsi4c32p_pack", n, k, group_size, nr, kr, sr, qvals, scales, bias, dst, dst_size);
+            }
+            return (int)mh$.invokeExact(n, k, group_size, nr, kr, sr, qvals, scales, bias, dst, dst_size);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jao_kai_torchao_qsi4c32p_unpack {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_LONG,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_kai_torchao_qsi4c32p_unpack");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_torchao_qsi4c32p_unpack(int64_t n, int64_t k, int64_t group_size, const void *src, int64_t src_size, int8_t *qvals, float *scales, float *bias)
+     * }
+     */
+    public static FunctionDescriptor jao_kai_torchao_qsi4c32p_unpack$descriptor() {
+        return jao_kai_torchao_qsi4c32p_unpack.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_torchao_qsi4c32p_unpack(int64_t n, int64_t k, int64_t group_size, const void *src, int64_t src_size, int8_t *qvals, float *scales, float *bias)
+     * }
+     */
+    public static MethodHandle jao_kai_torchao_qsi4c32p_unpack$handle() {
+        return jao_kai_torchao_qsi4c32p_unpack.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_torchao_qsi4c32p_unpack(int64_t n, int64_t k, int64_t group_size, const void *src, int64_t src_size, int8_t *qvals, float *scales, float *bias)
+     * }
+     */
+    public static MemorySegment jao_kai_torchao_qsi4c32p_unpack$address() {
+        return jao_kai_torchao_qsi4c32p_unpack.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_kai_torchao_qsi4c32p_unpack(int64_t n, int64_t k, int64_t group_size, const void *src, int64_t src_size, int8_t *qvals, float *scales, float *bias)
+     * }
+     */
+    public static int jao_kai_torchao_qsi4c32p_unpack(long n, long k, long group_size, MemorySegment src, long src_size, MemorySegment qvals, MemorySegment scales, MemorySegment bias) {
+        var mh$ = jao_kai_torchao_qsi4c32p_unpack.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_kai_torchao_qsi4c32p_unpack", n, k, group_size, src, src_size, qvals, scales, bias);
+            }
+            return (int)mh$.invokeExact(n, k, group_size, src, src_size, qvals, scales, bias);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jao_kai_aten_dyn_quant_4bit_packed_size {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_kai_aten_dyn_quant_4bit_packed_size");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_aten_dyn_quant_4bit_packed_size(int64_t n, int64_t k, int64_t block_size, int64_t *size)
+     * }
+     */
+    public static FunctionDescriptor jao_kai_aten_dyn_quant_4bit_packed_size$descriptor() {
+        return jao_kai_aten_dyn_quant_4bit_packed_size.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_aten_dyn_quant_4bit_packed_size(int64_t n, int64_t k, int64_t block_size, int64_t *size)
+     * }
+     */
+    public static MethodHandle jao_kai_aten_dyn_quant_4bit_packed_size$handle() {
+        return jao_kai_aten_dyn_quant_4bit_packed_size.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_aten_dyn_quant_4bit_packed_size(int64_t n, int64_t k, int64_t block_size, int64_t *size)
+     * }
+     */
+    public static MemorySegment jao_kai_aten_dyn_quant_4bit_packed_size$address() {
+        return jao_kai_aten_dyn_quant_4bit_packed_size.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_kai_aten_dyn_quant_4bit_packed_size(int64_t n, int64_t k, int64_t block_size, int64_t *size)
+     * }
+     */
+    public static int jao_kai_aten_dyn_quant_4bit_packed_size(long n, long k, long block_size, MemorySegment size) {
+        var mh$ = jao_kai_aten_dyn_quant_4bit_packed_size.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_kai_aten_dyn_quant_4bit_packed_size", n, k, block_size, size);
+            }
+            return (int)mh$.invokeExact(n, k, block_size, size);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jao_kai_aten_dyn_quant_4bit_pack {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_LONG
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_kai_aten_dyn_quant_4bit_pack");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_aten_dyn_quant_4bit_pack(int64_t n, int64_t k, int64_t block_size, const uint8_t *weights, const void *scales, int32_t scale_type, const float *bias, void *dst, int64_t dst_size)
+     * }
+     */
+    public static FunctionDescriptor jao_kai_aten_dyn_quant_4bit_pack$descriptor() {
+        return jao_kai_aten_dyn_quant_4bit_pack.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_aten_dyn_quant_4bit_pack(int64_t n, int64_t k, int64_t block_size, const uint8_t *weights, const void *scales, int32_t scale_type, const float *bias, void *dst, int64_t dst_size)
+     * }
+     */
+    public static MethodHandle jao_kai_aten_dyn_quant_4bit_pack$handle() {
+        return jao_kai_aten_dyn_quant_4bit_pack.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_aten_dyn_quant_4bit_pack(int64_t n, int64_t k, int64_t block_size, const uint8_t *weights, const void *scales, int32_t scale_type, const float *bias, void *dst, int64_t dst_size)
+     * }
+     */
+    public static MemorySegment jao_kai_aten_dyn_quant_4bit_pack$address() {
+        return jao_kai_aten_dyn_quant_4bit_pack.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_kai_aten_dyn_quant_4bit_pack(int64_t n, int64_t k, int64_t block_size, const uint8_t *weights, const void *scales, int32_t scale_type, const float *bias, void *dst, int64_t dst_size)
+     * }
+     */
+    public static int jao_kai_aten_dyn_quant_4bit_pack(long n, long k, long block_size, MemorySegment weights, MemorySegment scales, int scale_type, MemorySegment bias, MemorySegment dst, long dst_size) {
+        var mh$ = jao_kai_aten_dyn_quant_4bit_pack.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_kai_aten_dyn_quant_4bit_pack", n, k, block_size, weights, scales, scale_type, bias, dst, dst_size);
+            }
+            return (int)mh$.invokeExact(n, k, block_size, weights, scales, scale_type, bias, dst, dst_size);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jao_kai_aten_dyn_quant_4bit_unpack {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_LONG,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_kai_aten_dyn_quant_4bit_unpack");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_aten_dyn_quant_4bit_unpack(int64_t n, int64_t k, int64_t block_size, const void *src, int64_t src_size, uint8_t *weights, void *scales, float *bias)
+     * }
+     */
+    public static FunctionDescriptor jao_kai_aten_dyn_quant_4bit_unpack$descriptor() {
+        return jao_kai_aten_dyn_quant_4bit_unpack.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_aten_dyn_quant_4bit_unpack(int64_t n, int64_t k, int64_t block_size, const void *src, int64_t src_size, uint8_t *weights, void *scales, float *bias)
+     * }
+     */
+    public static MethodHandle jao_kai_aten_dyn_quant_4bit_unpack$handle() {
+        return jao_kai_aten_dyn_quant_4bit_unpack.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_aten_dyn_quant_4bit_unpack(int64_t n, int64_t k, int64_t block_size, const void *src, int64_t src_size, uint8_t *weights, void *scales, float *bias)
+     * }
+     */
+    public static MemorySegment jao_kai_aten_dyn_quant_4bit_unpack$address() {
+        return jao_kai_aten_dyn_quant_4bit_unpack.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_kai_aten_dyn_quant_4bit_unpack(int64_t n, int64_t k, int64_t block_size, const void *src, int64_t src_size, uint8_t *weights, void *scales, float *bias)
+     * }
+     */
+    public static int jao_kai_aten_dyn_quant_4bit_unpack(long n, long k, long block_size, MemorySegment src, long src_size, MemorySegment weights, MemorySegment scales, MemorySegment bias) {
+        var mh$ = jao_kai_aten_dyn_quant_4bit_unpack.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_kai_aten_dyn_quant_4bit_unpack", n, k, block_size, src, src_size, weights, scales, bias);
+            }
+            return (int)mh$.invokeExact(n, k, block_size, src, src_size, weights, scales, bias);
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {

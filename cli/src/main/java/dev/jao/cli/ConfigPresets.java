@@ -1,7 +1,13 @@
 package dev.jao.cli;
 
 import dev.jao.config.ConfigJson;
+import dev.jao.config.Int4WeightOnlyConfig;
+import dev.jao.config.Int8DynamicActivationInt4WeightConfig;
+import dev.jao.config.Int8DynamicActivationInt8WeightConfig;
 import dev.jao.config.Int8DynamicActivationIntxWeightConfig;
+import dev.jao.config.Int8WeightOnlyConfig;
+import dev.jao.config.IntxWeightOnlyConfig;
+import dev.jao.config.UIntXWeightOnlyConfig;
 import dev.jao.config.QuantConfig;
 import dev.jao.quant.DType;
 import dev.jao.quant.Granularity;
@@ -29,6 +35,14 @@ final class ConfigPresets {
         m.put("int8-g32", new Int8DynamicActivationIntxWeightConfig());
         m.put("int3-g32", Int8DynamicActivationIntxWeightConfig.builder().weightDtype(DType.INT3).build());
         m.put("int2-g32", Int8DynamicActivationIntxWeightConfig.builder().weightDtype(DType.INT2).build());
+        m.put("w8a8", new Int8DynamicActivationInt8WeightConfig());
+        m.put("w8a8-asym", Int8DynamicActivationInt8WeightConfig.of(MappingType.ASYMMETRIC, new Granularity.PerRow()));
+        m.put("w4a8", new Int8DynamicActivationInt4WeightConfig());
+        m.put("int8-wo", new Int8WeightOnlyConfig());
+        m.put("int4-wo-g32", Int4WeightOnlyConfig.ofGroupSize(32));
+        m.put("int4-wo-g128", new Int4WeightOnlyConfig());
+        m.put("intx-wo-int4-g32", IntxWeightOnlyConfig.of(DType.INT4, new Granularity.PerGroup(32), MappingType.SYMMETRIC));
+        m.put("uint4-wo-g64", new UIntXWeightOnlyConfig(DType.UINT4));
         return m;
     }
 

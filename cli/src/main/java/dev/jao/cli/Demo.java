@@ -2,7 +2,10 @@ package dev.jao.cli;
 
 import dev.jao.QuantizationReport;
 import dev.jao.Quantizer;
+import dev.jao.config.Int4WeightOnlyConfig;
+import dev.jao.config.Int8DynamicActivationInt8WeightConfig;
 import dev.jao.config.Int8DynamicActivationIntxWeightConfig;
+import dev.jao.config.Int8WeightOnlyConfig;
 import dev.jao.config.QuantConfig;
 import dev.jao.io.Checkpoints;
 import dev.jao.io.SafetensorsFile;
@@ -42,6 +45,9 @@ final class Demo {
         c.put("int8 act x int8 per-channel", intx.weightDtype(DType.INT8).weightGranularity(new Granularity.PerAxis(0))
                 .weightMappingType(MappingType.SYMMETRIC).build());
         c.put("int8 act x int2 g32 sym", intx.weightDtype(DType.INT2).weightGranularity(new Granularity.PerGroup(32)).build());
+        c.put("int8 act x int8 w (torchao w8a8)", new Int8DynamicActivationInt8WeightConfig());
+        c.put("int8 weight-only per-row", new Int8WeightOnlyConfig());
+        c.put("int4 weight-only g128 (tinygemm)", new Int4WeightOnlyConfig());
         return c;
     }
 

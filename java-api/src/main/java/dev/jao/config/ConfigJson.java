@@ -1,21 +1,35 @@
 package dev.jao.config;
 
 import dev.jao.internal.Json;
-import dev.jao.quant.DType;
 import dev.jao.quant.Granularity;
-import dev.jao.quant.IntxChooseQParamsAlgorithm;
-import dev.jao.quant.IntxPackingFormat;
-import dev.jao.quant.MappingType;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.RecordComponent;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * Configs as JSON with torchao's field names ({"type": "Int8DynamicActivationIntxWeightConfig",
  * "weight_dtype": "INT4", ...}): how jao model files, exported state dicts and the CLI
- * store and read configs.
+ * store and read configs. Every config record is encoded field by field (camelCase
+ * component → snake_case key), so a new config needs no code here.
  */
 public final class ConfigJson {
     private ConfigJson() {}
+
+    /** The config records JSON can name, by torchao class name. */
+    private static final Map<String, Class<? extends QuantConfig>> TYPES = types(List.of(
+            Int8DynamicActivationIntxWeightConfig.class, Int8DynamicActivationInt4WeightConfig.class,
+            Int8DynamicActivationInt8WeightConfig.class, Int8WeightOnlyConfig.class, Int4WeightOnlyConfig.class,
+            IntxWeightOnlyConfig.class, UIntXWeightOnlyConfig.class));
+
+    private static Map<String, Class<? extends QuantConfig>> types(List<Class<? extends QuantConfig>> list) {
+        Map<String, Class<? extends QuantConfig>> m = new LinkedHashMap<>();
+        for (Class<? extends QuantConfig> c : list) m.put(c.getSimpleName(), c);
+        return m;
+    }
 
     /** The config as JSON text. */
     public static String toJson(QuantConfig config) {
@@ -30,40 +44,78 @@ public final class ConfigJson {
 
     /** The config as {"type": torchao class name, fields...}. */
     public static Map<String, Object> encode(QuantConfig config) {
+        if (config instanceof FqnToConfig) {
+            throw new IllegalArgumentException("FqnToConfig is resolved per layer before saving");
+        }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("type", config.torchaoName());
-        switch (config) {
-            case Int8DynamicActivationIntxWeightConfig c -> {
-                m.put("weight_dtype", c.weightDtype().name());
-                m.put("weight_granularity", granularity(c.weightGranularity()));
-                m.put("weight_mapping_type", c.weightMappingType().name());
-                m.put("weight_scale_dtype", c.weightScaleDtype() == null ? null : c.weightScaleDtype().name());
-                m.put("act_mapping_type", c.actMappingType().name());
-                m.put("intx_packing_format", c.intxPackingFormat().name());
-                m.put("intx_choose_qparams_algorithm", c.intxChooseQParamsAlgorithm().name());
-                m.put("version", (long) c.version());
+        for (RecordComponent rc : config.getClass().getRecordComponents()) {
+            try {
+                m.put(snake(rc.getName()), value(rc.getAccessor().invoke(config)));
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot read " + rc.getName() + " of " + config, e);
             }
-            case FqnToConfig f -> throw new IllegalArgumentException("FqnToConfig is resolved per layer before saving");
         }
         return m;
     }
 
     /** Parses a map made by {@link #encode}; IllegalArgumentException on anything else. */
     public static QuantConfig decode(Map<?, ?> m) {
-        Object type = m.get("type");
-        if (!"Int8DynamicActivationIntxWeightConfig".equals(type)) {
-            throw new IllegalArgumentException("unknown config type " + type);
+        Class<? extends QuantConfig> type = TYPES.get(String.valueOf(m.get("type")));
+        if (type == null) throw new IllegalArgumentException("unknown config type " + m.get("type"));
+        RecordComponent[] rcs = type.getRecordComponents();
+        Class<?>[] types = new Class<?>[rcs.length];
+        Object[] args = new Object[rcs.length];
+        for (int i = 0; i < rcs.length; i++) {
+            types[i] = rcs[i].getType();
+            String key = snake(rcs[i].getName());
+            if (!m.containsKey(key)) throw new IllegalArgumentException("config field " + key + " missing");
+            args[i] = field(key, types[i], m.get(key));
         }
-        Object sdt = m.get("weight_scale_dtype");
-        return new Int8DynamicActivationIntxWeightConfig(
-                DType.valueOf(string(m, "weight_dtype")),
-                granularity((Map<?, ?>) m.get("weight_granularity")),
-                MappingType.valueOf(string(m, "weight_mapping_type")),
-                sdt == null ? null : DType.valueOf((String) sdt),
-                MappingType.valueOf(string(m, "act_mapping_type")),
-                IntxPackingFormat.valueOf(string(m, "intx_packing_format")),
-                IntxChooseQParamsAlgorithm.valueOf(string(m, "intx_choose_qparams_algorithm")),
-                ((Long) m.get("version")).intValue());
+        try {
+            Constructor<? extends QuantConfig> ctor = type.getDeclaredConstructor(types);
+            return ctor.newInstance(args);
+        } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof IllegalArgumentException iae) throw iae;
+            throw new IllegalArgumentException("bad " + type.getSimpleName() + ": " + e.getCause(), e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot build " + type.getSimpleName(), e);
+        }
+    }
+
+    private static Object value(Object v) {
+        return switch (v) {
+            case null -> null;
+            case Enum<?> e -> e.name();
+            case Granularity g -> granularity(g);
+            case Integer i -> (long) i;
+            default -> v;  // Boolean
+        };
+    }
+
+    private static Object field(String key, Class<?> type, Object v) {
+        if (v == null) {
+            if (type.isPrimitive()) throw new IllegalArgumentException("config field " + key + " must not be null");
+            return null;
+        }
+        try {
+            if (type == int.class || type == Integer.class) return Math.toIntExact((Long) v);
+            if (type == boolean.class || type == Boolean.class) return (Boolean) v;
+            if (type == Granularity.class) return granularity((Map<?, ?>) v);
+            if (type.isEnum()) return enumValue(type, (String) v);
+        } catch (ClassCastException | ArithmeticException e) {
+            throw new IllegalArgumentException("config field " + key + " has a bad value " + v);
+        }
+        throw new IllegalStateException("no JSON mapping for " + type);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Object enumValue(Class<?> type, String name) {
+        return Enum.valueOf((Class) type, name);
+    }
+
+    private static String snake(String camel) {
+        return camel.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
     }
 
     private static Map<String, Object> granularity(Granularity g) {
@@ -86,10 +138,5 @@ public final class ConfigJson {
             case "PerToken" -> new Granularity.PerToken();
             default -> throw new IllegalArgumentException("unknown granularity " + m.get("type"));
         };
-    }
-
-    private static String string(Map<?, ?> m, String key) {
-        if (!(m.get(key) instanceof String s)) throw new IllegalArgumentException("config field " + key + " missing");
-        return s;
     }
 }

@@ -4,7 +4,9 @@ package dev.jao.config;
  * A quantization recipe for linear layers, as torchao's {@code AOBaseConfig} subclasses.
  * Configs are immutable records with torchao's field names, defaults and checks.
  */
-public sealed interface QuantConfig permits Int8DynamicActivationIntxWeightConfig, FqnToConfig {
+public sealed interface QuantConfig permits Int8DynamicActivationIntxWeightConfig, Int8DynamicActivationInt4WeightConfig,
+        Int8DynamicActivationInt8WeightConfig, Int8WeightOnlyConfig, Int4WeightOnlyConfig, IntxWeightOnlyConfig,
+        UIntXWeightOnlyConfig, FqnToConfig {
     /** torchao's class name of this config ("Int8DynamicActivationIntxWeightConfig"). */
     default String torchaoName() {
         return getClass().getSimpleName();

@@ -8,34 +8,44 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 
 /**
- * Hand-written downcall handles for the hot {@code run} entry points, bound with
- * {@code Linker.Option.critical(true)} (jextract does not emit it): no thread-state
- * transition, and heap segments ({@code float[]}) are passed without copies. Only
- * calls that take scalars and pointers and never call back into Java belong here.
+ * Hand-written downcall handles for the hot {@code jao_*_linear_run} entry points, bound
+ * with {@code Linker.Option.critical(true)} (jextract does not emit it): no thread-state
+ * transition, and heap segments ({@code float[]}) are passed without copies. Only calls
+ * that take scalars and pointers and never call back into Java belong here.
  */
 public final class CriticalCalls {
     private CriticalCalls() {}
 
-    private static final MethodHandle INTX_RUN;
+    /** {@code jao_status run(const void* packed, int64_t size, int64_t m, const float* x, float* y, void* ws, int64_t ws_size)}. */
+    private static final FunctionDescriptor LINEAR_RUN = FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+            ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS,
+            ValueLayout.JAVA_LONG);
 
-    static {
-        Native.ready();
-        Linker linker = Linker.nativeLinker();
-        SymbolLookup lookup = SymbolLookup.loaderLookup();
-        INTX_RUN = linker.downcallHandle(lookup.findOrThrow("jao_intx_linear_run"),
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
-                        ValueLayout.JAVA_LONG, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS,
-                        ValueLayout.JAVA_LONG),
-                Linker.Option.critical(true));
-    }
+    /**
+     * One {@code jao_*_linear_run} function bound critically.
+     *
+     * @param symbol the C function's name
+     * @param handle its downcall handle
+     */
+    public record LinearRun(String symbol, MethodHandle handle) {
+        /** Binds {@code symbol} (which must have the linear-run signature). */
+        public static LinearRun bind(String symbol) {
+            Native.ready();
+            MethodHandle h = Linker.nativeLinker().downcallHandle(SymbolLookup.loaderLookup().findOrThrow(symbol),
+                    LINEAR_RUN, Linker.Option.critical(true));
+            return new LinearRun(symbol, h);
+        }
 
-    /** {@code jao_intx_linear_run}; x, y and workspace may be heap segments. */
-    public static int intxRun(MemorySegment packed, long packedSize, long m, MemorySegment x, MemorySegment y,
-                              MemorySegment workspace, long workspaceSize) {
-        try {
-            return (int) INTX_RUN.invokeExact(packed, packedSize, m, x, y, workspace, workspaceSize);
-        } catch (Throwable t) {
-            throw new IllegalStateException("jao_intx_linear_run: downcall failed", t);
+        /** Calls the function and checks its status; x, y and workspace may be heap segments. */
+        public void call(MemorySegment packed, long packedSize, long m, MemorySegment x, MemorySegment y,
+                         MemorySegment workspace, long workspaceSize) {
+            int status;
+            try {
+                status = (int) handle.invokeExact(packed, packedSize, m, x, y, workspace, workspaceSize);
+            } catch (Throwable t) {
+                throw new IllegalStateException(symbol + ": downcall failed", t);
+            }
+            Native.check(status, symbol);
         }
     }
 }

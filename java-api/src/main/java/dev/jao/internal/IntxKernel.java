@@ -1,6 +1,5 @@
 package dev.jao.internal;
 
-import dev.jao.IsaTier;
 import dev.jao.bindings.JaoAbi;
 import dev.jao.bindings.jao_intx_info;
 import dev.jao.bindings.jao_intx_params;
@@ -17,26 +16,19 @@ import java.util.Map;
  * quantized tensors natively into memory owned by a {@link NativeMemory}, runs through
  * the critical {@code jao_intx_linear_run} handle.
  */
-public final class IntxKernel implements LinearKernel {
+public final class IntxKernel extends PackedKernel {
+    private static final CriticalCalls.LinearRun RUN = CriticalCalls.LinearRun.bind("jao_intx_linear_run");
+
     /** Scale storage in the packed buffer (jao_scale_dtype). */
     public enum ScaleStorage { F32, BF16 }
 
-    private final MemorySegment packed;
-    private final long n;
-    private final long k;
     private final int nbit;
     private final long groupSize;
-    private final DType scaleDtype;
-    private final String layout;
 
     private IntxKernel(MemorySegment packed, long n, long k, int nbit, long groupSize, DType scaleDtype, String layout) {
-        this.packed = packed;
-        this.n = n;
-        this.k = k;
+        super(packed, n, k, scaleDtype, layout);
         this.nbit = nbit;
         this.groupSize = groupSize;
-        this.scaleDtype = scaleDtype;
-        this.layout = layout;
     }
 
     /**
@@ -93,36 +85,6 @@ public final class IntxKernel implements LinearKernel {
         }
     }
 
-    /** The packed bytes (for saving). */
-    public MemorySegment packed() {
-        return packed;
-    }
-
-    /** The dtype the scales were quantized in. */
-    public DType scaleDtype() {
-        return scaleDtype;
-    }
-
-    @Override
-    public long inFeatures() {
-        return k;
-    }
-
-    @Override
-    public long outFeatures() {
-        return n;
-    }
-
-    @Override
-    public long packedBytes() {
-        return packed.byteSize();
-    }
-
-    @Override
-    public String layout() {
-        return layout;
-    }
-
     /** Weight bit width. */
     public int nbit() {
         return nbit;
@@ -130,7 +92,7 @@ public final class IntxKernel implements LinearKernel {
 
     @Override
     public Map<String, Tensor> plainTensors() {
-        long groups = k / groupSize;
+        long n = outFeatures(), k = inFeatures(), groups = k / groupSize;
         byte[] q = new byte[Math.toIntExact(n * k)];
         float[] s = new float[Math.toIntExact(n * groups)];
         byte[] z = new byte[s.length];
@@ -138,7 +100,7 @@ public final class IntxKernel implements LinearKernel {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment qs = arena.allocate(q.length), ss = arena.allocate(4L * s.length),
                     zs = arena.allocate(z.length), bs = arena.allocate(4L * b.length);
-            Native.check(JaoAbi.jao_intx_unpack(packed, packed.byteSize(), qs, ss, zs, bs), "jao_intx_unpack");
+            Native.check(JaoAbi.jao_intx_unpack(packed(), packedBytes(), qs, ss, zs, bs), "jao_intx_unpack");
             MemorySegment.copy(qs, ValueLayout.JAVA_BYTE, 0, q, 0, q.length);
             MemorySegment.copy(ss, ValueLayout.JAVA_FLOAT, 0, s, 0, s.length);
             MemorySegment.copy(zs, ValueLayout.JAVA_BYTE, 0, z, 0, z.length);
@@ -146,43 +108,28 @@ public final class IntxKernel implements LinearKernel {
         }
         Map<String, Tensor> out = new LinkedHashMap<>();
         out.put("qdata", Tensor.of(MemorySegment.ofArray(q), DType.INT8, n, k));
-        out.put("scale", Tensors.fromFloats(s, scaleDtype, n, groups));
+        out.put("scale", Tensors.fromFloats(s, scaleDtype(), n, groups));
         out.put("zero_point", Tensor.of(MemorySegment.ofArray(z), DType.INT8, n, groups));
         out.put("bias", Tensor.ofFloats(b, n));
         return out;
     }
 
     @Override
-    public IsaTier tier(long rows) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment info = jao_intx_info.allocate(arena);
-            Native.check(JaoAbi.jao_intx_packed_info(packed, packed.byteSize(), Math.max(1, rows), info),
-                    "jao_intx_packed_info");
-            return IsaTier.ofCode(jao_intx_info.isa(info));
-        }
-    }
-
-    /** The last workspace query (rows → bytes): decode loops ask for the same rows every call. */
-    private record WorkspaceSize(long rows, long bytes) {}
-
-    private volatile WorkspaceSize lastWorkspace = new WorkspaceSize(-1, 0);
-
-    private long workspaceBytes(long rows) {
-        WorkspaceSize last = lastWorkspace;
-        if (last.rows() == rows) return last.bytes();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment size = arena.allocate(ValueLayout.JAVA_LONG);
-            Native.check(JaoAbi.jao_intx_workspace_size(packed, packed.byteSize(), rows, size), "jao_intx_workspace_size");
-            long bytes = size.get(ValueLayout.JAVA_LONG, 0);
-            lastWorkspace = new WorkspaceSize(rows, bytes);
-            return bytes;
-        }
+    CriticalCalls.LinearRun runCall() {
+        return RUN;
     }
 
     @Override
-    public void run(MemorySegment x, MemorySegment y, long rows) {
-        long wsBytes = workspaceBytes(rows);
-        MemorySegment ws = Workspace.get(wsBytes);
-        Native.check(CriticalCalls.intxRun(packed, packed.byteSize(), rows, x, y, ws, wsBytes), "jao_intx_linear_run");
+    int workspaceSize(MemorySegment packed, long packedSize, long rows, MemorySegment bytes) {
+        return JaoAbi.jao_intx_workspace_size(packed, packedSize, rows, bytes);
+    }
+
+    @Override
+    int tierCode(MemorySegment packed, long packedSize, long rows) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment info = jao_intx_info.allocate(arena);
+            Native.check(JaoAbi.jao_intx_packed_info(packed, packedSize, rows, info), "jao_intx_packed_info");
+            return jao_intx_info.isa(info);
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.jao.internal;
 
 import dev.jao.config.Int8DynamicActivationIntxWeightConfig;
+import dev.jao.config.QuantConfig;
 import dev.jao.nn.Linear;
 import dev.jao.nn.QuantizedLinear;
 import dev.jao.quant.DType;
@@ -20,7 +21,11 @@ public final class IntxLinearTransform {
 
     private IntxLinearTransform() {}
 
-    static QuantizedLinear apply(Linear linear, Int8DynamicActivationIntxWeightConfig c) {
+    /**
+     * Quantizes and packs {@code linear} with {@code c}; the layer reports {@code reported}
+     * as its config (c itself, or a config that delegates to the intx path).
+     */
+    static QuantizedLinear apply(Linear linear, Int8DynamicActivationIntxWeightConfig c, QuantConfig reported) {
         long n = linear.outFeatures(), k = linear.inFeatures();
         c.checkQuantizable(n, k);
         requireFinite(linear.weight(), "weight");
@@ -31,11 +36,11 @@ public final class IntxLinearTransform {
         WeightQuantization.Result w = WeightQuantization.quantize(linear.weight(), group, c.weightDtype(),
                 c.weightMappingType(), c.intxChooseQParamsAlgorithm(), scaleDtype);
         float[] bias = linear.bias() == null ? null : linear.bias().toFloatArray();
-        return pack(c, modelDtype, scaleDtype, n, k, w.qdata(), w.scales(), w.zeroPoints(), bias);
+        return pack(c, reported, modelDtype, scaleDtype, n, k, w.qdata(), w.scales(), w.zeroPoints(), bias);
     }
 
     /** Weights with NaN or infinity cannot be quantized meaningfully: reject them by position. */
-    private static void requireFinite(Tensor t, String name) {
+    static void requireFinite(Tensor t, String name) {
         for (long i = 0, n = t.numel(); i < n; i++) {
             float v = t.getFloat(i);
             if (!Float.isFinite(v)) {
@@ -47,7 +52,7 @@ public final class IntxLinearTransform {
     }
 
     /** Packs plain quantized tensors into a new layer; zero points are kept only when one is non-zero. */
-    private static QuantizedLinear pack(Int8DynamicActivationIntxWeightConfig c, DType modelDtype, DType scaleDtype,
+    private static QuantizedLinear pack(Int8DynamicActivationIntxWeightConfig c, QuantConfig reported, DType modelDtype, DType scaleDtype,
                                         long n, long k, byte[] qdata, float[] scales, byte[] zeroPoints, float[] bias) {
         long group = c.groupSize(k);
         boolean anyZero = false;
@@ -58,7 +63,7 @@ public final class IntxLinearTransform {
             IntxKernel kernel = IntxKernel.pack(memory, n, k, c.weightBits(), group, qdata, scales,
                     anyZero ? zeroPoints : null, bias, storage,
                     storage == IntxKernel.ScaleStorage.BF16 ? DType.BFLOAT16 : scaleDtype);
-            return new QuantizedLinear(c, modelDtype, kernel, memory);
+            return new QuantizedLinear(reported, modelDtype, kernel, memory);
         } catch (RuntimeException e) {
             memory.close();
             throw e;
@@ -92,7 +97,7 @@ public final class IntxLinearTransform {
         MemorySegment.copy(qdata.data(), ValueLayout.JAVA_BYTE, 0, q, 0, q.length);
         byte[] z = new byte[Tensors.intSize(n * (k / group))];
         MemorySegment.copy(zeroPoint.data(), ValueLayout.JAVA_BYTE, 0, z, 0, z.length);
-        return pack(c, modelDtype, scale.dtype(), n, k, q, scale.toFloatArray(), z,
+        return pack(c, c, modelDtype, scale.dtype(), n, k, q, scale.toFloatArray(), z,
                 bias == null ? null : bias.toFloatArray());
     }
 

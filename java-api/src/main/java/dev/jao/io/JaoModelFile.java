@@ -2,7 +2,8 @@ package dev.jao.io;
 
 import dev.jao.config.ConfigJson;
 import dev.jao.config.QuantConfig;
-import dev.jao.internal.IntxKernel;
+import dev.jao.internal.LinearKernel;
+import dev.jao.internal.LinearQuantizers;
 import dev.jao.internal.Json;
 import dev.jao.internal.NativeMemory;
 import dev.jao.nn.Container;
@@ -84,7 +85,7 @@ public final class JaoModelFile {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("fqn", e.getKey());
             if (e.getValue() instanceof QuantizedLinear q) {
-                entry.put("kind", "intx");
+                entry.put("kind", "packed");
                 entry.put("config", ConfigJson.encode(q.config()));
                 entry.put("model_dtype", q.modelDtype().name());
                 entry.put("scale_dtype", q.scaleDtype().name());
@@ -194,18 +195,21 @@ public final class JaoModelFile {
             Map<?, ?> e = (Map<?, ?>) o;
             String fqn = (String) e.get("fqn");
             Module layer = switch (String.valueOf(e.get("kind"))) {
-                case "intx" -> {
-                    // jao_intx_verify (in fromPacked) checks the header CRC and the payload CRC32C
+                case "packed", "intx" -> {
+                    // fromPacked runs the native verify: header checks and the payload CRC32C
                     MemorySegment packed = blob(path, file, dataStart, e, "packed", false);
                     QuantConfig config = ConfigJson.decode((Map<?, ?>) e.get("config"));
-                    IntxKernel k;
+                    NativeMemory memory = new NativeMemory("QuantizedLinear " + fqn);
+                    LinearKernel k;
                     try {
-                        k = IntxKernel.fromPacked(packed, DType.valueOf((String) e.get("scale_dtype")));
+                        k = LinearQuantizers.fromPacked(config, packed, DType.valueOf((String) e.get("scale_dtype")),
+                                memory);
                     } catch (dev.jao.JaoException corrupt) {
+                        memory.close();
                         throw bad(path, "layer " + fqn + ": packed weights rejected: " + corrupt.nativeMessage());
                     }
                     QuantizedLinear q = new QuantizedLinear(config, DType.valueOf((String) e.get("model_dtype")), k,
-                            NativeMemory.borrowed("QuantizedLinear " + fqn));
+                            memory);
                     layers.add(q);
                     yield q;
                 }

@@ -41,11 +41,23 @@ public final class Golden {
      * present, else the copy committed in {@code testdata/golden}.
      */
     public static Path root() {
-        String env = System.getenv("JAO_GOLDEN_DIR");
+        return locate("JAO_GOLDEN_DIR", "golden");
+    }
+
+    /**
+     * The KleidiAI golden data folder: {@code $JAO_GOLDEN_KLEIDIAI_DIR}, else
+     * {@code ../shared/golden-kleidiai}, else the copy in {@code testdata/golden-kleidiai}.
+     */
+    public static Path kleidiAiRoot() {
+        return locate("JAO_GOLDEN_KLEIDIAI_DIR", "golden-kleidiai");
+    }
+
+    private static Path locate(String envName, String folder) {
+        String env = System.getenv(envName);
         Path repo = Path.of(System.getProperty("jao.repo.root", "..")).toAbsolutePath().normalize();
         Path dir = env != null && !env.isBlank() ? Path.of(env)
-                : Files.isDirectory(repo.resolveSibling("shared/golden")) ? repo.resolveSibling("shared/golden")
-                : repo.resolve("testdata/golden");
+                : Files.isDirectory(repo.resolveSibling("shared/" + folder)) ? repo.resolveSibling("shared/" + folder)
+                : repo.resolve("testdata/" + folder);
         if (!Files.isRegularFile(dir.resolve("manifest.json"))) {
             throw new IllegalStateException("golden data missing: no manifest.json in " + dir);
         }
@@ -55,7 +67,12 @@ public final class Golden {
     /** Every case of {@code category} ("3_da8intx", ...), in manifest order. */
     @SuppressWarnings("unchecked")
     public static List<Case> cases(String category) {
-        Path dir = root();
+        return cases(root(), category);
+    }
+
+    /** Every case of {@code category} in the golden set at {@code dir}, in manifest order. */
+    @SuppressWarnings("unchecked")
+    public static List<Case> cases(Path dir, String category) {
         Map<String, Object> manifest;
         try {
             manifest = (Map<String, Object>) Json.parse(Files.readString(dir.resolve("manifest.json")));
@@ -97,5 +114,58 @@ public final class Golden {
             boolean same = Float.isNaN(e[i]) ? Float.isNaN(g[i]) : Float.floatToIntBits(e[i]) == Float.floatToIntBits(g[i]);
             if (!same) throw new AssertionError(c + " " + name + "[" + i + "]: expected " + e[i] + " got " + g[i]);
         }
+    }
+
+    /** A check of one golden case. */
+    @FunctionalInterface
+    public interface CaseCheck {
+        /** Runs the case's assertions. */
+        void check(Case c) throws Exception;
+    }
+
+    /**
+     * One JUnit container per ISA tier this machine has, each with one test per case (named
+     * by the case), run with the tier capped: the kernels are chosen per call by the active tier.
+     */
+    public static java.util.stream.Stream<org.junit.jupiter.api.DynamicContainer> atEveryTier(List<Case> cases,
+                                                                                           CaseCheck check) {
+        dev.jao.IsaTier best = dev.jao.Jao.activeIsa();
+        return dev.jao.Jao.capabilities().supported().stream().sorted().map(tier ->
+                org.junit.jupiter.api.DynamicContainer.dynamicContainer(tier.nativeName(), cases.stream().map(c ->
+                        org.junit.jupiter.api.DynamicTest.dynamicTest(c.name(), () -> {
+                            dev.jao.Jao.capIsa(tier);
+                            try {
+                                check.check(c);
+                            } finally {
+                                dev.jao.Jao.capIsa(best);
+                            }
+                        }))));
+    }
+
+    /** Element-wise {@code |got - expected| <= atol + rtol * |expected|} with the case's tolerance for {@code name}. */
+    public static void assertClose(Case c, String name, dev.jao.tensor.Tensor expected, dev.jao.tensor.Tensor got) {
+        Map<String, Object> tol = c.tolerance(name);
+        double atol = ((Number) tol.get("atol")).doubleValue(), rtol = ((Number) tol.get("rtol")).doubleValue();
+        float[] e = expected.toFloatArray(), g = got.toFloatArray();
+        if (e.length != g.length) throw new AssertionError(c + " " + name + ": " + e.length + " values expected, got " + g.length);
+        for (int i = 0; i < e.length; i++) {
+            if (!(Math.abs(g[i] - e[i]) <= atol + rtol * Math.abs(e[i]))) {
+                throw new AssertionError(c + " " + name + "[" + i + "]: expected " + e[i] + " got " + g[i] + " (atol "
+                        + atol + ", rtol " + rtol + ")");
+            }
+        }
+    }
+
+    /** The granularity object of a case's params ({"type": "PerGroup", "group_size": 32}, ...). */
+    @SuppressWarnings("unchecked")
+    public static dev.jao.quant.Granularity granularity(Case c, String key) {
+        Map<String, Object> g = (Map<String, Object>) c.params().get(key);
+        return switch ((String) g.get("type")) {
+            case "PerGroup" -> new dev.jao.quant.Granularity.PerGroup(((Long) g.get("group_size")).intValue());
+            case "PerAxis" -> new dev.jao.quant.Granularity.PerAxis(((Long) g.get("axis")).intValue());
+            case "PerRow" -> new dev.jao.quant.Granularity.PerRow();
+            case "PerTensor" -> new dev.jao.quant.Granularity.PerTensor();
+            default -> throw new IllegalArgumentException(c + ": unknown granularity " + g);
+        };
     }
 }

@@ -3,7 +3,6 @@ package dev.jao.intx;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jao.IsaTier;
 import dev.jao.Jao;
 import dev.jao.Quantizer;
 import dev.jao.config.Int8DynamicActivationIntxWeightConfig;
@@ -23,7 +22,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicContainer;
-import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
@@ -34,24 +32,11 @@ class Da8IntxGoldenTest {
     /** Every case at every ISA tier this machine has (the kernels are chosen per call by the active tier). */
     @TestFactory
     Stream<DynamicContainer> allCasesAtEveryTier() {
-        List<Golden.Case> cases = Golden.cases("3_da8intx");
-        IsaTier best = Jao.activeIsa();
-        return Jao.capabilities().supported().stream().sorted().map(tier -> DynamicContainer.dynamicContainer(
-                tier.nativeName(), cases.stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
-                    Jao.capIsa(tier);
-                    try {
-                        check(c);
-                    } finally {
-                        Jao.capIsa(best);
-                    }
-                }))));
+        return Golden.atEveryTier(Golden.cases("3_da8intx"), Da8IntxGoldenTest::check);
     }
 
     static Int8DynamicActivationIntxWeightConfig configOf(Golden.Case c) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> g = (Map<String, Object>) c.params().get("weight_granularity");
-        Granularity gran = g.get("type").equals("PerGroup") ? new Granularity.PerGroup(((Long) g.get("group_size")).intValue())
-                : new Granularity.PerAxis(((Long) g.get("axis")).intValue());
+        Granularity gran = Golden.granularity(c, "weight_granularity");
         String sdt = c.param("weight_scale_dtype");
         return Int8DynamicActivationIntxWeightConfig.builder()
                 .weightDtype(DType.valueOf(c.param("weight_dtype").toUpperCase(Locale.ROOT)))
@@ -118,23 +103,6 @@ class Da8IntxGoldenTest {
     }
 
     private static void assertClose(Golden.Case c, String name, Tensor expected, Tensor got) {
-        Map<String, Object> tol = c.tolerance(name);
-        double atol = ((Number) tol.get("atol")).doubleValue(), rtol = ((Number) tol.get("rtol")).doubleValue();
-        float[] e = expected.toFloatArray(), g = got.toFloatArray();
-        assertEquals(e.length, g.length, c + " " + name + " size");
-        for (int i = 0; i < e.length; i++) {
-            // bf16 models: torchao's output is bf16; compare our fp32 result rounded the same way
-            float gi = g[i];  // bf16 models: forward(Tensor) already returns bf16, rounded like torch
-            if (!(Math.abs(gi - e[i]) <= atol + rtol * Math.abs(e[i]))) {
-                throw new AssertionError(c + " " + name + "[" + i + "]: expected " + e[i] + " got " + gi
-                        + " (atol " + atol + ", rtol " + rtol + ")");
-            }
-        }
-    }
-
-    static float roundBf16(float f) {
-        int u = Float.floatToRawIntBits(f);
-        u += 0x7fff + ((u >>> 16) & 1);
-        return Float.intBitsToFloat(u & 0xffff0000);
+        Golden.assertClose(c, name, expected, got);
     }
 }

@@ -1,0 +1,176 @@
+package dev.jao.io;
+
+import dev.jao.bindings.JaoAbi;
+import dev.jao.config.Int8DynamicActivationIntxWeightConfig;
+import dev.jao.internal.IntxLinearTransform;
+import dev.jao.internal.Native;
+import dev.jao.nn.QuantizedLinear;
+import dev.jao.quant.DType;
+import dev.jao.quant.Granularity;
+import dev.jao.quant.IntxPackingFormat;
+import dev.jao.quant.MappingType;
+import dev.jao.tensor.Tensor;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Map;
+
+/**
+ * The Arm KleidiAI weight buffers torchao and ATen build, byte-identical to theirs, from
+ * and to jao layers: torchao's {@code OPAQUE_TORCHAO_KLEIDIAI} packed_weights (64-byte
+ * header + KleidiAI qsi4c32p bytes) and ATen's {@code _dyn_quant_pack_4bit_weight} buffer
+ * on KleidiAI builds. Imported buffers are unpacked and repacked into jao's layout for the
+ * running CPU (on x86: the VNNI layout), so they run anywhere.
+ */
+public final class KleidiAiFormats {
+    private KleidiAiFormats() {}
+
+    /**
+     * torchao's packed_weights for a symmetric int4 groupwise layer (group size a multiple
+     * of 32), for KleidiAI's ukernel tile (nr, kr, sr) ∈ {(8,16,2), (4,16,2), (8,8,2)}.
+     *
+     * @throws IllegalArgumentException if the layer is not int4 symmetric groupwise or the tile is unknown
+     */
+    public static Tensor torchaoPackedWeights(QuantizedLinear layer, int nr, int kr, int sr) {
+        Int4Layer w = Int4Layer.of(layer);
+        Native.ready();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment size = arena.allocate(ValueLayout.JAVA_LONG);
+            Native.check(JaoAbi.jao_kai_torchao_qsi4c32p_packed_size(w.n, w.k, w.group, nr, kr, sr, size),
+                    "jao_kai_torchao_qsi4c32p_packed_size");
+            long bytes = size.get(ValueLayout.JAVA_LONG, 0);
+            MemorySegment dst = arena.allocate(bytes);
+            Native.check(JaoAbi.jao_kai_torchao_qsi4c32p_pack(w.n, w.k, w.group, nr, kr, sr,
+                    arena.allocateFrom(ValueLayout.JAVA_BYTE, w.qdata), arena.allocateFrom(ValueLayout.JAVA_FLOAT, w.scales),
+                    w.bias == null ? MemorySegment.NULL : arena.allocateFrom(ValueLayout.JAVA_FLOAT, w.bias), dst, bytes),
+                    "jao_kai_torchao_qsi4c32p_pack");
+            return Tensor.of(MemorySegment.ofArray(dst.toArray(ValueLayout.JAVA_BYTE)), DType.UINT8, bytes);
+        }
+    }
+
+    /**
+     * A layer from torchao's packed_weights (header checked: JaoException CORRUPT_DATA when
+     * it is not a KleidiAI int4 buffer), repacked for jao's kernels with bf16 scales.
+     *
+     * @param modelDtype the dtype of the original weight
+     */
+    public static QuantizedLinear fromTorchaoPackedWeights(Tensor packedWeights, long n, long k, long groupSize,
+                                                           DType modelDtype) {
+        Native.ready();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment src = dev.jao.internal.Tensors.toNative(packedWeights, arena);
+            MemorySegment q = arena.allocate(n * k), s = arena.allocate(ValueLayout.JAVA_FLOAT, n * (k / groupSize)),
+                    b = arena.allocate(ValueLayout.JAVA_FLOAT, n);
+            Native.check(JaoAbi.jao_kai_torchao_qsi4c32p_unpack(n, k, groupSize, src, src.byteSize(), q, s, b),
+                    "jao_kai_torchao_qsi4c32p_unpack");
+            boolean hasBias = src.get(ValueLayout.JAVA_INT_UNALIGNED, 16) != 0;  // header word 4
+            return layer(n, k, groupSize, modelDtype, q, s, hasBias ? b : null, IntxPackingFormat.OPAQUE_TORCHAO_KLEIDIAI);
+        }
+    }
+
+    /**
+     * ATen's {@code _dyn_quant_pack_4bit_weight} buffer as KleidiAI builds of torch make it
+     * (nr 8, kr 16, sr 2, no header): per channel (group == K, fp32 scales) or groupwise
+     * (group a multiple of 32, bf16 scales).
+     */
+    public static Tensor atenDynQuant4bit(QuantizedLinear layer) {
+        Int4Layer w = Int4Layer.of(layer);
+        Native.ready();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment size = arena.allocate(ValueLayout.JAVA_LONG);
+            Native.check(JaoAbi.jao_kai_aten_dyn_quant_4bit_packed_size(w.n, w.k, w.group, size),
+                    "jao_kai_aten_dyn_quant_4bit_packed_size");
+            long bytes = size.get(ValueLayout.JAVA_LONG, 0);
+            MemorySegment dst = arena.allocate(bytes);
+            Native.check(JaoAbi.jao_kai_aten_dyn_quant_4bit_pack(w.n, w.k, w.group, arena.allocateFrom(
+                    ValueLayout.JAVA_BYTE, w.nibbles()), w.scalesFor(arena), w.group == w.k ? JaoAbi.JAO_KAI_SCALE_F32()
+                    : JaoAbi.JAO_KAI_SCALE_BF16(), w.bias == null ? MemorySegment.NULL
+                    : arena.allocateFrom(ValueLayout.JAVA_FLOAT, w.bias), dst, bytes), "jao_kai_aten_dyn_quant_4bit_pack");
+            return Tensor.of(MemorySegment.ofArray(dst.toArray(ValueLayout.JAVA_BYTE)), DType.UINT8, bytes);
+        }
+    }
+
+    /** A layer from ATen's KleidiAI 4-bit buffer (see {@link #atenDynQuant4bit}). */
+    public static QuantizedLinear fromAtenDynQuant4bit(Tensor packed, long n, long k, long blockSize, DType modelDtype) {
+        Native.ready();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment src = dev.jao.internal.Tensors.toNative(packed, arena);
+            long groups = n * (k / blockSize);
+            boolean channelwise = blockSize == k;
+            MemorySegment nib = arena.allocate(n * (k / 2)), s = arena.allocate(channelwise ? 4 * n : 2 * groups),
+                    b = arena.allocate(ValueLayout.JAVA_FLOAT, n);
+            Native.check(JaoAbi.jao_kai_aten_dyn_quant_4bit_unpack(n, k, blockSize, src, src.byteSize(), nib, s, b),
+                    "jao_kai_aten_dyn_quant_4bit_unpack");
+            MemorySegment q = arena.allocate(n * k), scales = arena.allocate(ValueLayout.JAVA_FLOAT, groups);
+            for (long i = 0; i < n * k; i++) {
+                int byteVal = nib.get(ValueLayout.JAVA_BYTE, i / 2) & 0xff;
+                q.set(ValueLayout.JAVA_BYTE, i, (byte) (((i & 1) == 0 ? byteVal & 0xf : byteVal >>> 4) - 8));
+            }
+            for (long g = 0; g < groups; g++) {
+                float v = channelwise ? s.getAtIndex(ValueLayout.JAVA_FLOAT, g)
+                        : Float.intBitsToFloat((s.getAtIndex(ValueLayout.JAVA_SHORT, g) & 0xffff) << 16);
+                scales.setAtIndex(ValueLayout.JAVA_FLOAT, g, v);
+            }
+            return layer(n, k, blockSize, modelDtype, q, scales, b, IntxPackingFormat.OPAQUE_ATEN_KLEIDIAI);
+        }
+    }
+
+    private static QuantizedLinear layer(long n, long k, long group, DType modelDtype, MemorySegment q, MemorySegment s,
+                                         MemorySegment bias, IntxPackingFormat format) {
+        Granularity g = group == k ? new Granularity.PerAxis(0) : new Granularity.PerGroup(Math.toIntExact(group));
+        boolean f32Scales = group == k && format == IntxPackingFormat.OPAQUE_ATEN_KLEIDIAI;
+        var config = Int8DynamicActivationIntxWeightConfig.builder().weightDtype(DType.INT4).weightGranularity(g)
+                .weightMappingType(MappingType.SYMMETRIC).weightScaleDtype(f32Scales ? DType.FLOAT32 : DType.BFLOAT16)
+                .intxPackingFormat(format).build();
+        long groups = n * (k / group);
+        float[] sv = s.toArray(ValueLayout.JAVA_FLOAT);
+        Tensor scale = f32Scales ? Tensor.ofFloats(sv, n, k / group)
+                : dev.jao.internal.Tensors.fromFloats(sv, DType.BFLOAT16, n, k / group);
+        Tensor zp = Tensor.of(MemorySegment.ofArray(new byte[Math.toIntExact(groups)]), DType.INT8, n, k / group);
+        Tensor b = bias == null ? null : Tensor.ofFloats(bias.toArray(ValueLayout.JAVA_FLOAT), n);
+        return IntxLinearTransform.fromPlain(config, modelDtype,
+                Tensor.of(MemorySegment.ofArray(q.toArray(ValueLayout.JAVA_BYTE)), DType.INT8, n, k), scale, zp, b);
+    }
+
+    /** The plain tensors of a symmetric int4 layer. */
+    private record Int4Layer(long n, long k, long group, byte[] qdata, float[] scales, float[] bias) {
+        static Int4Layer of(QuantizedLinear layer) {
+            Map<String, Tensor> p = layer.plainTensors();
+            Tensor q = p.get("qdata");
+            long n = q.dim(0), k = q.dim(1), group = k / p.get("scale").dim(1);
+            byte[] qd = q.data().toArray(ValueLayout.JAVA_BYTE);
+            for (byte v : qd) {
+                if (v < -8 || v > 7) throw new IllegalArgumentException("KleidiAI buffers hold int4 weights; this layer has "
+                        + "a value " + v + " (config " + layer.config().torchaoName() + ")");
+            }
+            for (float z : p.get("zero_point").toFloatArray()) {
+                if (z != 0) throw new IllegalArgumentException("KleidiAI int4 buffers have no zero points (symmetric weights only)");
+            }
+            // jao's int8-activation layers report an absent bias as zeros: an all-zero bias is written as none
+            float[] bias = p.containsKey("bias") ? p.get("bias").toFloatArray() : null;
+            boolean any = false;
+            if (bias != null) for (float b : bias) any |= b != 0;
+            return new Int4Layer(n, k, group, qd, p.get("scale").toFloatArray(), any ? bias : null);
+        }
+
+        /** ATen's nibbles: byte j of row n = (q[2j+1]+8) << 4 | (q[2j]+8). */
+        byte[] nibbles() {
+            byte[] out = new byte[Math.toIntExact(n * (k / 2))];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = (byte) (((qdata[2 * i + 1] + 8) << 4) | (qdata[2 * i] + 8));
+            }
+            return out;
+        }
+
+        /** fp32 scales per channel, bf16 (round to nearest even) per group, as ATen stores them. */
+        MemorySegment scalesFor(Arena arena) {
+            if (group == k) return arena.allocateFrom(ValueLayout.JAVA_FLOAT, scales);
+            MemorySegment bf = arena.allocate(2L * scales.length);
+            for (int i = 0; i < scales.length; i++) {
+                bf.setAtIndex(ValueLayout.JAVA_SHORT, i,
+                        (short) (Float.floatToRawIntBits(dev.jao.internal.Tensors.roundBf16(scales[i])) >>> 16));
+            }
+            return bf;
+        }
+    }
+}
