@@ -11,7 +11,7 @@ import java.util.List;
  * and reported, as torchao logs and skips them.
  *
  * @param groupSize 32, 64, 128 (default) or 256
- * @param useHqq choose the qparams with HQQ (not available in jao yet: rejected when quantizing)
+ * @param useHqq choose scales and zeros with HQQ (torchao's proximal solver, FLOAT-domain zeros)
  * @param zeroPointDomain NONE (default: the CPU layout's FLOAT) or FLOAT; INT is not supported on CPU
  * @param preserveZero null (default: false for the FLOAT domain) or an explicit choice
  */

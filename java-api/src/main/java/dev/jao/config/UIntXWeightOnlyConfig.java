@@ -11,7 +11,7 @@ import dev.jao.quant.DType;
  * @param dtype UINT1..UINT8
  * @param groupSize elements per group (default 64)
  * @param packDim the packing dimension (torchao's default -1; jao packs its own layout either way)
- * @param useHqq choose the qparams with HQQ (not available in jao yet: rejected when quantizing)
+ * @param useHqq choose scales and zeros with HQQ (torchao's proximal solver, FLOAT-domain zeros)
  */
 public record UIntXWeightOnlyConfig(DType dtype, int groupSize, int packDim, boolean useHqq) implements QuantConfig {
     /** Checks the fields as torchao does. */

@@ -53,18 +53,18 @@ final class WeightOnlyLinearTransform {
                         q.zeroPoints(), bias), scaleDtype);
             }
             case UIntXWeightOnlyConfig c -> {
-                if (c.useHqq()) throw new IllegalArgumentException("UIntXWeightOnlyConfig(use_hqq=True) is not implemented in jao");
                 if (k % c.groupSize() != 0) yield skip("group_size " + c.groupSize() + " does not divide in_features " + k);
+                if (c.useHqq()) yield layer(linear, c, hqq(w, c.dtype().bits(), c.groupSize(), bias), w.dtype());
                 AffineSpec spec = AffineSpec.of(new long[] {1, c.groupSize()}, c.dtype(), MappingType.ASYMMETRIC)
                         .withEps(FP32_EPS);
                 yield layer(linear, c, unsigned(w, spec, c.groupSize(), bias, false), w.dtype());
             }
             case Int4WeightOnlyConfig c -> {
-                if (c.useHqq()) throw new IllegalArgumentException("Int4WeightOnlyConfig(use_hqq=True) is not implemented in jao");
                 if (k % c.groupSize() != 0) {
                     yield skip("the shape of weight [" + n + ", " + k + "] is not compatible with group_size "
                             + c.groupSize());
                 }
+                if (c.useHqq()) yield layer(linear, c, hqq(w, 4, c.groupSize(), bias), w.dtype());
                 AffineSpec spec = AffineSpec.of(new long[] {1, c.groupSize()}, DType.UINT4, MappingType.ASYMMETRIC)
                         .withZeroPointDomain(ZeroPointDomain.FLOAT).withPreserveZero(c.effectivePreserveZero())
                         .withEps(1e-6f);
@@ -107,6 +107,14 @@ final class WeightOnlyLinearTransform {
             }
         }
         return new WeightOnlyKernel.Plain(n, k, nbit, center, group, codes, scales, zp, null, bias);
+    }
+
+    /** HQQ-chosen uintN weights in the FLOAT domain: center 2^(N-1), the zeros as offsets. */
+    private static WeightOnlyKernel.Plain hqq(Tensor w, int nbit, long group, float[] bias) {
+        IntxLinearTransform.requireFinite(w, "weight");
+        HqqQuantization.Result r = HqqQuantization.quantize(w, nbit, group, w.dtype());
+        return new WeightOnlyKernel.Plain(w.dim(0), w.dim(1), nbit, 1 << (nbit - 1), group, r.codes(), r.scales(), null,
+                r.zeros(), bias);
     }
 
     /**
