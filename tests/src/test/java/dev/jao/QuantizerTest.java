@@ -179,6 +179,49 @@ class QuantizerTest {
         closeAll(m);
     }
 
+    /** Thread-count changes while 8 threads run forwards: outputs stay identical for every kernel family. */
+    @Test
+    void threadCountChangesMidRunKeepResults() throws Exception {
+        List<dev.jao.config.QuantConfig> configs = List.of(
+                Int8DynamicActivationIntxWeightConfig.builder().weightDtype(DType.INT4).build(),
+                new dev.jao.config.Int8DynamicActivationInt8WeightConfig(), new dev.jao.config.Int8WeightOnlyConfig(),
+                dev.jao.config.Int4WeightOnlyConfig.ofGroupSize(32));
+        int before = Jao.threads();
+        ExecutorService pool = Executors.newFixedThreadPool(9);
+        try {
+            for (dev.jao.config.QuantConfig config : configs) {
+                Module m = model();
+                Quantizer.quantize(m, config);
+                QuantizedLinear q = (QuantizedLinear) m.namedModules().get("layers.0.up_proj");
+                float[] x = input(9, 64);
+                Jao.setThreads(1);
+                float[] expected = q.forward(x);
+                java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+                Future<?> toggler = pool.submit(() -> {
+                    for (int i = 0; !done.get(); i++) Jao.setThreads(1 + i % 4);
+                    return null;
+                });
+                List<Future<?>> workers = new ArrayList<>();
+                for (int t = 0; t < 8; t++) {
+                    workers.add(pool.submit(() -> {
+                        for (int i = 0; i < 300; i++) assertArrayEquals(expected, q.forward(x), config.torchaoName());
+                        return null;
+                    }));
+                }
+                try {
+                    for (Future<?> f : workers) f.get(120, TimeUnit.SECONDS);
+                } finally {
+                    done.set(true);
+                    toggler.get(30, TimeUnit.SECONDS);
+                }
+                closeAll(m);
+            }
+        } finally {
+            pool.shutdownNow();
+            Jao.setThreads(before);
+        }
+    }
+
     @Test
     void resultsDoNotDependOnTheThreadCount() {
         Module m = model();
