@@ -29,23 +29,35 @@ public enum IsaTier {
         this.nativeName = nativeName;
     }
 
-    /** The {@code jao_isa} value. */
+    /** {@return the numeric {@code jao_isa} value of the C ABI} */
     public int code() {
         return code;
     }
 
-    /** The name used by {@code JAO_ISA} and {@code -Djao.isa}. */
+    /** {@return the lower-case name used by {@code JAO_ISA} and {@code -Djao.isa}, e.g. "avx512_vnni"} */
     public String nativeName() {
         return nativeName;
     }
 
-    /** The tier with the given {@code jao_isa} value. */
+    /**
+     * The tier with the given {@code jao_isa} value.
+     *
+     * @param code a numeric {@code jao_isa} value, as returned by {@link #code()}
+     * @return the matching tier
+     * @throws IllegalArgumentException if no tier has this code
+     */
     public static IsaTier ofCode(int code) {
         for (IsaTier t : values()) if (t.code == code) return t;
         throw new IllegalArgumentException("unknown ISA tier code " + code);
     }
 
-    /** The tier with the given name ("avx2", "avx512_vnni", ...), case-insensitive. */
+    /**
+     * The tier with the given name ("avx2", "avx512_vnni", ...), case-insensitive.
+     *
+     * @param name a tier name as returned by {@link #nativeName()}, in any case
+     * @return the matching tier
+     * @throws IllegalArgumentException if no tier has this name
+     */
     public static IsaTier ofName(String name) {
         for (IsaTier t : values()) if (t.nativeName.equalsIgnoreCase(name)) return t;
         throw new IllegalArgumentException("unknown ISA tier '" + name + "' (known: scalar, avx2, avx512, "

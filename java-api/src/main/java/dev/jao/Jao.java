@@ -15,13 +15,17 @@ import java.util.Set;
 public final class Jao {
     private Jao() {}
 
-    /** The native library version ("0.1.0"). */
+    /** {@return the native library version, e.g. "0.1.0"} */
     public static String version() {
         Native.ready();
         return JaoAbi.jao_version_string().getString(0);
     }
 
-    /** What this machine and library support, and what is active. */
+    /**
+     * What this machine and library support, and what is active.
+     *
+     * @return a snapshot of the platform, versions, supported and active ISA tiers and thread count
+     */
     public static Capabilities capabilities() {
         Native.ready();
         long mask = JaoAbi.jao_isa_supported_mask();
@@ -31,7 +35,7 @@ public final class Jao {
                 threads(), oneDnnVersion());
     }
 
-    /** The tier the kernels use now. */
+    /** {@return the ISA tier the kernels use now (the best supported tier not above the cap)} */
     public static IsaTier activeIsa() {
         Native.ready();
         return IsaTier.ofCode(JaoAbi.jao_isa_active());
@@ -41,6 +45,7 @@ public final class Jao {
      * Caps the ISA tier used by the kernels (for tests and benchmarks); the best supported
      * tier not above {@code cap} becomes active.
      *
+     * @param cap the highest tier the kernels may use; must be one this CPU supports
      * @throws JaoException with {@link NativeStatus#UNSUPPORTED} if this CPU lacks {@code cap}
      */
     public static void capIsa(IsaTier cap) {
@@ -48,7 +53,7 @@ public final class Jao {
         Native.check(JaoAbi.jao_isa_set_cap(cap.code()), "jao_isa_set_cap");
     }
 
-    /** The number of threads one jao call may use. */
+    /** {@return the number of threads one jao call may use, >= 1} */
     public static int threads() {
         Native.ready();
         return JaoAbi.jao_threads_get();
@@ -57,6 +62,7 @@ public final class Jao {
     /**
      * Sets the number of threads one jao call may use (shared among concurrent calls).
      *
+     * @param n the thread count, in [1, 4096]
      * @throws IllegalArgumentException unless {@code 1 <= n <= 4096}
      */
     public static void setThreads(int n) {
@@ -65,7 +71,7 @@ public final class Jao {
         Native.check(JaoAbi.jao_threads_set(n), "jao_threads_set");
     }
 
-    /** The version of the oneDNN library jao is linked with ("3.13.0"). */
+    /** {@return the version of the oneDNN library jao is linked with, as "major.minor.patch", e.g. "3.13.0"} */
     public static String oneDnnVersion() {
         Native.ready();
         try (Arena arena = Arena.ofConfined()) {

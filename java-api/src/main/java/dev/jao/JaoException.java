@@ -31,17 +31,17 @@ public final class JaoException extends RuntimeException {
         this.nativeMessage = nativeMessage;
     }
 
-    /** The status returned by the native call. */
+    /** {@return the status returned by the native call} */
     public NativeStatus status() {
         return status;
     }
 
-    /** The C function that failed. */
+    /** {@return the name of the C function that failed, e.g. "jao_threads_set"} */
     public String function() {
         return function;
     }
 
-    /** The native message from {@code jao_last_error}. */
+    /** {@return the native message from {@code jao_last_error}, possibly empty, never null} */
     public String nativeMessage() {
         return nativeMessage;
     }

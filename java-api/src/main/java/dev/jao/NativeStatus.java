@@ -23,12 +23,17 @@ public enum NativeStatus {
         this.code = code;
     }
 
-    /** The numeric {@code jao_status} value. */
+    /** {@return the numeric {@code jao_status} value} */
     public int code() {
         return code;
     }
 
-    /** Maps a numeric code; unknown codes map to {@link #UNKNOWN}. */
+    /**
+     * Maps a numeric code; unknown codes map to {@link #UNKNOWN}.
+     *
+     * @param code a {@code jao_status} value returned by a native call
+     * @return the matching status, or {@link #UNKNOWN} for codes this version does not know
+     */
     public static NativeStatus of(int code) {
         for (NativeStatus s : values()) if (s.code == code) return s;
         return UNKNOWN;

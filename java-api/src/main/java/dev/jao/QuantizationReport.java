@@ -26,13 +26,13 @@ public record QuantizationReport(List<Layer> layers) {
      */
     public record Layer(String fqn, String config, String layout, IsaTier tier, long bytesBefore, long bytesAfter,
                         String skipped) {
-        /** True when the layer was quantized. */
+        /** {@return true when the layer was quantized (replaced by a packed layer), false when skipped} */
         public boolean quantized() {
             return skipped == null;
         }
     }
 
-    /** Layers that were quantized. */
+    /** {@return the number of layers that were quantized (not skipped)} */
     public long quantizedCount() {
         return layers.stream().filter(Layer::quantized).count();
     }

@@ -25,7 +25,13 @@ public final class Quantizer {
     /** torchao's default filter: plain linear layers (not already quantized). */
     public static final BiPredicate<Module, String> DEFAULT_FILTER = (m, fqn) -> m instanceof Linear;
 
-    /** {@link #quantize(Module, QuantConfig, BiPredicate)} with {@link #DEFAULT_FILTER}. */
+    /**
+     * {@link #quantize(Module, QuantConfig, BiPredicate)} with {@link #DEFAULT_FILTER}.
+     *
+     * @param model the module tree to quantize in place; its root cannot be a linear layer
+     * @param config the config to apply to every linear layer, or an {@link FqnToConfig} choosing one per name
+     * @return one report entry per linear layer considered
+     */
     public static QuantizationReport quantize(Module model, QuantConfig config) {
         return quantize(model, config, DEFAULT_FILTER);
     }
@@ -37,6 +43,9 @@ public final class Quantizer {
      * other invalid combination throws {@link IllegalArgumentException} before the tree is
      * changed further.
      *
+     * @param model the module tree to quantize in place (not null)
+     * @param config the config to apply, or an {@link FqnToConfig} choosing one per fully qualified name (not null)
+     * @param filter called with each {@link Linear} and its fully qualified name; only accepted layers are quantized
      * @return one report entry per linear layer considered
      */
     public static QuantizationReport quantize(Module model, QuantConfig config, BiPredicate<Module, String> filter) {
@@ -56,7 +65,15 @@ public final class Quantizer {
         void layerDone(String fqn, int done, int total);
     }
 
-    /** {@link #quantize(Module, QuantConfig, BiPredicate)} reporting each layer to {@code progress}. */
+    /**
+     * {@link #quantize(Module, QuantConfig, BiPredicate)} reporting each layer to {@code progress}.
+     *
+     * @param model the module tree to quantize in place (not null)
+     * @param config the config to apply, or an {@link FqnToConfig} choosing one per fully qualified name (not null)
+     * @param filter called with each {@link Linear} and its fully qualified name; only accepted layers are quantized
+     * @param progress called on the calling thread before each accepted layer and once at the end
+     * @return one report entry per linear layer considered
+     */
     public static QuantizationReport quantize(Module model, QuantConfig config, BiPredicate<Module, String> filter,
                                               Progress progress) {
         Objects.requireNonNull(model, "model");

@@ -31,18 +31,38 @@ public final class ConfigJson {
         return m;
     }
 
-    /** The config as JSON text. */
+    /**
+     * The config as JSON text.
+     *
+     * @param config any config record except {@link FqnToConfig}
+     * @return a JSON object, {"type": torchao class name, snake_case fields...}
+     * @throws IllegalArgumentException for an {@link FqnToConfig}, which is resolved per layer before saving
+     */
     public static String toJson(QuantConfig config) {
         return Json.write(encode(config));
     }
 
-    /** Parses JSON text made by {@link #toJson}; IllegalArgumentException on anything else. */
+    /**
+     * Parses JSON text made by {@link #toJson}; IllegalArgumentException on anything else.
+     *
+     * @param json a JSON object with a "type" naming a config record and one key per field
+     * @return the config, checked by its constructor
+     * @throws IllegalArgumentException if the text is not such an object, a field is missing or has a bad
+     *     value, or the config's own checks fail
+     */
     public static QuantConfig fromJson(String json) {
         if (!(Json.parse(json) instanceof Map<?, ?> m)) throw new IllegalArgumentException("a config must be a JSON object");
         return decode(m);
     }
 
-    /** The config as {"type": torchao class name, fields...}. */
+    /**
+     * The config as {"type": torchao class name, fields...}.
+     *
+     * @param config any config record except {@link FqnToConfig}
+     * @return a mutable ordered map: "type", then one snake_case key per record component; enums as their
+     *     names, ints as {@code Long}, granularities as nested maps, null stays null
+     * @throws IllegalArgumentException for an {@link FqnToConfig}, which is resolved per layer before saving
+     */
     public static Map<String, Object> encode(QuantConfig config) {
         if (config instanceof FqnToConfig) {
             throw new IllegalArgumentException("FqnToConfig is resolved per layer before saving");
@@ -59,7 +79,14 @@ public final class ConfigJson {
         return m;
     }
 
-    /** Parses a map made by {@link #encode}; IllegalArgumentException on anything else. */
+    /**
+     * Parses a map made by {@link #encode}; IllegalArgumentException on anything else.
+     *
+     * @param m a map as {@link #encode} makes it (integers as {@code Long}), e.g. a parsed JSON object
+     * @return the config, checked by its constructor
+     * @throws IllegalArgumentException if the type is unknown, a field is missing or has a bad value, or
+     *     the config's own checks fail
+     */
     public static QuantConfig decode(Map<?, ?> m) {
         Class<? extends QuantConfig> type = TYPES.get(String.valueOf(m.get("type")));
         if (type == null) throw new IllegalArgumentException("unknown config type " + m.get("type"));

@@ -37,7 +37,13 @@ public record FqnToConfig(Map<String, QuantConfig> fqnToConfig) implements Quant
         }
     }
 
-    /** The config for module {@code fqn}, or empty when none applies. */
+    /**
+     * The config for module {@code fqn}, or empty when none applies.
+     *
+     * @param fqn the module's fully qualified name ("layers.0.attn.q_proj"; "" for the root)
+     * @return the config of the exact key, else of the first fully matching {@code re:} key, else of
+     *     {@code _default}; empty when none matches or the matching entry maps to null
+     */
     public Optional<QuantConfig> configFor(String fqn) {
         if (fqnToConfig.containsKey(fqn)) return Optional.ofNullable(fqnToConfig.get(fqn));
         for (var e : fqnToConfig.entrySet()) {

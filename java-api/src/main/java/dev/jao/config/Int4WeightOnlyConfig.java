@@ -33,12 +33,18 @@ public record Int4WeightOnlyConfig(int groupSize, boolean useHqq, ZeroPointDomai
         this(128, false, ZeroPointDomain.NONE, null);
     }
 
-    /** A config with the given group size (other fields default). */
+    /**
+     * A config with the given group size (other fields default).
+     *
+     * @param groupSize elements per group along in_features: one of {@link #GROUP_SIZES} (32, 64, 128, 256)
+     * @return the checked config
+     * @throws IllegalArgumentException if {@code groupSize} is not supported
+     */
     public static Int4WeightOnlyConfig ofGroupSize(int groupSize) {
         return new Int4WeightOnlyConfig(groupSize, false, ZeroPointDomain.NONE, null);
     }
 
-    /** Whether zero is kept exactly representable (false unless asked). */
+    /** {@return whether zero is kept exactly representable: {@link #preserveZero()}, with null meaning false} */
     public boolean effectivePreserveZero() {
         return preserveZero != null && preserveZero;
     }

@@ -36,6 +36,10 @@ public record Int8DynamicActivationInt4WeightConfig(int groupSize, MappingType m
     /**
      * The equivalent intx config for a weight with {@code inFeatures} columns.
      *
+     * @param inFeatures columns of the weight (the layer's in_features); a group size equal to it becomes
+     *     {@code PerAxis(0)}
+     * @return an INT4 {@link Int8DynamicActivationIntxWeightConfig} with this config's group size and weight
+     *     mapping, asymmetric activations and the {@code OPAQUE_TORCHAO_AUTO} packing format
      * @throws IllegalArgumentException for symmetric activations, which jao's kernels do not implement
      */
     public Int8DynamicActivationIntxWeightConfig asIntx(long inFeatures) {

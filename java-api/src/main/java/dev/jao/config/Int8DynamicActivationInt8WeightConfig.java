@@ -33,7 +33,14 @@ public record Int8DynamicActivationInt8WeightConfig(MappingType actMappingType, 
         this(MappingType.SYMMETRIC, false, new Granularity.PerRow(), false, 2);
     }
 
-    /** A config with the given activation mapping and weight granularity (other fields default). */
+    /**
+     * A config with the given activation mapping and weight granularity (other fields default).
+     *
+     * @param actMappingType per-token activation quantization: SYMMETRIC or ASYMMETRIC
+     * @param granularity weight scales: {@link Granularity.PerRow} or {@link Granularity.PerTensor}
+     * @return the checked config
+     * @throws IllegalArgumentException if either value is not one of those allowed
+     */
     public static Int8DynamicActivationInt8WeightConfig of(MappingType actMappingType, Granularity granularity) {
         return new Int8DynamicActivationInt8WeightConfig(actMappingType, false, granularity, false, 2);
     }

@@ -63,17 +63,22 @@ public record Int8DynamicActivationIntxWeightConfig(
                 IntxPackingFormat.UNPACKED_TO_INT8, IntxChooseQParamsAlgorithm.AFFINE, 2);
     }
 
-    /** A builder starting from torchao's defaults. */
+    /** {@return a new builder starting from torchao's defaults} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Weight bit width (1..8). */
+    /** {@return the weight bit width, 1..8} */
     public int weightBits() {
         return weightDtype.bits();
     }
 
-    /** Group size for a weight with {@code inFeatures} columns (K for PerAxis(0)). */
+    /**
+     * Group size for a weight with {@code inFeatures} columns (K for PerAxis(0)).
+     *
+     * @param inFeatures columns of the weight (the layer's in_features, K)
+     * @return the PerGroup size, or {@code inFeatures} for PerAxis(0)
+     */
     public long groupSize(long inFeatures) {
         return weightGranularity instanceof Granularity.PerGroup(int g) ? g : inFeatures;
     }
@@ -81,6 +86,9 @@ public record Int8DynamicActivationIntxWeightConfig(
     /**
      * The checks torchao makes when quantizing a {@code [outFeatures, inFeatures]} weight.
      *
+     * @param outFeatures rows of the weight (the layer's out_features), must be positive
+     * @param inFeatures columns of the weight (the layer's in_features), must be positive and a multiple
+     *     of the group size
      * @throws IllegalArgumentException if this config cannot quantize such a weight
      */
     public void checkQuantizable(long outFeatures, long inFeatures) {
@@ -111,24 +119,69 @@ public record Int8DynamicActivationIntxWeightConfig(
 
         private Builder() {}
 
-        /** Sets weight_dtype (INT1..INT8). */
+        /**
+         * Sets weight_dtype.
+         *
+         * @param v INT1..INT8
+         * @return this builder
+         */
         public Builder weightDtype(DType v) { weightDtype = v; return this; }
-        /** Sets weight_granularity. */
+        /**
+         * Sets weight_granularity.
+         *
+         * @param v {@link Granularity.PerGroup} or {@code PerAxis(0)}
+         * @return this builder
+         */
         public Builder weightGranularity(Granularity v) { weightGranularity = v; return this; }
-        /** Sets weight_mapping_type. */
+        /**
+         * Sets weight_mapping_type.
+         *
+         * @param v SYMMETRIC, ASYMMETRIC or SYMMETRIC_NO_CLIPPING_ERR
+         * @return this builder
+         */
         public Builder weightMappingType(MappingType v) { weightMappingType = v; return this; }
-        /** Sets weight_scale_dtype (null = the weight's dtype). */
+        /**
+         * Sets weight_scale_dtype.
+         *
+         * @param v FLOAT32, BFLOAT16 or FLOAT16, or null for the weight's dtype
+         * @return this builder
+         */
         public Builder weightScaleDtype(DType v) { weightScaleDtype = v; return this; }
-        /** Sets act_mapping_type. */
+        /**
+         * Sets act_mapping_type.
+         *
+         * @param v ASYMMETRIC, or SYMMETRIC (accepted by {@link #build()}, rejected at quantize time)
+         * @return this builder
+         */
         public Builder actMappingType(MappingType v) { actMappingType = v; return this; }
-        /** Sets intx_packing_format. */
+        /**
+         * Sets intx_packing_format.
+         *
+         * @param v UNPACKED_TO_INT8 or one of the opaque formats, not null
+         * @return this builder
+         */
         public Builder intxPackingFormat(IntxPackingFormat v) { intxPackingFormat = v; return this; }
-        /** Sets intx_choose_qparams_algorithm. */
+        /**
+         * Sets intx_choose_qparams_algorithm.
+         *
+         * @param v AFFINE or HQQ_SCALE_ONLY, not null
+         * @return this builder
+         */
         public Builder intxChooseQParamsAlgorithm(IntxChooseQParamsAlgorithm v) { intxChooseQParamsAlgorithm = v; return this; }
-        /** Sets version (only 2 is valid). */
+        /**
+         * Sets version.
+         *
+         * @param v the config version; {@link #build()} accepts only 2
+         * @return this builder
+         */
         public Builder version(int v) { version = v; return this; }
 
-        /** Builds and checks the config. */
+        /**
+         * Builds and checks the config.
+         *
+         * @return a new config with the values set so far (torchao's defaults for the others)
+         * @throws IllegalArgumentException if a value fails torchao's {@code __post_init__} checks
+         */
         public Int8DynamicActivationIntxWeightConfig build() {
             return new Int8DynamicActivationIntxWeightConfig(weightDtype, weightGranularity, weightMappingType,
                     weightScaleDtype, actMappingType, intxPackingFormat, intxChooseQParamsAlgorithm, version);

@@ -27,12 +27,18 @@ public record Int8WeightOnlyConfig(Integer groupSize, Granularity granularity, i
         this(null, new Granularity.PerRow(), 2);
     }
 
-    /** A config with the given granularity (version 2). */
+    /**
+     * A config with the given granularity (version 2).
+     *
+     * @param granularity {@link Granularity.PerRow}, {@link Granularity.PerTensor} or {@link Granularity.PerGroup}
+     * @return the checked config, with no {@code groupSize} override
+     * @throws IllegalArgumentException for any other granularity
+     */
     public static Int8WeightOnlyConfig of(Granularity granularity) {
         return new Int8WeightOnlyConfig(null, granularity, 2);
     }
 
-    /** The granularity after applying {@link #groupSize()}. */
+    /** {@return the granularity after applying {@link #groupSize()}: PerGroup(groupSize) when it is set} */
     public Granularity effectiveGranularity() {
         return groupSize != null ? new Granularity.PerGroup(groupSize) : granularity;
     }

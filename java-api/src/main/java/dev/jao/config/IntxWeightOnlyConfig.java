@@ -49,13 +49,26 @@ public record IntxWeightOnlyConfig(DType weightDtype, Granularity granularity, M
                 IntxChooseQParamsAlgorithm.AFFINE, 2);
     }
 
-    /** A config with the given dtype, granularity and mapping (other fields default). */
+    /**
+     * A config with the given dtype, granularity and mapping (other fields default).
+     *
+     * @param weightDtype the weight's signed type, INT1..INT8
+     * @param granularity {@link Granularity.PerGroup} or {@code PerAxis(0)}
+     * @param mappingType SYMMETRIC or ASYMMETRIC
+     * @return the checked config
+     * @throws IllegalArgumentException if a value is not one of those allowed
+     */
     public static IntxWeightOnlyConfig of(DType weightDtype, Granularity granularity, MappingType mappingType) {
         return new IntxWeightOnlyConfig(weightDtype, granularity, mappingType, null, IntxPackingFormat.UNPACKED_TO_INT8,
                 IntxChooseQParamsAlgorithm.AFFINE, 2);
     }
 
-    /** Group size for a weight with {@code inFeatures} columns (K for PerAxis(0)). */
+    /**
+     * Group size for a weight with {@code inFeatures} columns (K for PerAxis(0)).
+     *
+     * @param inFeatures columns of the weight (the layer's in_features, K)
+     * @return the PerGroup size, or {@code inFeatures} for PerAxis(0)
+     */
     public long groupSize(long inFeatures) {
         return granularity instanceof Granularity.PerGroup(int g) ? g : inFeatures;
     }

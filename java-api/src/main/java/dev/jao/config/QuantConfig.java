@@ -7,7 +7,7 @@ package dev.jao.config;
 public sealed interface QuantConfig permits Int8DynamicActivationIntxWeightConfig, Int8DynamicActivationInt4WeightConfig,
         Int8DynamicActivationInt8WeightConfig, Int8WeightOnlyConfig, Int4WeightOnlyConfig, IntxWeightOnlyConfig,
         UIntXWeightOnlyConfig, FqnToConfig {
-    /** torchao's class name of this config ("Int8DynamicActivationIntxWeightConfig"). */
+    /** {@return torchao's class name of this config, e.g. "Int8DynamicActivationIntxWeightConfig"} */
     default String torchaoName() {
         return getClass().getSimpleName();
     }

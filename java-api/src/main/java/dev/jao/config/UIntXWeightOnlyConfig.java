@@ -22,7 +22,12 @@ public record UIntXWeightOnlyConfig(DType dtype, int groupSize, int packDim, boo
         ConfigChecks.require(packDim == -1 || packDim == 0 || packDim == 1, "pack_dim must be -1, 0 or 1, but got " + packDim);
     }
 
-    /** torchao's defaults for {@code dtype}: group size 64, pack_dim -1, no HQQ. */
+    /**
+     * torchao's defaults for {@code dtype}: group size 64, pack_dim -1, no HQQ.
+     *
+     * @param dtype the weight's unsigned type, UINT1..UINT8
+     * @throws IllegalArgumentException if {@code dtype} is not UINT1..UINT8
+     */
     public UIntXWeightOnlyConfig(DType dtype) {
         this(dtype, 64, -1, false);
     }

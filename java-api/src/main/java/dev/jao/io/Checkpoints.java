@@ -15,7 +15,13 @@ import java.util.Map;
 public final class Checkpoints {
     private Checkpoints() {}
 
-    /** The tree of linear layers in {@code file}. */
+    /**
+     * The tree of linear layers in {@code file}.
+     *
+     * @param file an open safetensors checkpoint; must stay open while the returned tree is used
+     * @return a {@link Container} root whose descendants are named as the checkpoint's tensors; tensors
+     *     that are not 2-D floating {@code .weight}s are ignored
+     */
     public static Module linearTree(SafetensorsFile file) {
         Container root = new Container();
         for (Map.Entry<String, SafetensorsFile.Entry> e : file.entries().entrySet()) {

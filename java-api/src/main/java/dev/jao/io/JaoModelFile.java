@@ -63,7 +63,7 @@ public final class JaoModelFile {
             this.layers = layers;
         }
 
-        /** The module tree (valid until {@link #close()}). */
+        /** {@return the module tree (valid until {@link #close()})} */
         public Module model() {
             return model;
         }
@@ -76,7 +76,14 @@ public final class JaoModelFile {
         }
     }
 
-    /** Writes every Linear and QuantizedLinear of {@code model} to {@code path} (atomically). */
+    /**
+     * Writes every Linear and QuantizedLinear of {@code model} to {@code path} (atomically).
+     *
+     * @param model the tree to save; only its Linear and QuantizedLinear layers are stored, under their
+     *     fully qualified names
+     * @param path the file to create or replace, written via a temporary sibling and an atomic move
+     * @throws IOException if the file cannot be written (the temporary file is deleted)
+     */
     public static void save(Module model, Path path) throws IOException {
         List<Map<String, Object>> entries = new ArrayList<>();
         List<MemorySegment> blobs = new ArrayList<>();
@@ -151,6 +158,9 @@ public final class JaoModelFile {
     /**
      * Maps {@code path} and rebuilds the tree; every check runs before the tree is returned.
      *
+     * @param path a file written by {@link #save}
+     * @return the loaded model; close it to free its quantized layers and unmap the file
+     * @throws IOException if the file cannot be opened or mapped
      * @throws IllegalArgumentException if the file is not a valid jao model file of this version
      */
     public static MappedModel load(Path path) throws IOException {

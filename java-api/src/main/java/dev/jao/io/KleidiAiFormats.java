@@ -29,6 +29,12 @@ public final class KleidiAiFormats {
      * torchao's packed_weights for a symmetric int4 groupwise layer (group size a multiple
      * of 32), for KleidiAI's ukernel tile (nr, kr, sr) ∈ {(8,16,2), (4,16,2), (8,8,2)}.
      *
+     * @param layer a quantized layer whose weights are int4 values with zero points 0 (symmetric)
+     * @param nr the ukernel's output-channel tile (8 or 4)
+     * @param kr the ukernel's depth tile (16 or 8)
+     * @param sr the ukernel's split ratio (2)
+     * @return a new heap UINT8 tensor {@code [bytes]} holding the header and packed buffer, byte-identical
+     *     to torchao's
      * @throws IllegalArgumentException if the layer is not int4 symmetric groupwise or the tile is unknown
      */
     public static Tensor torchaoPackedWeights(QuantizedLinear layer, int nr, int kr, int sr) {
@@ -52,7 +58,12 @@ public final class KleidiAiFormats {
      * A layer from torchao's packed_weights (header checked: JaoException CORRUPT_DATA when
      * it is not a KleidiAI int4 buffer), repacked for jao's kernels with bf16 scales.
      *
+     * @param packedWeights torchao's packed_weights bytes (64-byte header + qsi4c32p data), any dtype view
+     * @param n output features (N) of the layer
+     * @param k input features (K) of the layer
+     * @param groupSize elements per group along K, a multiple of 32 dividing {@code k}
      * @param modelDtype the dtype of the original weight
+     * @return a new quantized layer owning native memory (close it); int4 symmetric with bf16 scales
      */
     public static QuantizedLinear fromTorchaoPackedWeights(Tensor packedWeights, long n, long k, long groupSize,
                                                            DType modelDtype) {
@@ -72,6 +83,11 @@ public final class KleidiAiFormats {
      * ATen's {@code _dyn_quant_pack_4bit_weight} buffer as KleidiAI builds of torch make it
      * (nr 8, kr 16, sr 2, no header): per channel (group == K, fp32 scales) or groupwise
      * (group a multiple of 32, bf16 scales).
+     *
+     * @param layer a quantized layer whose weights are int4 values with zero points 0 (symmetric)
+     * @return a new heap UINT8 tensor {@code [bytes]} byte-identical to ATen's buffer; an all-zero bias is
+     *     written as no bias
+     * @throws IllegalArgumentException if the layer is not int4 symmetric
      */
     public static Tensor atenDynQuant4bit(QuantizedLinear layer) {
         Int4Layer w = Int4Layer.of(layer);
@@ -90,7 +106,17 @@ public final class KleidiAiFormats {
         }
     }
 
-    /** A layer from ATen's KleidiAI 4-bit buffer (see {@link #atenDynQuant4bit}). */
+    /**
+     * A layer from ATen's KleidiAI 4-bit buffer (see {@link #atenDynQuant4bit}).
+     *
+     * @param packed the buffer's bytes as ATen's {@code _dyn_quant_pack_4bit_weight} made them
+     * @param n output features (N) of the layer
+     * @param k input features (K) of the layer
+     * @param blockSize elements per group along K: {@code k} for per channel, else a multiple of 32
+     * @param modelDtype the dtype of the original weight
+     * @return a new quantized layer owning native memory (close it), with the
+     *     {@code OPAQUE_ATEN_KLEIDIAI} packing format
+     */
     public static QuantizedLinear fromAtenDynQuant4bit(Tensor packed, long n, long k, long blockSize, DType modelDtype) {
         Native.ready();
         try (Arena arena = Arena.ofConfined()) {

@@ -58,6 +58,8 @@ public final class SafetensorsFile implements AutoCloseable {
     /**
      * Maps and validates a file.
      *
+     * @param path the safetensors file to map read-only
+     * @return the open file; close it to unmap
      * @throws IOException if it cannot be read
      * @throws IllegalArgumentException if it is not a valid safetensors file (the message says why)
      */
@@ -153,24 +155,35 @@ public final class SafetensorsFile implements AutoCloseable {
         return new IllegalArgumentException("not a valid safetensors file " + path + ": " + why);
     }
 
-    /** The tensors by name, in header order. */
+    /** {@return the tensors by name, in header order (read-only)} */
     public Map<String, Entry> entries() {
         return entries;
     }
 
-    /** The {@code __metadata__} strings. */
+    /** {@return the {@code __metadata__} strings by key, empty when the file has none} */
     public Map<String, String> metadata() {
         return metadata;
     }
 
-    /** The entry {@code name}; IllegalArgumentException naming the file if absent. */
+    /**
+     * The entry {@code name}; IllegalArgumentException naming the file if absent.
+     *
+     * @param name the tensor's name in the header
+     * @return the entry, a view of the mapping
+     */
     public Entry entry(String name) {
         Entry e = entries.get(name);
         if (e == null) throw new IllegalArgumentException(path + " has no tensor '" + name + "'");
         return e;
     }
 
-    /** The entry as a {@link Tensor} (F32, BF16, F16, I8, U8). */
+    /**
+     * The entry as a {@link Tensor} (F32, BF16, F16, I8, U8).
+     *
+     * @param name the tensor's name in the header
+     * @return a view of the mapping, valid until {@link #close()}
+     * @throws IllegalArgumentException if there is no such tensor or its dtype has no {@link dev.jao.quant.DType}
+     */
     public Tensor tensor(String name) {
         Entry e = entry(name);
         DType t = switch (e.dtype()) {
@@ -185,7 +198,13 @@ public final class SafetensorsFile implements AutoCloseable {
         return Tensor.of(e.data(), t, e.shape());
     }
 
-    /** An I32 entry as an int array. */
+    /**
+     * An I32 entry as an int array.
+     *
+     * @param name the tensor's name in the header
+     * @return a new array of the values, row-major, decoded from little-endian
+     * @throws IllegalArgumentException if there is no such tensor or it is not I32
+     */
     public int[] ints(String name) {
         Entry e = entry(name);
         if (!e.dtype().equals("I32")) throw new IllegalArgumentException("tensor '" + name + "' is " + e.dtype() + ", not I32");

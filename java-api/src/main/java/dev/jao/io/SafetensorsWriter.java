@@ -28,12 +28,31 @@ public final class SafetensorsWriter {
     private final Map<String, Entry> tensors = new LinkedHashMap<>();
     private final Map<String, String> metadata = new LinkedHashMap<>();
 
-    /** Adds a tensor (F32, BF16, F16, I8 or U8); names must be unique. */
+    /** Creates a writer with no tensors and no metadata. */
+    public SafetensorsWriter() {}
+
+    /**
+     * Adds a tensor (F32, BF16, F16, I8 or U8); names must be unique.
+     *
+     * @param name the tensor's name in the file: non-empty, unique, not "__metadata__"
+     * @param t a FLOAT32, BFLOAT16, FLOAT16, INT8 or UINT8 tensor; its memory is not copied and is read
+     *     by {@link #write}, so it must stay valid and unchanged until then
+     * @return this writer, for chaining
+     * @throws IllegalArgumentException for a bad or duplicate name or an unsupported dtype
+     */
     public SafetensorsWriter put(String name, Tensor t) {
         return add(name, new Entry(code(t), t.shape(), t.data()));
     }
 
-    /** Adds an I32 tensor (e.g. torchao's int32 zero points) from a Java array. */
+    /**
+     * Adds an I32 tensor (e.g. torchao's int32 zero points) from a Java array.
+     *
+     * @param name the tensor's name in the file: non-empty, unique, not "__metadata__"
+     * @param values the elements, row-major (copied, stored little-endian)
+     * @param shape the dimensions; their product must equal {@code values.length}
+     * @return this writer, for chaining
+     * @throws IllegalArgumentException for a bad or duplicate name or a shape that does not fit
+     */
     public SafetensorsWriter putInts(String name, int[] values, long... shape) {
         if (Tensor.numel(shape) != values.length) {
             throw new IllegalArgumentException(values.length + " ints do not fill shape " + java.util.Arrays.toString(shape));
@@ -51,13 +70,24 @@ public final class SafetensorsWriter {
         return this;
     }
 
-    /** Adds a {@code __metadata__} entry. */
+    /**
+     * Adds a {@code __metadata__} entry.
+     *
+     * @param key the metadata key; a repeated key replaces the earlier value
+     * @param value the string value
+     * @return this writer, for chaining
+     */
     public SafetensorsWriter metadata(String key, String value) {
         metadata.put(key, value);
         return this;
     }
 
-    /** Writes the file atomically. */
+    /**
+     * Writes the file atomically.
+     *
+     * @param path the file to create or replace; its directory must exist and be writable
+     * @throws IOException if the temporary file cannot be written or moved into place (it is deleted)
+     */
     public void write(Path path) throws IOException {
         StringBuilder h = new StringBuilder("{");
         if (!metadata.isEmpty()) {

@@ -27,7 +27,13 @@ public final class TorchaoStateDict {
 
     private TorchaoStateDict() {}
 
-    /** Writes every Linear and QuantizedLinear of {@code model} to a safetensors file. */
+    /**
+     * Writes every Linear and QuantizedLinear of {@code model} to a safetensors file.
+     *
+     * @param model the tree to export; tensor names are prefixed with each layer's fully qualified name
+     * @param path the safetensors file to create or replace (written atomically)
+     * @throws IOException if the file cannot be written
+     */
     public static void export(Module model, Path path) throws IOException {
         SafetensorsWriter w = new SafetensorsWriter().metadata("format", "torchao IntxUnpackedToInt8Tensor (jao export)");
         for (var e : model.namedModules().entrySet()) {
@@ -52,6 +58,13 @@ public final class TorchaoStateDict {
      * Builds quantized layers from plain tensors: {@code <prefix>weight.qdata},
      * {@code .scale}, {@code .zero_point} and an optional {@code <prefix>bias} in {@code file},
      * quantized with {@code config} (any source: torchao or {@link #export}).
+     *
+     * @param file the open safetensors file holding the layer's tensors
+     * @param fqn the layer's fully qualified name, the prefix of its tensor names (without the trailing '.')
+     * @param config the layer's config; must be an {@link Int8DynamicActivationIntxWeightConfig}
+     * @return a new quantized layer owning native memory (close it); the model dtype comes from the file's
+     *     metadata, else the scales' dtype
+     * @throws IllegalArgumentException if the config is of another type or a tensor is missing or malformed
      */
     public static QuantizedLinear importLayer(SafetensorsFile file, String fqn, QuantConfig config) {
         if (!(config instanceof Int8DynamicActivationIntxWeightConfig c)) {
@@ -67,14 +80,26 @@ public final class TorchaoStateDict {
                 scale, zero, bias);
     }
 
-    /** The config stored for {@code fqn} by {@link #export}. */
+    /**
+     * The config stored for {@code fqn} by {@link #export}.
+     *
+     * @param file a safetensors file written by {@link #export}
+     * @param fqn the layer's fully qualified name
+     * @return the decoded config
+     * @throws IllegalArgumentException if no config is stored for {@code fqn} or it cannot be decoded
+     */
     public static QuantConfig storedConfig(SafetensorsFile file, String fqn) {
         String json = file.metadata().get(CONFIG_KEY + fqn);
         if (json == null) throw new IllegalArgumentException("no jao config stored for layer '" + fqn + "'");
         return ConfigJson.fromJson(json);
     }
 
-    /** Every layer {@link #export} wrote, rebuilt (quantized layers from their integers, float ones as views). */
+    /**
+     * Every layer {@link #export} wrote, rebuilt (quantized layers from their integers, float ones as views).
+     *
+     * @param file a safetensors file written by {@link #export}; must stay open while float layers are used
+     * @return the layers by fully qualified name, quantized ones first; the caller closes the quantized ones
+     */
     public static Map<String, Module> importAll(SafetensorsFile file) {
         Map<String, Module> out = new LinkedHashMap<>();
         for (String key : file.metadata().keySet()) {

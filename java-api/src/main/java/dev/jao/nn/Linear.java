@@ -32,27 +32,27 @@ public final class Linear extends Module {
         this.bias = bias;
     }
 
-    /** The weight {@code [out, in]}. */
+    /** {@return the weight {@code [out, in]}, a view of the framework's memory (not a copy)} */
     public Tensor weight() {
         return weight;
     }
 
-    /** The bias {@code [out]}, or null. */
+    /** {@return the bias {@code [out]}, or null when the layer has none} */
     public Tensor bias() {
         return bias;
     }
 
-    /** Output features (N). */
+    /** {@return the number of output features (N), the weight's first dimension} */
     public long outFeatures() {
         return weight.dim(0);
     }
 
-    /** Input features (K). */
+    /** {@return the number of input features (K), the weight's second dimension} */
     public long inFeatures() {
         return weight.dim(1);
     }
 
-    /** The weight's dtype (the model dtype of torchao's checks). */
+    /** {@return the weight's dtype, FLOAT32, BFLOAT16 or FLOAT16 (the model dtype of torchao's checks)} */
     public DType dtype() {
         return weight.dtype();
     }

@@ -40,47 +40,56 @@ public final class QuantizedLinear extends Module implements AutoCloseable {
         memory.ownedBy(this);
     }
 
-    /** The config this layer was quantized with. */
+    /** {@return the config this layer was quantized with} */
     public QuantConfig config() {
         return config;
     }
 
-    /** The dtype of the original floating weight. */
+    /** {@return the dtype of the original floating weight: FLOAT32, BFLOAT16 or FLOAT16} */
     public DType modelDtype() {
         return modelDtype;
     }
 
-    /** Input features K. */
+    /** {@return the number of input features K} */
     public long inFeatures() {
         return kernel.inFeatures();
     }
 
-    /** Output features N. */
+    /** {@return the number of output features N} */
     public long outFeatures() {
         return kernel.outFeatures();
     }
 
-    /** Bytes of native memory the packed weights take. */
+    /** {@return the bytes of native memory the packed weights take} */
     public long packedBytes() {
         return kernel.packedBytes();
     }
 
-    /** A read-only view of the packed weights (the portable form jao model files store). */
+    /**
+     * A read-only view of the packed weights (the portable form jao model files store).
+     *
+     * @return a read-only segment over this layer's native memory, valid until {@link #close()}
+     */
     public MemorySegment packed() {
         return kernel.packed().asReadOnly();
     }
 
-    /** The dtype the weight scales were quantized in. */
+    /** {@return the dtype the weight scales were quantized in} */
     public DType scaleDtype() {
         return kernel.scaleDtype();
     }
 
-    /** The packed layout's name. */
+    /** {@return the packed layout's human-readable name, e.g. "x86 VNNI n16k4 int4"} */
     public String layout() {
         return kernel.layout();
     }
 
-    /** The ISA tier a forward of {@code rows} rows would use now. */
+    /**
+     * The ISA tier a forward of {@code rows} rows would use now.
+     *
+     * @param rows the number of input rows (M) of the forward in question, >= 1
+     * @return the tier the kernel would run on under the current ISA cap
+     */
     public IsaTier tier(long rows) {
         return kernel.tier(rows);
     }
@@ -89,6 +98,10 @@ public final class QuantizedLinear extends Module implements AutoCloseable {
      * The plain quantized tensors of this layer under torchao's state-dict names
      * ({@code qdata}, {@code scale}, {@code zero_point}, {@code bias}), unpacked natively
      * from the packed weights (heap copies).
+     *
+     * @return a map from state-dict name to a heap tensor, always with {@code qdata} and {@code scale};
+     *     which optional names appear depends on the config and layout
+     * @throws IllegalStateException if this layer is closed
      */
     public java.util.Map<String, Tensor> plainTensors() {
         memory.acquire();
@@ -99,7 +112,13 @@ public final class QuantizedLinear extends Module implements AutoCloseable {
         }
     }
 
-    /** Forward of {@code x.length / K} rows; returns {@code rows * N} floats. */
+    /**
+     * Forward of {@code x.length / K} rows; returns {@code rows * N} floats.
+     *
+     * @param x row-major FLOAT32 input, a non-zero multiple of K values
+     * @return a new row-major array of {@code rows * N} outputs
+     * @throws IllegalStateException if this layer is closed
+     */
     public float[] forward(float[] x) {
         Objects.requireNonNull(x, "x");
         long rows = rowsOf(x.length);
@@ -111,6 +130,10 @@ public final class QuantizedLinear extends Module implements AutoCloseable {
     /**
      * Forward of a FLOAT32, BFLOAT16 or FLOAT16 tensor {@code [..., K]}; returns {@code [..., N]} in the
      * input's dtype (computed in float32, rounded to nearest even like torch's model-dtype output).
+     *
+     * @param x the input {@code [..., K]}, rank >= 1
+     * @return a new heap tensor {@code [..., N]} with x's leading dimensions and dtype
+     * @throws IllegalStateException if this layer is closed
      */
     public Tensor forward(Tensor x) {
         Objects.requireNonNull(x, "x");
@@ -129,6 +152,11 @@ public final class QuantizedLinear extends Module implements AutoCloseable {
     /**
      * Zero-copy forward: {@code x} holds {@code rows * K} floats, {@code y} receives
      * {@code rows * N} floats (FLOAT32, native byte order, heap or native, writable).
+     *
+     * @param x the input, exactly {@code rows * K * 4} bytes
+     * @param y the output, exactly {@code rows * N * 4} bytes, writable; overwritten
+     * @param rows the number of rows (M), >= 1
+     * @throws IllegalStateException if this layer is closed
      */
     public void forward(MemorySegment x, MemorySegment y, long rows) {
         Objects.requireNonNull(x, "x");
@@ -167,7 +195,7 @@ public final class QuantizedLinear extends Module implements AutoCloseable {
         }
     }
 
-    /** True once closed. */
+    /** {@return true once {@link #close()} has been called} */
     public boolean isClosed() {
         return memory.isClosed();
     }

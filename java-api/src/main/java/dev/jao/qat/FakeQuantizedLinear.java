@@ -22,6 +22,7 @@ public final class FakeQuantizedLinear extends Module {
     /**
      * Wraps {@code linear}.
      *
+     * @param linear the float layer to train; its weight and bias are used, not copied
      * @param activationConfig fake quantization of the inputs, or null for none
      * @param weightConfig fake quantization of the weight
      */
@@ -33,32 +34,44 @@ public final class FakeQuantizedLinear extends Module {
         this.weight = new IntxFakeQuantizer(weightConfig);
     }
 
-    /** The float layer being trained. */
+    /** {@return the float layer being trained} */
     public Linear linear() {
         return linear;
     }
 
-    /** The activation fake-quantize config, or null. */
+    /** {@return the activation fake-quantize config, or null when activations are not fake quantized} */
     public IntxFakeQuantizeConfig activationConfig() {
         return activationConfig;
     }
 
-    /** The weight fake-quantize config. */
+    /** {@return the weight fake-quantize config} */
     public IntxFakeQuantizeConfig weightConfig() {
         return weightConfig;
     }
 
-    /** The weight after fake quantization (same dtype and shape). */
+    /** {@return a new tensor: the current weight after fake quantization, same dtype and shape {@code [N, K]}} */
     public Tensor fakeQuantizedWeight() {
         return weight.forward(linear.weight());
     }
 
-    /** {@code x [..., K]} after activation fake quantization (unchanged when there is none). */
+    /**
+     * {@code x [..., K]} after activation fake quantization (unchanged when there is none).
+     *
+     * @param x the FLOAT32, BFLOAT16 or FLOAT16 input {@code [..., K]}
+     * @return a new fake-quantized tensor of x's dtype and shape, or {@code x} itself without activation
+     *     fake quantization
+     */
     public Tensor fakeQuantizeActivation(Tensor x) {
         return activation == null ? x : activation.forward(x);
     }
 
-    /** Reference forward: fq(x) · fq(W)ᵀ + b in float32 (accumulated in double), FLOAT32 [..., N]. */
+    /**
+     * Reference forward: fq(x) · fq(W)ᵀ + b in float32 (accumulated in double), FLOAT32 [..., N].
+     *
+     * @param x the input {@code [..., K]}, rank >= 1, a floating dtype
+     * @return a new FLOAT32 heap tensor {@code [..., N]}
+     * @throws IllegalArgumentException if the last dimension of {@code x} is not K
+     */
     public Tensor forward(Tensor x) {
         int k = (int) linear.inFeatures(), n = (int) linear.outFeatures();
         if (x.rank() < 1 || x.dim(-1) != k) throw new IllegalArgumentException("input must be [..., " + k + "], got " + x);

@@ -49,6 +49,15 @@ public record IntxFakeQuantizeConfig(DType dtype, Granularity granularity, Mappi
      * torchao's constructor: {@code granularity} is a {@link Granularity}, one of the strings
      * "per_token", "per_channel", "per_group", or null (then {@code groupSize} must be set);
      * {@code mappingType} and {@code isSymmetric} are alternatives (both null = SYMMETRIC).
+     *
+     * @param dtype INT1..INT8 or UINT1..UINT8
+     * @param granularity a {@link Granularity}, "per_token", "per_channel", "per_group", or null
+     * @param mappingType SYMMETRIC or ASYMMETRIC, or null to use {@code isSymmetric}
+     * @param groupSize elements per group for "per_group" (or null granularity), else null
+     * @param isSymmetric alternative to {@code mappingType}, or null
+     * @return the checked config: FLOAT32 scales, INT zero-point domain, dynamic, no range learning,
+     *     torchao's default eps
+     * @throws IllegalArgumentException with torchao's message for a conflicting or unsupported combination
      */
     public static IntxFakeQuantizeConfig of(DType dtype, Object granularity, MappingType mappingType, Integer groupSize,
                                             Boolean isSymmetric) {
@@ -81,7 +90,7 @@ public record IntxFakeQuantizeConfig(DType dtype, Granularity granularity, Mappi
         return isSymmetric == null || isSymmetric ? MappingType.SYMMETRIC : MappingType.ASYMMETRIC;
     }
 
-    /** True for SYMMETRIC. */
+    /** {@return true when {@link #mappingType()} is SYMMETRIC} */
     public boolean isSymmetric() {
         return mappingType == MappingType.SYMMETRIC;
     }

@@ -25,7 +25,13 @@ public final class IntxFakeQuantizer {
     private AffineQuantization.QParams qparams;
     private AffineSpec spec;
 
-    /** A fake quantizer for {@code config}. */
+    /**
+     * A fake quantizer for {@code config}.
+     *
+     * @param config the fake quantization to apply, not null
+     * @throws UnsupportedOperationException for a zero-point domain other than INT, range learning, or
+     *     symmetric per-token quantization
+     */
     public IntxFakeQuantizer(IntxFakeQuantizeConfig config) {
         this.config = Objects.requireNonNull(config, "config");
         if (config.zeroPointDomain() != ZeroPointDomain.INT) {
@@ -38,25 +44,38 @@ public final class IntxFakeQuantizer {
         }
     }
 
-    /** The fake-quantized {@code x} (same dtype and shape). */
+    /**
+     * The fake-quantized {@code x} (same dtype and shape).
+     *
+     * @param x a FLOAT32, BFLOAT16 or FLOAT16 tensor: any rank per token (rows along the last axis),
+     *     2-D {@code [N, K]} per channel / group
+     * @return a new tensor {@code dequantize(quantize(x))}, x's dtype and shape; the qparams are recomputed
+     *     unless the config is static and a forward already ran
+     */
     public Tensor forward(Tensor x) {
         prepare(x);
         Tensor q = AffineQuantization.quantize(x, spec, qparams);
         return AffineQuantization.dequantize(q, spec, qparams, x.dtype());
     }
 
-    /** The gradient with respect to {@code x} of {@link #forward} for upstream {@code gradY} (x's dtype). */
+    /**
+     * The gradient with respect to {@code x} of {@link #forward} for upstream {@code gradY} (x's dtype).
+     *
+     * @param x the input of the forward pass
+     * @param gradY the gradient with respect to the forward's output, x's shape, any floating dtype
+     * @return the straight-through gradient: {@code gradY} where x's quantized value is in range, 0 elsewhere
+     */
     public Tensor backward(Tensor x, Tensor gradY) {
         if (config.isDynamic() || qparams == null) prepare(x);
         return AffineQuantization.fakeQuantizeBackward(x, spec, qparams, gradY);
     }
 
-    /** Scales of the last forward (FLOAT32 unless scale_precision says otherwise). */
+    /** {@return the scales of the last forward (FLOAT32 unless scale_precision says otherwise), or null before the first} */
     public Tensor scale() {
         return qparams == null ? null : qparams.scale();
     }
 
-    /** Zero points of the last forward (integers, as FLOAT32 values). */
+    /** {@return the zero points of the last forward (integers, as FLOAT32 values), or null before the first} */
     public Tensor zeroPoint() {
         return qparams == null ? null : qparams.zeroPoint();
     }

@@ -20,7 +20,15 @@ import java.util.function.BiPredicate;
 public final class Qat {
     private Qat() {}
 
-    /** Swaps every Linear the filter accepts for a FakeQuantizedLinear; returns how many. */
+    /**
+     * Swaps every Linear the filter accepts for a FakeQuantizedLinear; returns how many.
+     *
+     * @param model the tree to prepare in place; the root itself is never swapped
+     * @param activation fake quantization of each layer's inputs, or null for none
+     * @param weight fake quantization of each layer's weight, not null
+     * @param filter called with each {@link Linear} and its fully qualified name; only accepted layers are swapped
+     * @return the number of layers swapped
+     */
     public static int prepare(Module model, IntxFakeQuantizeConfig activation, IntxFakeQuantizeConfig weight,
                               BiPredicate<Module, String> filter) {
         int swapped = 0;
@@ -39,6 +47,9 @@ public final class Qat {
      * {@link Int8DynamicActivationIntxWeightConfig} with the same weight dtype, granularity
      * and mapping.
      *
+     * @param activation the activation fake quantization: must be INT8 per-token ASYMMETRIC
+     * @param weight the weight fake quantization: a signed dtype, per channel or per group
+     * @return the matching config, with torchao's defaults for its other fields
      * @throws IllegalArgumentException for combinations without an inference config here
      */
     public static Int8DynamicActivationIntxWeightConfig matchingConfig(IntxFakeQuantizeConfig activation,
@@ -58,7 +69,14 @@ public final class Qat {
                 .weightGranularity(weight.granularity()).weightMappingType(weight.mappingType()).build();
     }
 
-    /** Swaps every FakeQuantizedLinear back and quantizes it with its matching inference config. */
+    /**
+     * Swaps every FakeQuantizedLinear back and quantizes it with its matching inference config.
+     *
+     * @param model a tree prepared with {@link #prepare} (and trained), converted in place
+     * @return one entry per converted layer, named by its fully qualified name; a skipped layer is put
+     *     back as its float {@link Linear}
+     * @throws IllegalArgumentException if a layer's fake quantization has no matching inference config
+     */
     public static QuantizationReport convert(Module model) {
         java.util.List<QuantizationReport.Layer> layers = new java.util.ArrayList<>();
         for (Map.Entry<String, Module> e : model.namedModules().entrySet()) {

@@ -132,7 +132,14 @@ public final class AffineQuantization {
         return p;
     }
 
-    /** choose_qparams_affine. */
+    /**
+     * choose_qparams_affine.
+     *
+     * @param x FLOAT32, BFLOAT16 or FLOAT16 input whose shape the spec's block size divides
+     * @param spec the block size, target range, mapping and zero-point domain
+     * @return one scale (and zero point, unless the domain is NONE) per block, in torchao's
+     *     {@code keepdim=False} shape
+     */
     public static QParams chooseQParams(Tensor x, AffineSpec spec) {
         check(x, spec);
         View v = view(x.shape(), spec.blockSize());
@@ -152,7 +159,16 @@ public final class AffineQuantization {
         }
     }
 
-    /** quantize_affine; returns INT8 (signed targets) or UINT8 values of x's shape. */
+    /**
+     * quantize_affine; returns INT8 (signed targets) or UINT8 values of x's shape.
+     *
+     * @param x FLOAT32, BFLOAT16 or FLOAT16 input whose shape the spec's block size divides
+     * @param spec the spec the qparams were chosen with
+     * @param qparams one scale (and zero point, unless the domain is NONE) per block, e.g. from
+     *     {@link #chooseQParams}
+     * @return the quantized values in [quant_min, quant_max], INT8 when quant_min &lt; 0 else UINT8,
+     *     one byte per element, x's shape
+     */
     public static Tensor quantize(Tensor x, AffineSpec spec, QParams qparams) {
         check(x, spec);
         View v = view(x.shape(), spec.blockSize());
@@ -167,7 +183,15 @@ public final class AffineQuantization {
         }
     }
 
-    /** dequantize_affine into {@code outputDtype} (FLOAT32, BFLOAT16 or FLOAT16). */
+    /**
+     * dequantize_affine into {@code outputDtype} (FLOAT32, BFLOAT16 or FLOAT16).
+     *
+     * @param q INT8 or UINT8 quantized values, e.g. from {@link #quantize}
+     * @param spec the spec {@code q} was quantized with
+     * @param qparams the scales and zero points {@code q} was quantized with
+     * @param outputDtype FLOAT32, BFLOAT16 or FLOAT16
+     * @return the dequantized values, q's shape, in {@code outputDtype}
+     */
     public static Tensor dequantize(Tensor q, AffineSpec spec, QParams qparams, DType outputDtype) {
         Objects.requireNonNull(q, "q");
         Objects.requireNonNull(outputDtype, "output_dtype");
@@ -191,6 +215,12 @@ public final class AffineQuantization {
      * torch's autograd gives it for torchao's fake quantization: {@code gradY} (any floating
      * dtype, x's shape) passed where the unclamped quantized value lies in
      * [quant_min, quant_max], 0 elsewhere; returned in x's dtype. INT and NONE domains.
+     *
+     * @param x the FLOAT32, BFLOAT16 or FLOAT16 input of the forward pass
+     * @param spec the spec of the forward fake quantization
+     * @param qparams the scales and zero points of the forward fake quantization
+     * @param gradY the gradient with respect to the fake-quantized output, x's shape
+     * @return the gradient with respect to x, x's shape and dtype
      */
     public static Tensor fakeQuantizeBackward(Tensor x, AffineSpec spec, QParams qparams, Tensor gradY) {
         check(x, spec);

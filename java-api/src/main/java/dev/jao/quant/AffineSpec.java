@@ -46,38 +46,72 @@ public record AffineSpec(long[] blockSize, DType targetDtype, int quantMin, int 
         for (long b : blockSize) if (b < 1) throw new IllegalArgumentException("block_size entries must be >= 1: " + Arrays.toString(blockSize));
     }
 
-    /** torchao's defaults for {@code targetDtype}, {@code mappingType} and a block size. */
+    /**
+     * torchao's defaults for {@code targetDtype}, {@code mappingType} and a block size.
+     *
+     * @param blockSize elements sharing one (scale, zero point), one entry >= 1 per input dimension (copied)
+     * @param targetDtype INT1..INT8 or UINT1..UINT8; gives quant_min and quant_max
+     * @param mappingType SYMMETRIC, SYMMETRIC_NO_CLIPPING_ERR or ASYMMETRIC
+     * @return a spec with the INT zero-point domain, preserve_zero, eps = {@link Float#MIN_NORMAL} and
+     *     scales in the input's dtype
+     */
     public static AffineSpec of(long[] blockSize, DType targetDtype, MappingType mappingType) {
         return new AffineSpec(blockSize, targetDtype, targetDtype.quantMin(), targetDtype.quantMax(), mappingType,
                 ZeroPointDomain.INT, true, Float.MIN_NORMAL, null);
     }
 
-    /** A copy with another zero-point domain. */
+    /**
+     * A copy with another zero-point domain.
+     *
+     * @param d INT, FLOAT (ASYMMETRIC mapping only) or NONE
+     * @return the new spec; this one is unchanged
+     */
     public AffineSpec withZeroPointDomain(ZeroPointDomain d) {
         return new AffineSpec(blockSize, targetDtype, quantMin, quantMax, mappingType, d, preserveZero, eps, scaleDtype);
     }
 
-    /** A copy with another preserve_zero. */
+    /**
+     * A copy with another preserve_zero.
+     *
+     * @param p true to widen each block's [min, max] to include 0 so that 0 is exactly representable
+     * @return the new spec; this one is unchanged
+     */
     public AffineSpec withPreserveZero(boolean p) {
         return new AffineSpec(blockSize, targetDtype, quantMin, quantMax, mappingType, zeroPointDomain, p, eps, scaleDtype);
     }
 
-    /** A copy with another eps. */
+    /**
+     * A copy with another eps.
+     *
+     * @param e the lower bound of scales, finite and >= 0
+     * @return the new spec; this one is unchanged
+     */
     public AffineSpec withEps(float e) {
         return new AffineSpec(blockSize, targetDtype, quantMin, quantMax, mappingType, zeroPointDomain, preserveZero, e, scaleDtype);
     }
 
-    /** A copy with another scale dtype (null = the input's). */
+    /**
+     * A copy with another scale dtype (null = the input's).
+     *
+     * @param d FLOAT32, BFLOAT16 or FLOAT16, or null for the input's dtype
+     * @return the new spec; this one is unchanged
+     */
     public AffineSpec withScaleDtype(DType d) {
         return new AffineSpec(blockSize, targetDtype, quantMin, quantMax, mappingType, zeroPointDomain, preserveZero, eps, d);
     }
 
-    /** A copy with another quant range. */
+    /**
+     * A copy with another quant range.
+     *
+     * @param min the new quant_min, >= the target dtype's minimum
+     * @param max the new quant_max, at most the target dtype's maximum and greater than {@code min}
+     * @return the new spec; this one is unchanged
+     */
     public AffineSpec withRange(int min, int max) {
         return new AffineSpec(blockSize, targetDtype, min, max, mappingType, zeroPointDomain, preserveZero, eps, scaleDtype);
     }
 
-    /** The block size (a copy). */
+    /** {@return the block size, one entry per input dimension (a copy)} */
     @Override
     public long[] blockSize() {
         return blockSize.clone();

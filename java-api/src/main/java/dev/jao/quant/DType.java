@@ -34,39 +34,55 @@ public enum DType {
         this.signed = signed;
     }
 
-    /** Width in bits. */
+    /** {@return the width in bits: 1..8 for the integer types, 32 or 16 for the floating ones} */
     public int bits() {
         return bits;
     }
 
-    /** True for INT1..INT8 and UINT1..UINT8. */
+    /** {@return true for INT1..INT8 and UINT1..UINT8} */
     public boolean isInteger() {
         return ordinal() <= UINT8.ordinal();
     }
 
-    /** True for FLOAT32, BFLOAT16, FLOAT16. */
+    /** {@return true for FLOAT32, BFLOAT16, FLOAT16} */
     public boolean isFloating() {
         return !isInteger();
     }
 
-    /** Smallest quantized value (integer types only). */
+    /**
+     * Smallest quantized value (integer types only).
+     *
+     * @return -2^(bits-1) for signed types, 0 for unsigned ones
+     * @throws IllegalArgumentException for a floating type
+     */
     public int quantMin() {
         requireInteger();
         return signed ? -(1 << (bits - 1)) : 0;
     }
 
-    /** Largest quantized value (integer types only). */
+    /**
+     * Largest quantized value (integer types only).
+     *
+     * @return 2^(bits-1) - 1 for signed types, 2^bits - 1 for unsigned ones
+     * @throws IllegalArgumentException for a floating type
+     */
     public int quantMax() {
         requireInteger();
         return signed ? (1 << (bits - 1)) - 1 : (1 << bits) - 1;
     }
 
-    /** Bytes per element as stored in memory (sub-byte integers: 1, unpacked). */
+    /** {@return bytes per element as stored in memory: 1 for every integer type (sub-byte ones unpacked), 4 or 2 for floats} */
     public int storageBytes() {
         return isInteger() ? 1 : bits / 8;
     }
 
-    /** The signed integer type of the given width, 1..8. */
+    /**
+     * The signed integer type of the given width, 1..8.
+     *
+     * @param bits the width in bits, 1..8
+     * @return INT1..INT8
+     * @throws IllegalArgumentException if {@code bits} is outside [1, 8]
+     */
     public static DType intOfBits(int bits) {
         if (bits < 1 || bits > 8) throw new IllegalArgumentException("bit width must be in [1, 8], got " + bits);
         return values()[bits - 1];

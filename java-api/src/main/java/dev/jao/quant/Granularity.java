@@ -7,7 +7,14 @@ import java.util.Arrays;
  * to a torchao {@code block_size} for a given tensor shape via {@link #blockSize(long[])}.
  */
 public sealed interface Granularity {
-    /** The block size (same rank as {@code shape}) this granularity means for a tensor of {@code shape}. */
+    /**
+     * The block size (same rank as {@code shape}) this granularity means for a tensor of {@code shape}.
+     *
+     * @param shape the tensor's dimensions, outermost first (not modified)
+     * @return a new array, one block extent per dimension, each dividing the matching dimension
+     * @throws IllegalArgumentException if the granularity does not fit the shape (PerAxis axis out of
+     *     range, PerGroup size not dividing the last dimension)
+     */
     long[] blockSize(long[] shape);
 
     /** One scale for the whole tensor. */

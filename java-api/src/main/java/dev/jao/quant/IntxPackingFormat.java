@@ -16,7 +16,7 @@ public enum IntxPackingFormat {
     /** ATen's {@code _dyn_quant_pack_4bit_weight} buffer (headerless, int4 only). */
     OPAQUE_ATEN_KLEIDIAI;
 
-    /** True for every format but {@link #UNPACKED_TO_INT8}. */
+    /** {@return true for every format but {@link #UNPACKED_TO_INT8}} */
     public boolean isOpaque() {
         return this != UNPACKED_TO_INT8;
     }

@@ -25,6 +25,10 @@ public final class Tensor {
     /**
      * Wraps {@code data} as a tensor of {@code dtype} and {@code shape}.
      *
+     * @param data the elements, row-major, exactly {@code numel(shape) * dtype.storageBytes()} bytes; not copied
+     * @param dtype the element type
+     * @param shape the dimensions, outermost first, each >= 0 (copied); none for a scalar
+     * @return a view of {@code data}
      * @throws IllegalArgumentException if a dimension is negative, the element count
      *     overflows, or the segment's size does not match
      */
@@ -46,12 +50,25 @@ public final class Tensor {
         return new Tensor(data, dtype, s);
     }
 
-    /** A FLOAT32 tensor over {@code values} (no copy). */
+    /**
+     * A FLOAT32 tensor over {@code values} (no copy).
+     *
+     * @param values the elements, row-major; length must equal the product of {@code shape}
+     * @param shape the dimensions, outermost first, each >= 0
+     * @return a view of {@code values}: later writes to the array show through
+     * @throws IllegalArgumentException if the length does not match the shape
+     */
     public static Tensor ofFloats(float[] values, long... shape) {
         return of(MemorySegment.ofArray(values), DType.FLOAT32, shape);
     }
 
-    /** Number of elements of a shape; rejects negative dimensions and overflow. */
+    /**
+     * Number of elements of a shape; rejects negative dimensions and overflow.
+     *
+     * @param shape the dimensions (an empty shape has 1 element)
+     * @return the product of the dimensions
+     * @throws IllegalArgumentException if a dimension is negative or the product overflows a long
+     */
     public static long numel(long[] shape) {
         long n = 1;
         for (long d : shape) {
@@ -65,37 +82,48 @@ public final class Tensor {
         return n;
     }
 
-    /** The memory behind this tensor. */
+    /** {@return the memory behind this tensor (not a copy), {@code numel() * dtype().storageBytes()} bytes} */
     public MemorySegment data() {
         return data;
     }
 
-    /** The element type. */
+    /** {@return the element type} */
     public DType dtype() {
         return dtype;
     }
 
-    /** A copy of the shape. */
+    /** {@return a copy of the shape, outermost dimension first} */
     public long[] shape() {
         return shape.clone();
     }
 
-    /** Number of dimensions. */
+    /** {@return the number of dimensions (0 for a scalar)} */
     public int rank() {
         return shape.length;
     }
 
-    /** Size of dimension {@code i} (negative counts from the end). */
+    /**
+     * Size of dimension {@code i} (negative counts from the end).
+     *
+     * @param i the dimension, in [-rank, rank); -1 is the last
+     * @return the size of that dimension
+     * @throws ArrayIndexOutOfBoundsException if {@code i} is out of range
+     */
     public long dim(int i) {
         return shape[i < 0 ? shape.length + i : i];
     }
 
-    /** Number of elements. */
+    /** {@return the number of elements, the product of the shape} */
     public long numel() {
         return numel(shape);
     }
 
-    /** The values as floats (FLOAT32, BFLOAT16 and FLOAT16 are widened exactly; int8/uint8 too). */
+    /**
+     * The values as floats (FLOAT32, BFLOAT16 and FLOAT16 are widened exactly; int8/uint8 too).
+     *
+     * @return a new row-major array of {@link #numel()} values
+     * @throws IllegalStateException if the tensor has too many elements for a Java array
+     */
     public float[] toFloatArray() {
         long n = numel();
         if (n > Integer.MAX_VALUE - 8) throw new IllegalStateException("tensor too large for a Java array: " + n);
@@ -104,7 +132,12 @@ public final class Tensor {
         return out;
     }
 
-    /** Element {@code i} (flat index) as a float. */
+    /**
+     * Element {@code i} (flat index) as a float.
+     *
+     * @param i the row-major flat index, in [0, numel())
+     * @return the element widened exactly to float; integer types as their signed or unsigned byte value
+     */
     public float getFloat(long i) {
         return switch (dtype) {
             case FLOAT32 -> data.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i);
