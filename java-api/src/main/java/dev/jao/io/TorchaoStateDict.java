@@ -16,9 +16,9 @@ import java.util.Map;
 
 /**
  * Quantized models as torchao state-dict tensors, so they move between PyTorch and the JVM:
- * per quantized layer {@code <fqn>.weight.qdata} (int8, unpacked), {@code <fqn>.weight.scale},
- * {@code <fqn>.weight.zero_point} (int8) — the inner tensors of torchao's
- * IntxUnpackedToInt8Tensor — and {@code <fqn>.bias}; float layers as {@code <fqn>.weight} /
+ * per quantized layer {@code <fqn>.weight.qdata} (unpacked), {@code <fqn>.weight.scale} and, when
+ * the layer has them, {@code <fqn>.weight.zero_point} / {@code <fqn>.weight.zero_point_float} — the
+ * inner tensors of torchao's IntxUnpackedToInt8Tensor / Int8Tensor — and {@code <fqn>.bias}; float layers as {@code <fqn>.weight} /
  * {@code <fqn>.bias}. Each layer's config is stored in the safetensors metadata under
  * {@code jao.config.<fqn>}. Import packs the given integers as they are: no re-quantization.
  */
@@ -35,15 +35,14 @@ public final class TorchaoStateDict {
      * @throws IOException if the file cannot be written
      */
     public static void export(Module model, Path path) throws IOException {
-        SafetensorsWriter w = new SafetensorsWriter().metadata("format", "torchao IntxUnpackedToInt8Tensor (jao export)");
+        SafetensorsWriter w = new SafetensorsWriter().metadata("format", "torchao plain quantized tensors (jao export)");
         for (var e : model.namedModules().entrySet()) {
             String fqn = e.getKey();
             if (e.getValue() instanceof QuantizedLinear q) {
-                Map<String, Tensor> plain = q.plainTensors();
-                w.put(fqn + ".weight.qdata", plain.get("qdata"));
-                w.put(fqn + ".weight.scale", plain.get("scale"));
-                w.put(fqn + ".weight.zero_point", plain.get("zero_point"));
-                w.put(fqn + ".bias", plain.get("bias"));
+                // every inner tensor of the layer's packed form (qdata, scale, zero_point or zero_point_float)
+                for (var t : q.plainTensors().entrySet()) {
+                    w.put(t.getKey().equals("bias") ? fqn + ".bias" : fqn + ".weight." + t.getKey(), t.getValue());
+                }
                 w.metadata(CONFIG_KEY + fqn, ConfigJson.toJson(q.config()));
                 w.metadata("jao.model_dtype." + fqn, q.modelDtype().name());
             } else if (e.getValue() instanceof Linear l) {
