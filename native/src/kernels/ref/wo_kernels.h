@@ -3,7 +3,8 @@
 // Numerics, per row r and column n, with q = u - center, t = fma(-s, z, o)
 // per group (0 when neither zero points nor offsets exist):
 //   GEMV (few rows; every tier):
-//     D[g] = sum_{k in g} x[r,k] * q[n,k]          fp32 fma chain in K order
+//     D[g] = sum_{k in g} x[r,k] * q[n,k]          fp32 fma chain in K order (SIMD tiers with few
+//                                                  rows: two chains, even / odd K, added at the end)
 //     X[g] = sum_{k in g} x[r,k]                   fp32, in K order (has_t only)
 //     acc  = 0; for g: acc = fma(s[n,g], D[g], acc); acc = fma(t[n,g], X[g], acc)
 //     y    = acc + bias[n]

@@ -94,6 +94,7 @@ template <class V, int NBIT, int MR, int NB>
 void gemv_tile(const WoLayout& L, const uint8_t* payload, const Act& a, const Decoder<V, NBIT>& dec, int64_t r0,
                int64_t b0, float* y) {
     using F = typename V::F;
+    constexpr int AS = MR * NB < 8 ? 2 : 1;
     F acc[MR][NB];
     for (int r = 0; r < MR; ++r)
         for (int i = 0; i < NB; ++i) acc[r][i] = V::zero();
@@ -101,24 +102,31 @@ void gemv_tile(const WoLayout& L, const uint8_t* payload, const Act& a, const De
     for (int64_t g = 0; g < L.groups; ++g) {
         const uint8_t* rec[NB];
         for (int i = 0; i < NB; ++i) rec[i] = L.record(payload, b0 + i, g);
-        F d[MR][NB];
-        for (int r = 0; r < MR; ++r)
-            for (int i = 0; i < NB; ++i) d[r][i] = V::zero();
+        // AS interleaved partial sums per output (even / odd K) when MR * NB
+        // alone gives too few independent fma chains to hide the fma latency.
+        F d[AS][MR][NB];
+        for (int h = 0; h < AS; ++h)
+            for (int r = 0; r < MR; ++r)
+                for (int i = 0; i < NB; ++i) d[h][r][i] = V::zero();
         for (int64_t ch = 0; ch < L.chunks; ++ch) {
             const float* xk = x0 + g * L.gpad + ch * pack::kWoChunkK;
             const int64_t off = ch * L.chunk_bytes;
             unroll<pack::kWoChunkK>([&](auto J) [[gnu::always_inline]] {
+                constexpr int j = decltype(J)::value, h = j % AS;
                 F q[NB];
-                for (int i = 0; i < NB; ++i) q[i] = dec.template get<decltype(J)::value>(rec[i] + off);
+                for (int i = 0; i < NB; ++i) q[i] = dec.template get<j>(rec[i] + off);
                 for (int r = 0; r < MR; ++r) {
-                    const F xb = V::set1(xk[r * L.kpad + decltype(J)::value]);
-                    for (int i = 0; i < NB; ++i) d[r][i] = V::fma(xb, q[i], d[r][i]);
+                    const F xb = V::set1(xk[r * L.kpad + j]);
+                    for (int i = 0; i < NB; ++i) d[h][r][i] = V::fma(xb, q[i], d[h][r][i]);
                 }
             });
         }
+        if constexpr (AS == 2)
+            for (int r = 0; r < MR; ++r)
+                for (int i = 0; i < NB; ++i) d[0][r][i] = V::add(d[0][r][i], d[1][r][i]);
         for (int i = 0; i < NB; ++i) {
             const F s = rec_scale<V>(L, rec[i]);
-            for (int r = 0; r < MR; ++r) acc[r][i] = V::fma(s, d[r][i], acc[r][i]);
+            for (int r = 0; r < MR; ++r) acc[r][i] = V::fma(s, d[0][r][i], acc[r][i]);
             if (L.has_t()) {
                 const F t = rec_t<V>(L, rec[i], s);
                 for (int r = 0; r < MR; ++r)
