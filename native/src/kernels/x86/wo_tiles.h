@@ -20,7 +20,10 @@ using pack::BitPiece;
 using pack::bit_pieces;
 using pack::kWoNr;
 
-constexpr int64_t kPanelK = 256;  // K per decoded GEMM panel: 256 x 32 fp32 = 32 KiB, L1 resident
+constexpr int64_t kPanelK = 256;
+// GEMV streams NB blocks at once (NB DRAM streams per thread); software
+// prefetch this far ahead in each stream keeps enough lines in flight.
+constexpr int64_t kGemvPrefetch = 2048;  // K per decoded GEMM panel: 256 x 32 fp32 = 32 KiB, L1 resident
 
 // Calls fn(integral_constant<int, J>) for J = 0..N-1, fully unrolled.
 template <class Fn, int... J>
@@ -111,6 +114,8 @@ void gemv_tile(const WoLayout& L, const uint8_t* payload, const Act& a, const De
         for (int64_t ch = 0; ch < L.chunks; ++ch) {
             const float* xk = x0 + g * L.gpad + ch * pack::kWoChunkK;
             const int64_t off = ch * L.chunk_bytes;
+            for (int i = 0; i < NB; ++i)
+                for (int64_t line = 0; line < L.chunk_bytes; line += 64) V::prefetch(rec[i] + off + line + kGemvPrefetch);
             unroll<pack::kWoChunkK>([&](auto J) [[gnu::always_inline]] {
                 constexpr int j = decltype(J)::value, h = j % AS;
                 F q[NB];
