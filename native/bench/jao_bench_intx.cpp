@@ -17,9 +17,14 @@
 #include <string>
 #include <vector>
 
+#include "bench_util.h"
 #include "jao/jao.h"
 
 namespace {
+
+using jao::bench::check;
+using jao::bench::measured_read_gbs;
+using jao::bench::now_s;
 
 constexpr double kDramGBs = 20.0;  // notes/performance-baselines.md, 2 threads
 constexpr int64_t kStreamBytes = int64_t{160} << 20;
@@ -30,34 +35,6 @@ struct Format {
     bool per_channel;
     bool bf16;
 };
-
-double now_s() {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
-void check(jao_status st, const char* what) {
-    if (st != JAO_OK) {
-        std::fprintf(stderr, "%s failed: %s\n", what, jao_last_error());
-        std::exit(1);
-    }
-}
-
-// 2-thread read bandwidth of a 512 MiB buffer (best of 5), measured in the same run.
-double measured_read_gbs(int threads) {
-    const size_t n = (size_t{512} << 20) / 8;
-    std::vector<uint64_t> buf(n, 1);
-    double best = 0;
-    for (int rep = 0; rep < 5; ++rep) {
-        uint64_t total = 0;
-        const double t0 = now_s();
-#pragma omp parallel for num_threads(threads) reduction(+ : total) schedule(static)
-        for (size_t i = 0; i < n; ++i) total += buf[i];
-        const double t = now_s() - t0;
-        if (total != n) std::exit(3);
-        best = std::max(best, static_cast<double>(n * 8) / t * 1e-9);
-    }
-    return best;
-}
 
 }  // namespace
 

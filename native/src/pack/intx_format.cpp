@@ -3,7 +3,6 @@
 #include <string>
 
 #include "abi/guard.h"
-#include "pack/crc32c.h"
 
 namespace jao::pack {
 namespace {
@@ -13,16 +12,6 @@ constexpr int64_t kInt32Max = 2147483647;
 int64_t round_up(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
 
 std::string str(int64_t v) { return std::to_string(v); }
-
-int32_t load_word(const uint8_t* h, int i) {
-    int32_t w;
-    std::memcpy(&w, h + 4 * i, 4);  // little-endian hosts only (x86_64, aarch64)
-    return w;
-}
-
-void store_word(uint8_t* h, int i, int32_t w) { std::memcpy(h + 4 * i, &w, 4); }
-
-uint32_t header_crc(const uint8_t* h) { return crc32c(h, 60); }
 
 IntxLayout geometry(const jao_intx_params& p) {
     IntxLayout L;
@@ -73,18 +62,9 @@ IntxLayout make_layout(const jao_intx_params& p, const char* fn) {
 }
 
 IntxLayout read_header(const void* packed, int64_t packed_size, const char* fn) {
-    require(packed != nullptr, fn, "packed buffer must not be null");
-    require(packed_size >= kHeaderBytes, fn,
-            "packed buffer of " + str(packed_size) + " bytes is smaller than the 64-byte header");
+    check_header(packed, packed_size, kIntxTypeId, kIntxFormatVersion, "intx", fn);
     const auto* h = static_cast<const uint8_t*>(packed);
-    auto corrupt = [&](const std::string& what) {
-        fail(JAO_CORRUPT_DATA, std::string(fn) + ": not a valid jao intx packed buffer: " + what);
-    };
-    if (load_word(h, 0) != kIntxMagic) corrupt("bad magic " + str(load_word(h, 0)));
-    if (load_word(h, 1) != kIntxTypeId) corrupt("packed type " + str(load_word(h, 1)) + ", expected " + str(kIntxTypeId));
-    if (static_cast<uint32_t>(load_word(h, 15)) != header_crc(h)) corrupt("header checksum mismatch");
-    if (load_word(h, 8) != kIntxFormatVersion)
-        corrupt("format version " + str(load_word(h, 8)) + ", this library reads " + str(kIntxFormatVersion));
+    auto corrupt = [&](const std::string& what) { corrupt_header("intx", fn, what); };
     jao_intx_params p{};
     p.weight_nbit = load_word(h, 2);
     p.has_zero_points = load_word(h, 3);
@@ -108,10 +88,7 @@ IntxLayout read_header(const void* packed, int64_t packed_size, const char* fn) 
 }
 
 void verify_payload(const void* packed, const IntxLayout& L, const char* fn) {
-    const auto* h = static_cast<const uint8_t*>(packed);
-    uint32_t want = static_cast<uint32_t>(load_word(h, 14));
-    if (crc32c(h + kHeaderBytes, static_cast<size_t>(L.payload_bytes)) != want)
-        fail(JAO_CORRUPT_DATA, std::string(fn) + ": packed payload checksum (CRC32C) mismatch");
+    verify_payload_crc(packed, L.payload_bytes, fn);
 }
 
 void pack_intx(const IntxLayout& L, const int8_t* qdata, const float* scales, const int8_t* zero_points,
@@ -192,23 +169,19 @@ void pack_intx(const IntxLayout& L, const int8_t* qdata, const float* scales, co
         }
     }
 
-    std::memset(out, 0, kHeaderBytes);
-    store_word(out, 0, kIntxMagic);
-    store_word(out, 1, kIntxTypeId);
+    begin_header(out, kIntxTypeId, kIntxFormatVersion);
     store_word(out, 2, L.nbit);
     store_word(out, 3, L.has_zp);
     store_word(out, 4, L.has_bias);
     store_word(out, 5, kNr);
     store_word(out, 6, kKr);
     store_word(out, 7, kSr);
-    store_word(out, 8, kIntxFormatVersion);
     store_word(out, 9, static_cast<int32_t>(L.k));
     store_word(out, 10, static_cast<int32_t>(L.n));
     store_word(out, 11, static_cast<int32_t>(L.group_size));
     store_word(out, 12, L.bf16 ? JAO_SCALE_BF16 : JAO_SCALE_F32);
     store_word(out, 13, L.layout);
-    store_word(out, 14, static_cast<int32_t>(crc32c(payload, static_cast<size_t>(L.payload_bytes))));
-    store_word(out, 15, static_cast<int32_t>(header_crc(out)));
+    seal_header(out, L.payload_bytes);
 }
 
 void unpack_intx(const IntxLayout& L, const void* packed, int8_t* qdata, float* scales, int8_t* zero_points,

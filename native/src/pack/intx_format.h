@@ -8,13 +8,14 @@
 
 #include "affine/float_formats.h"
 #include "jao/jao_linear.h"
+#include "pack/bit_pieces.h"
+#include "pack/packed_header.h"
 
 namespace jao::pack {
 
-constexpr int32_t kIntxMagic = 6712;        // torchao PackedWeightsHeader::magic
+constexpr int32_t kIntxMagic = kHeaderMagic;
 constexpr int32_t kIntxTypeId = 64;         // jao's linear_8bit_act_xbit_weight (torchao's ids end at 6)
 constexpr int32_t kIntxFormatVersion = 1;
-constexpr int64_t kHeaderBytes = 64;
 constexpr int kNr = 16;                     // columns per block (one zmm of int32)
 constexpr int kKr = 4;                      // K per int32 lane (vpdpbusd)
 constexpr int kSr = 1;
@@ -72,29 +73,9 @@ void unpack_intx(const IntxLayout& L, const void* packed, int8_t* qdata, float* 
                  float* bias);
 
 // --- bit packing of one chunk: 8 vectors x 64 bytes of unsigned u in [0, 2^nbit) ---
-// Bits of u are split into pieces of width 4/2/1 (8 for nbit 8); a piece of
-// width w stores 8/w vectors per 64-byte plane, vector v of the piece in
-// plane v/(8/w) at bit (v%(8/w))*w. See README.md.
-struct BitPiece {
-    int width, shift;  // width w, bit offset of the piece inside u
-    int plane_base;    // first 64-byte plane of this piece inside the chunk
-};
-struct BitPieces {
-    int count;
-    BitPiece piece[3];
-};
-constexpr BitPieces bit_pieces(int nbit) {
-    switch (nbit) {
-        case 1: return {1, {{1, 0, 0}, {}, {}}};
-        case 2: return {1, {{2, 0, 0}, {}, {}}};
-        case 3: return {2, {{2, 0, 0}, {1, 2, 2}, {}}};
-        case 4: return {1, {{4, 0, 0}, {}, {}}};
-        case 5: return {2, {{4, 0, 0}, {1, 4, 4}, {}}};
-        case 6: return {2, {{4, 0, 0}, {2, 4, 4}, {}}};
-        case 7: return {3, {{4, 0, 0}, {2, 4, 4}, {1, 6, 6}}};
-        default: return {1, {{8, 0, 0}, {}, {}}};
-    }
-}
+// Bits of u are split into pieces (pack/bit_pieces.h); a piece of width w
+// stores 8/w vectors per 64-byte plane, vector v of the piece in plane
+// v/(8/w) at bit (v%(8/w))*w. See README.md.
 
 // Scalar decoder of vector v (0..7) of a chunk into 64 unsigned values.
 inline void decode_vector(const uint8_t* chunk, int nbit, int v, uint8_t out[kVecBytes]) {

@@ -1,0 +1,177 @@
+// Benchmark of the weight-only linear (jao_weight_only.h) through the C ABI,
+// next to peers measured in the same run.
+//
+//   cmake -S native -B /tmp/build-wo -DJAO_DNNL_ROOT=<dnnl> -DCMAKE_BUILD_TYPE=Release
+//   cmake --build /tmp/build-wo --parallel 2 --target jao_bench_wo
+//   /tmp/build-wo/bench/jao_bench_wo [--threads 2] [--seconds 1] [--isa avx512] [--quick] [--no-peers] [--hot] [--m M]
+//
+// Formats: int4 g32 bf16 scales center 8 (Int4WeightOnly / IntxWeightOnly
+// int4), int8 per channel fp32 scales center 128 (Int8WeightOnly), int2 / int3
+// g32 (M=1 only). Shapes (K, N) in {(4096,4096), (4096,11008), (11008,4096)} x
+// M in {1, 4, 8, 32, 128}. Packed weights are cycled through copies totalling
+// >= 160 MB so every call streams them from DRAM. Per row: median / best ms,
+// GFLOP/s = 2MKN / t, packed weight GB/s and its % of the DRAM read bandwidth
+// measured at start, the kernel; then the peers on the same x: oneDNN
+// dnnl_sgemm on the fp32-dequantized weights (x * W^T, its own 180 MB of
+// weights, so cold too) and, at M=1 on 4096x4096, jao's scalar tier.
+#include <dnnl.h>
+#include <omp.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "bench_util.h"
+#include "jao/jao.h"
+
+namespace {
+
+using jao::bench::check;
+using jao::bench::median;
+using jao::bench::time_calls;
+
+constexpr int64_t kStreamBytes = int64_t{160} << 20;
+
+struct Format {
+    const char* name;
+    int nbit, center;
+    bool per_channel, bf16;
+    bool m1_only;
+};
+
+struct Weights {
+    jao_wo_params p{};
+    int64_t size = 0;
+    std::vector<std::vector<uint8_t>> copies;
+    std::vector<float> dequant;  // [N, K] fp32 for the sgemm peer
+};
+
+Weights make_weights(const Format& f, int64_t K, int64_t N, bool peers, bool hot, std::mt19937& rng) {
+    Weights w;
+    w.p = {N, K, f.nbit, f.center, f.per_channel ? K : 32, f.bf16 ? JAO_SCALE_BF16 : JAO_SCALE_F32, 0, 0, 0,
+           JAO_WO_LAYOUT_AUTO};
+    const int64_t groups = K / w.p.group_size;
+    std::vector<uint8_t> codes(static_cast<size_t>(N * K));
+    std::uniform_int_distribution<int> ud(0, (1 << f.nbit) - 1);
+    for (auto& v : codes) v = static_cast<uint8_t>(ud(rng));
+    std::vector<float> s(static_cast<size_t>(N * groups));
+    std::uniform_real_distribution<float> sd(0.005f, 0.02f);
+    for (auto& v : s) v = sd(rng);
+    check(jao_wo_packed_size(&w.p, &w.size), "jao_wo_packed_size");
+    const int copies = hot ? 1 : static_cast<int>(std::max<int64_t>(1, (kStreamBytes + w.size - 1) / w.size));
+    w.copies.resize(static_cast<size_t>(copies));
+    w.copies[0].resize(static_cast<size_t>(w.size));
+    check(jao_wo_pack(&w.p, codes.data(), s.data(), nullptr, nullptr, nullptr, w.copies[0].data(), w.size), "pack");
+    for (int c = 1; c < copies; ++c) w.copies[c] = w.copies[0];
+    if (peers) {
+        // Dequantize what was packed (bf16 scales as stored).
+        check(jao_wo_unpack(w.copies[0].data(), w.size, nullptr, s.data(), nullptr, nullptr, nullptr), "unpack");
+        w.dequant.resize(codes.size());
+        for (int64_t n = 0; n < N; ++n)
+            for (int64_t k = 0; k < K; ++k)
+                w.dequant[n * K + k] = s[n * groups + k / w.p.group_size] *
+                                       static_cast<float>(codes[n * K + k] - f.center);
+    }
+    return w;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    int threads = 2;
+    double seconds = 1.0;
+    bool quick = false, peers = true, hot = false;
+    int64_t only_m = 0;
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        if (a == "--threads" && i + 1 < argc) threads = std::atoi(argv[++i]);
+        else if (a == "--seconds" && i + 1 < argc) seconds = std::atof(argv[++i]);
+        else if (a == "--quick") quick = true;
+        else if (a == "--no-peers") peers = false;
+        else if (a == "--hot") hot = true;  // one packed copy: weights stay in cache (kernel speed, not DRAM)
+        else if (a == "--m" && i + 1 < argc) only_m = std::atoll(argv[++i]);
+        else if (a == "--isa" && i + 1 < argc) {
+            int32_t tier;
+            check(jao_isa_parse(argv[++i], &tier), "jao_isa_parse");
+            check(jao_isa_set_cap(tier), "jao_isa_set_cap");
+        } else {
+            std::fprintf(stderr, "usage: %s [--threads N] [--seconds S] [--isa TIER] [--quick] [--no-peers] [--hot] [--m M]\n", argv[0]);
+            return 2;
+        }
+    }
+    check(jao_threads_set(threads), "jao_threads_set");
+    omp_set_num_threads(threads);  // oneDNN's OpenMP runtime
+    const double dram = jao::bench::measured_read_gbs(threads);
+    double load[3] = {0, 0, 0};
+    if (FILE* f = std::fopen("/proc/loadavg", "r")) {
+        if (std::fscanf(f, "%lf %lf %lf", &load[0], &load[1], &load[2]) != 3) load[0] = -1;
+        std::fclose(f);
+    }
+    std::printf("jao %s, isa %s, %d threads, measured DRAM read %.1f GB/s, load %.2f %.2f %.2f\n",
+                jao_version_string(), jao_isa_name(jao_isa_active()), threads, dram, load[0], load[1], load[2]);
+    std::printf("%-9s %-11s %4s %9s %8s %8s %7s %6s %5s | %9s %8s %6s | %9s\n", "format", "KxN", "M", "median_ms",
+                "best_ms", "GFLOP/s", "GB/s", "%DRAM", "kern", "sgemm_ms", "GFLOP/s", "x_sg", "scalar_ms");
+
+    const Format formats[] = {{"int4_g32", 4, 8, false, true, false},
+                              {"int8_pc", 8, 128, true, false, false},
+                              {"int2_g32", 2, 2, false, true, true},
+                              {"int3_g32", 3, 4, false, true, true}};
+    const int64_t shapes[][2] = {{4096, 4096}, {4096, 11008}, {11008, 4096}};
+    const int64_t ms[] = {1, 4, 8, 32, 128};
+    std::mt19937 rng(42);
+    for (const Format& f : formats)
+        for (const auto& shape : shapes) {
+            const int64_t K = shape[0], N = shape[1];
+            if (quick && !(K == 4096 && N == 11008)) continue;
+            if (f.m1_only && N != 11008) continue;
+            Weights w = make_weights(f, K, N, peers && !f.m1_only, hot, rng);
+            const int copies = static_cast<int>(w.copies.size());
+            for (int64_t M : ms) {
+                if ((f.m1_only && M != 1) || (only_m && M != only_m)) continue;
+                std::vector<float> x(static_cast<size_t>(M * K)), y(static_cast<size_t>(M * N));
+                std::normal_distribution<float> xd(0.0f, 1.0f);
+                for (auto& v : x) v = xd(rng);
+                int64_t ws = 0;
+                check(jao_wo_workspace_size(w.copies[0].data(), w.size, M, &ws), "jao_wo_workspace_size");
+                std::vector<uint8_t> work(static_cast<size_t>(ws));
+                jao_wo_info info{};
+                check(jao_wo_packed_info(w.copies[0].data(), w.size, M, &info), "jao_wo_packed_info");
+                auto run = [&](int i) {
+                    check(jao_wo_linear_run(w.copies[i % copies].data(), w.size, M, x.data(), y.data(), work.data(), ws),
+                          "jao_wo_linear_run");
+                };
+                const std::vector<double> t = time_calls(seconds, run);
+                const double med = median(t), flops = 2.0 * M * K * N;
+                const double gbs = static_cast<double>(w.size) / med * 1e-9;
+                char kshape[32];
+                std::snprintf(kshape, sizeof kshape, "%lldx%lld", static_cast<long long>(K), static_cast<long long>(N));
+                std::printf("%-9s %-11s %4lld %9.3f %8.3f %8.1f %7.2f %5.1f%% %5s |", f.name, kshape,
+                            static_cast<long long>(M), med * 1e3, t[0] * 1e3, flops / med * 1e-9, gbs,
+                            100.0 * gbs / dram, info.kernel == JAO_WO_KERNEL_GEMV ? "gemv" : "gemm");
+                if (!w.dequant.empty()) {
+                    const std::vector<double> ts = time_calls(seconds, [&](int) {
+                        if (dnnl_sgemm('N', 'T', M, N, K, 1.0f, x.data(), K, w.dequant.data(), K, 0.0f, y.data(), N) !=
+                            dnnl_success)
+                            std::exit(4);
+                    });
+                    std::printf(" %9.3f %8.1f %5.2fx |", median(ts) * 1e3, flops / median(ts) * 1e-9, median(ts) / med);
+                } else {
+                    std::printf(" %9s %8s %6s |", "-", "-", "-");
+                }
+                if (peers && M == 1 && K == 4096 && N == 4096) {
+                    const int32_t saved = jao_isa_active();
+                    check(jao_isa_set_cap(JAO_ISA_SCALAR), "cap");
+                    const std::vector<double> tr = time_calls(seconds, run);
+                    check(jao_isa_set_cap(saved), "cap");
+                    std::printf(" %9.3f\n", median(tr) * 1e3);
+                } else {
+                    std::printf(" %9s\n", "-");
+                }
+                std::fflush(stdout);
+            }
+        }
+    return 0;
+}

@@ -1,0 +1,45 @@
+// Contract shared by every tier of the weight-only linear (jao_weight_only.h).
+//
+// Numerics, per row r and column n, with q = u - center, t = fma(-s, z, o)
+// per group (0 when neither zero points nor offsets exist):
+//   GEMV (few rows; every tier):
+//     D[g] = sum_{k in g} x[r,k] * q[n,k]          fp32 fma chain in K order (SIMD tiers with few
+//                                                  rows: two chains, even / odd K, added at the end)
+//     X[g] = sum_{k in g} x[r,k]                   fp32, in K order (has_t only)
+//     acc  = 0; for g: acc = fma(s[n,g], D[g], acc); acc = fma(t[n,g], X[g], acc)
+//     y    = acc + bias[n]
+//   GEMM (many rows; x86 tiers): weights dequantized once per panel,
+//     w = fma(s, q, t) (or s * q), then y = bias + sum_k x[r,k] * w[n,k] as an
+//     fp32 fma chain in K order, K split in panels (partial sums kept in y).
+// The tiers differ only by fp32 rounding order; each output is computed by
+// one thread in an order fixed by (m, tier), never by the thread count.
+#pragma once
+
+#include <cstdint>
+
+#include "pack/wo_format.h"
+
+namespace jao::kernels::wo {
+
+using pack::WoLayout;
+
+// Activations as the kernels read them (carved from the workspace by the driver).
+struct Act {
+    const float* x = nullptr;     // [m, kpad]: x itself when kpad == k, else copied with zero group padding
+    const float* xsum = nullptr;  // [m, groups]: X[g] (has_t only)
+    const float* apack = nullptr; // GEMM: row tiles (row_tile) of [kpad][tile rows], tile at apack + r0 * kpad
+};
+
+// Rows [r0, r1) of tile i of the `tiles` tiles an m-row GEMM is split into
+// (balanced, each <= mr_max rows; depends only on m and the tier).
+inline int64_t row_tiles(int64_t m, int mr_max) { return (m + mr_max - 1) / mr_max; }
+inline int64_t tile_row(int64_t m, int64_t tiles, int64_t i) { return m * i / tiles; }
+
+// Computes y[0..m) x column blocks [b0, b1) (16 columns each, clipped to n).
+using BlocksFn = void (*)(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t b0, int64_t b1,
+                          float* y);
+
+// Scalar tier: the GEMV numerics above in plain loops (any m).
+void gemv_ref(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t b0, int64_t b1, float* y);
+
+}  // namespace jao::kernels::wo

@@ -1,0 +1,38 @@
+// Scalar tier of the weight-only linear: the GEMV numerics of wo_kernels.h,
+// one column at a time, codes read through the format's own scalar decoder.
+#include <cmath>
+#include <vector>
+
+#include "kernels/ref/wo_kernels.h"
+
+namespace jao::kernels::wo {
+
+void gemv_ref(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t b0, int64_t b1, float* y) {
+    std::vector<float> q(static_cast<size_t>(L.gpad));
+    for (int64_t b = b0; b < b1; ++b)
+        for (int c = 0; c < pack::kWoNr && b * pack::kWoNr + c < L.n; ++c) {
+            const int64_t col = b * pack::kWoNr + c;
+            float bias = 0.0f;
+            if (L.has_bias) std::memcpy(&bias, L.block(payload, b) + L.bias_off + 4 * c, 4);
+            std::vector<float> acc(static_cast<size_t>(m), 0.0f);
+            for (int64_t g = 0; g < L.groups; ++g) {
+                const uint8_t* rec = L.record(payload, b, g);
+                for (int64_t kl = 0; kl < L.gpad; ++kl)
+                    q[kl] = static_cast<float>(static_cast<int>(pack::chunk_code(
+                                rec + (kl / pack::kWoChunkK) * L.chunk_bytes, L.nbit, c,
+                                static_cast<int>(kl % pack::kWoChunkK))) - L.center);
+                const float s = pack::record_scale(L, rec, c);
+                const float t = L.has_t() ? pack::record_t(L, rec, c) : 0.0f;
+                for (int64_t r = 0; r < m; ++r) {
+                    const float* xr = a.x + r * L.kpad + g * L.gpad;
+                    float d = 0.0f;
+                    for (int64_t kl = 0; kl < L.gpad; ++kl) d = std::fma(xr[kl], q[kl], d);
+                    acc[r] = std::fma(s, d, acc[r]);
+                    if (L.has_t()) acc[r] = std::fma(t, a.xsum[r * L.groups + g], acc[r]);
+                }
+            }
+            for (int64_t r = 0; r < m; ++r) y[r * L.n + col] = acc[r] + bias;
+        }
+}
+
+}  // namespace jao::kernels::wo

@@ -1,0 +1,267 @@
+// The weight-only kernels, written once over a vector-traits class V whose
+// F holds one 16-column block of fp32 (a zmm on AVX-512, two ymm on AVX2).
+// Included only by the tier files (wo_linear_avx2.cpp / wo_linear_avx512.cpp),
+// which compile it with their own -m flags and instantiate it with their traits.
+//
+// V provides: F, I (16 x fp32 / int32), kLut (vpermps over 16 entries),
+// tile constants kGemvMr, kGemvNb1 (blocks per GEMV tile at 1 row), kGemvNb
+// (more rows), kGemmMr, kGemmNb, and the small ops used below.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <utility>
+
+#include "kernels/ref/wo_kernels.h"
+
+namespace jao::kernels::wo::tiles {
+
+using pack::BitPiece;
+using pack::bit_pieces;
+using pack::kWoNr;
+
+constexpr int64_t kPanelK = 256;
+// GEMV streams NB blocks at once (NB DRAM streams per thread); software
+// prefetch this far ahead in each stream keeps enough lines in flight.
+constexpr int64_t kGemvPrefetch = 2048;  // K per decoded GEMM panel: 256 x 32 fp32 = 32 KiB, L1 resident
+
+// Calls fn(integral_constant<int, J>) for J = 0..N-1, fully unrolled.
+template <class Fn, int... J>
+[[gnu::always_inline]] inline void unroll_impl(Fn&& fn, std::integer_sequence<int, J...>) {
+    (fn(std::integral_constant<int, J>{}), ...);
+}
+template <int N, class Fn>
+[[gnu::always_inline]] inline void unroll(Fn&& fn) {
+    unroll_impl(fn, std::make_integer_sequence<int, N>{});
+}
+
+// Decodes K step J of a 32-K chunk of one block into 16 fp32 (u - center).
+template <class V, int NBIT>
+struct Decoder {
+    using F = typename V::F;
+    using I = typename V::I;
+    static constexpr bool kLut = V::kLut && NBIT <= 4;
+    F table;   // kLut: table[i] = (i mod 2^NBIT) - center, so bits above NBIT never need masking
+    I center, mask;
+
+    explicit Decoder(int c) {
+        alignas(64) float t[16];
+        for (int i = 0; i < 16; ++i) t[i] = static_cast<float>((i & ((1 << NBIT) - 1)) - c);
+        table = V::load(t);
+        center = V::set1i(c);
+        mask = V::set1i((1 << NBIT) - 1);
+    }
+
+    // Piece P of K step J moved to its bit position (garbage above it).
+    template <int P, int J>
+    [[gnu::always_inline]] static I piece(const uint8_t* chunk) {
+        constexpr BitPiece bp = bit_pieces(NBIT).piece[P];
+        constexpr int per = 32 / bp.width, at = (J % per) * bp.width;
+        const I v = V::load_i(chunk + (bp.plane_base + J / per) * pack::kWoPlaneBytes);
+        if constexpr (at > bp.shift) return V::template srl<at - bp.shift>(v);
+        else if constexpr (at < bp.shift) return V::template sll<bp.shift - at>(v);
+        else return v;
+    }
+
+    template <int J>
+    [[gnu::always_inline]] F get(const uint8_t* chunk) const {
+        if constexpr (NBIT == 8) {
+            return V::cvt(V::sub(V::u8(chunk + J * kWoNr), center));
+        } else {
+            constexpr auto ps = bit_pieces(NBIT);
+            I u = piece<0, J>(chunk);
+            if constexpr (ps.count > 1) u = V::select(V::set1i((1 << ps.piece[1].shift) - 1), u, piece<1, J>(chunk));
+            if constexpr (ps.count > 2) u = V::select(V::set1i((1 << ps.piece[2].shift) - 1), u, piece<2, J>(chunk));
+            if constexpr (kLut) return V::lut(u, table);
+            else return V::cvt(V::sub(V::and_(u, mask), center));
+        }
+    }
+};
+
+// Scales of a group record (bf16 widened) and the per-group term t = o - s * z.
+template <class V>
+[[gnu::always_inline]] inline typename V::F rec_scale(const WoLayout& L, const uint8_t* rec) {
+    return L.bf16 ? V::bf16(rec + L.scale_off) : V::load(reinterpret_cast<const float*>(rec + L.scale_off));
+}
+template <class V>
+[[gnu::always_inline]] inline typename V::F rec_t(const WoLayout& L, const uint8_t* rec, typename V::F s) {
+    const auto o = L.has_off ? V::load(reinterpret_cast<const float*>(rec + L.off_off)) : V::zero();
+    if (!L.has_zp) return o;
+    return V::fnma(s, V::cvt(V::load_i(rec + L.zp_off)), o);
+}
+
+inline int cols_of(const WoLayout& L, int64_t b) { return static_cast<int>(std::min<int64_t>(kWoNr, L.n - b * kWoNr)); }
+
+// ---- GEMV: MR rows x NB blocks, codes decoded in registers, per-group accumulators ----
+template <class V, int NBIT, int MR, int NB>
+void gemv_tile(const WoLayout& L, const uint8_t* payload, const Act& a, const Decoder<V, NBIT>& dec, int64_t r0,
+               int64_t b0, float* y) {
+    using F = typename V::F;
+    constexpr int AS = MR * NB < 8 ? 2 : 1;
+    F acc[MR][NB];
+    for (int r = 0; r < MR; ++r)
+        for (int i = 0; i < NB; ++i) acc[r][i] = V::zero();
+    const float* x0 = a.x + r0 * L.kpad;
+    for (int64_t g = 0; g < L.groups; ++g) {
+        const uint8_t* rec[NB];
+        for (int i = 0; i < NB; ++i) rec[i] = L.record(payload, b0 + i, g);
+        // AS interleaved partial sums per output (even / odd K) when MR * NB
+        // alone gives too few independent fma chains to hide the fma latency.
+        F d[AS][MR][NB];
+        for (int h = 0; h < AS; ++h)
+            for (int r = 0; r < MR; ++r)
+                for (int i = 0; i < NB; ++i) d[h][r][i] = V::zero();
+        for (int64_t ch = 0; ch < L.chunks; ++ch) {
+            const float* xk = x0 + g * L.gpad + ch * pack::kWoChunkK;
+            const int64_t off = ch * L.chunk_bytes;
+            for (int i = 0; i < NB; ++i)
+                for (int64_t line = 0; line < L.chunk_bytes; line += 64) V::prefetch(rec[i] + off + line + kGemvPrefetch);
+            unroll<pack::kWoChunkK>([&](auto J) [[gnu::always_inline]] {
+                constexpr int j = decltype(J)::value, h = j % AS;
+                F q[NB];
+                for (int i = 0; i < NB; ++i) q[i] = dec.template get<j>(rec[i] + off);
+                for (int r = 0; r < MR; ++r) {
+                    const F xb = V::set1(xk[r * L.kpad + j]);
+                    for (int i = 0; i < NB; ++i) d[h][r][i] = V::fma(xb, q[i], d[h][r][i]);
+                }
+            });
+        }
+        if constexpr (AS == 2)
+            for (int r = 0; r < MR; ++r)
+                for (int i = 0; i < NB; ++i) d[0][r][i] = V::add(d[0][r][i], d[1][r][i]);
+        for (int i = 0; i < NB; ++i) {
+            const F s = rec_scale<V>(L, rec[i]);
+            for (int r = 0; r < MR; ++r) acc[r][i] = V::fma(s, d[0][r][i], acc[r][i]);
+            if (L.has_t()) {
+                const F t = rec_t<V>(L, rec[i], s);
+                for (int r = 0; r < MR; ++r)
+                    acc[r][i] = V::fma(t, V::set1(a.xsum[(r0 + r) * L.groups + g]), acc[r][i]);
+            }
+        }
+    }
+    for (int i = 0; i < NB; ++i) {
+        const int64_t b = b0 + i;
+        const F bias = L.has_bias ? V::load(reinterpret_cast<const float*>(L.block(payload, b) + L.bias_off)) : V::zero();
+        for (int r = 0; r < MR; ++r) V::store_n(y + (r0 + r) * L.n + b * kWoNr, V::add(acc[r][i], bias), cols_of(L, b));
+    }
+}
+
+template <class V, int NBIT>
+void gemv(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t b0, int64_t b1, float* y) {
+    const Decoder<V, NBIT> dec(L.center);
+    for (int64_t r = 0; r < m; r += V::kGemvMr) {
+        const int mr = static_cast<int>(std::min<int64_t>(V::kGemvMr, m - r));
+        unroll<V::kGemvMr>([&](auto R) {
+            constexpr int MR = decltype(R)::value + 1;
+            if (MR != mr) return;
+            constexpr int NB = MR == 1 ? V::kGemvNb1 : V::kGemvNb;
+            int64_t b = b0;
+            for (; b + NB <= b1; b += NB) gemv_tile<V, NBIT, MR, NB>(L, payload, a, dec, r, b, y);
+            for (; b < b1; ++b) gemv_tile<V, NBIT, MR, 1>(L, payload, a, dec, r, b, y);
+        });
+    }
+}
+
+// ---- GEMM: weights of NB blocks x kPanelK decoded to fp32 once, MR x NB*16 register tiles ----
+// panel [kc][nb * 16]: w = fma(s, q, t) (s * q without t).
+template <class V, int NBIT>
+void decode_panel(const WoLayout& L, const uint8_t* payload, const Decoder<V, NBIT>& dec, int64_t b0, int nb,
+                  int64_t k0, int64_t kc, float* panel) {
+    using F = typename V::F;
+    const int64_t ld = int64_t{nb} * kWoNr;
+    for (int i = 0; i < nb; ++i)
+        for (int64_t kk = k0; kk < k0 + kc; kk += pack::kWoChunkK) {
+            const int64_t g = kk / L.gpad;
+            const uint8_t* rec = L.record(payload, b0 + i, g);
+            const uint8_t* chunk = rec + ((kk % L.gpad) / pack::kWoChunkK) * L.chunk_bytes;
+            const F s = rec_scale<V>(L, rec);
+            float* out = panel + (kk - k0) * ld + i * kWoNr;
+            if (L.has_t()) {
+                const F t = rec_t<V>(L, rec, s);
+                unroll<pack::kWoChunkK>([&](auto J) [[gnu::always_inline]] {
+                    V::store(out + decltype(J)::value * ld, V::fma(s, dec.template get<decltype(J)::value>(chunk), t));
+                });
+            } else {
+                unroll<pack::kWoChunkK>([&](auto J) [[gnu::always_inline]] {
+                    V::store(out + decltype(J)::value * ld, V::mul(s, dec.template get<decltype(J)::value>(chunk)));
+                });
+            }
+        }
+}
+
+// c[MR, NB*16] (+)= a[kc][MR] * panel[kc][NB*16]; first: starts from bias (or 0) instead of c.
+template <class V, int MR, int NB>
+void gemm_tile(const WoLayout& L, const uint8_t* payload, const float* a, int64_t kc, const float* panel, int64_t b0,
+               bool first, float* c) {
+    using F = typename V::F;
+    F acc[MR][NB];
+    int cols[NB];
+    for (int i = 0; i < NB; ++i) cols[i] = cols_of(L, b0 + i);
+    for (int i = 0; i < NB; ++i) {
+        if (first) {
+            const F bias = L.has_bias ? V::load(reinterpret_cast<const float*>(L.block(payload, b0 + i) + L.bias_off))
+                                      : V::zero();
+            for (int r = 0; r < MR; ++r) acc[r][i] = bias;
+        } else {
+            for (int r = 0; r < MR; ++r) acc[r][i] = V::load_n(c + r * L.n + i * kWoNr, cols[i]);
+        }
+    }
+#pragma GCC unroll 4
+    for (int64_t k = 0; k < kc; ++k) {
+        F w[NB];
+        for (int i = 0; i < NB; ++i) w[i] = V::load(panel + k * NB * kWoNr + i * kWoNr);
+        for (int r = 0; r < MR; ++r) {
+            const F xb = V::set1(a[k * MR + r]);
+            for (int i = 0; i < NB; ++i) acc[r][i] = V::fma(xb, w[i], acc[r][i]);
+        }
+    }
+    for (int i = 0; i < NB; ++i)
+        for (int r = 0; r < MR; ++r) V::store_n(c + r * L.n + i * kWoNr, acc[r][i], cols[i]);
+}
+
+template <class V, int NB>
+void gemm_tile_any(const WoLayout& L, const uint8_t* payload, const float* a, int mr, int64_t kc, const float* panel,
+                   int64_t b0, bool first, float* c) {
+    unroll<V::kGemmMr>([&](auto R) {
+        if (decltype(R)::value + 1 == mr) gemm_tile<V, decltype(R)::value + 1, NB>(L, payload, a, kc, panel, b0, first, c);
+    });
+}
+
+template <class V, int NBIT>
+void gemm(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t b0, int64_t b1, float* y) {
+    const Decoder<V, NBIT> dec(L.center);
+    alignas(64) float panel[kPanelK * V::kGemmNb * kWoNr];
+    const int64_t tiles = row_tiles(m, V::kGemmMr);
+    for (int64_t b = b0; b < b1; b += V::kGemmNb) {
+        const int nb = static_cast<int>(std::min<int64_t>(V::kGemmNb, b1 - b));
+        // K outer, rows inner: the panel is decoded once and reused by every row
+        // tile while it sits in L1; y's nb*16 columns stay in L1/L2 across K.
+        for (int64_t k0 = 0; k0 < L.kpad; k0 += kPanelK) {
+            const int64_t kc = std::min<int64_t>(kPanelK, L.kpad - k0);
+            decode_panel<V, NBIT>(L, payload, dec, b, nb, k0, kc, panel);
+            for (int64_t t = 0; t < tiles; ++t) {
+                const int64_t r0 = tile_row(m, tiles, t);
+                const int mr = static_cast<int>(tile_row(m, tiles, t + 1) - r0);
+                const float* ap = a.apack + r0 * L.kpad + k0 * mr;
+                float* c = y + r0 * L.n + b * kWoNr;
+                if (nb == V::kGemmNb) gemm_tile_any<V, V::kGemmNb>(L, payload, ap, mr, kc, panel, b, k0 == 0, c);
+                else gemm_tile_any<V, 1>(L, payload, ap, mr, kc, panel, b, k0 == 0, c);
+            }
+        }
+    }
+}
+
+// Runtime nbit -> template.
+#define JAO_WO_DISPATCH_NBIT(FN, V, L, ...)          \
+    switch ((L).nbit) {                              \
+        case 1: FN<V, 1>(L, __VA_ARGS__); break;     \
+        case 2: FN<V, 2>(L, __VA_ARGS__); break;     \
+        case 3: FN<V, 3>(L, __VA_ARGS__); break;     \
+        case 4: FN<V, 4>(L, __VA_ARGS__); break;     \
+        case 5: FN<V, 5>(L, __VA_ARGS__); break;     \
+        case 6: FN<V, 6>(L, __VA_ARGS__); break;     \
+        case 7: FN<V, 7>(L, __VA_ARGS__); break;     \
+        default: FN<V, 8>(L, __VA_ARGS__); break;    \
+    }
+
+}  // namespace jao::kernels::wo::tiles

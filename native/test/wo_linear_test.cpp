@@ -1,0 +1,218 @@
+// Weight-only linear: every ISA tier against the double-precision plain
+// reference and against the scalar tier over a generated grid (nbit 1..8,
+// both centers, zero points / offsets / bias / bf16 scales, groups 32 / 64 /
+// 128 / k and padded ones, m from 1 to 128); bitwise thread-count
+// independence; pack -> unpack round trips; kernel / tier reporting.
+#include <cstring>
+#include <random>
+#include <vector>
+
+#include "linear_test_util.h"
+#include "wo_test_util.h"
+
+namespace {
+
+using jao::test::IsaCap;
+using namespace jao::test::wo;
+
+std::vector<Case> grid() {
+    std::vector<Case> cases;
+    const int64_t ms[] = {1, 2, 3, 4, 5, 7, 8, 13, 17, 31, 64, 128};
+    // (k, group): 32 / 64 / 128 / per channel, and groups that need K padding.
+    const int64_t kg[][2] = {{64, 32}, {256, 64}, {256, 128}, {192, 192}, {150, 50}, {40, 40}, {512, 32}};
+    const int64_t ns[] = {1, 15, 17, 33, 50, 67};
+    std::mt19937 rng(20261201);
+    int i = 0;
+    for (int nbit = 1; nbit <= 8; ++nbit)
+        for (int centered = 0; centered < 2; ++centered)
+            for (const auto& g : kg) {
+                Case c;
+                c.nbit = nbit;
+                c.center = centered ? 1 << (nbit - 1) : 0;
+                c.k = g[0];
+                c.group = g[1];
+                c.m = ms[(i * 5 + nbit) % 12];
+                c.n = ns[i % 6];
+                c.zp = rng() % 3 == 0;
+                c.off = rng() % 3 == 0;
+                c.bias = rng() % 2 == 0;
+                c.bf16 = rng() % 2 == 0;
+                cases.push_back(c);
+                ++i;
+            }
+    // Every m with the headline format (int4 g32, bf16, center 8) and with everything on.
+    for (int64_t m : ms) {
+        Case c;
+        c.m = m;
+        c.n = 83;
+        c.k = 256;
+        c.group = 32;
+        c.bf16 = true;
+        cases.push_back(c);
+        c.nbit = 8;
+        c.center = 128;
+        c.group = 256;
+        c.zp = c.off = c.bias = true;
+        cases.push_back(c);
+    }
+    return cases;
+}
+
+TEST(WoLinear, EveryTierMatchesPlainReferenceAndScalarTier) {
+    uint32_t seed = 1;
+    for (const Case& c : grid()) {
+        SCOPED_TRACE(c.name());
+        const Problem pr = make_problem(c, seed++);
+        Packed pk;
+        ASSERT_EQ(pack(pr, pk), JAO_OK) << jao_last_error();
+        const Reference ref = plain_reference(pr);
+        std::vector<float> scalar;
+        for (int32_t tier : jao::test::supported_tiers()) {
+            IsaCap cap(tier);
+            ASSERT_TRUE(cap.ok());
+            std::vector<float> y;
+            ASSERT_EQ(run(pk, c.m, pr.x, y, c.n), JAO_OK) << jao_last_error();
+            const std::string what = std::string("tier ") + jao_isa_name(tier);
+            expect_close(y, ref, what);
+            if (scalar.empty()) scalar = y;
+            else expect_near_each_other(y, scalar, ref, what);
+        }
+    }
+}
+
+TEST(WoLinear, LargeShapesMatchPlainReference) {
+    const Case cases[] = {{1, 300, 4096, 32, 4, 8, false, false, true, true},
+                          {128, 70, 1024, 128, 4, 8, true, true, true, true},
+                          {37, 45, 2048, 2048, 8, 128, false, false, false, false},
+                          {5, 33, 1000, 1000, 3, 4, true, false, true, false}};
+    uint32_t seed = 100;
+    for (const Case& c : cases) {
+        SCOPED_TRACE(c.name());
+        const Problem pr = make_problem(c, seed++);
+        Packed pk;
+        ASSERT_EQ(pack(pr, pk), JAO_OK) << jao_last_error();
+        const Reference ref = plain_reference(pr);
+        for (int32_t tier : jao::test::supported_tiers()) {
+            IsaCap cap(tier);
+            std::vector<float> y;
+            ASSERT_EQ(run(pk, c.m, pr.x, y, c.n), JAO_OK) << jao_last_error();
+            expect_close(y, ref, std::string("tier ") + jao_isa_name(tier));
+        }
+    }
+}
+
+TEST(WoLinear, ResultsDoNotDependOnThreadCount) {
+    const int32_t saved = jao_threads_get();
+    const Case cases[] = {{1, 200, 256, 32, 4, 8, true, true, true, true},
+                          {3, 77, 128, 64, 2, 2, false, true, false, false},
+                          {64, 130, 320, 64, 8, 128, true, false, true, false},
+                          {13, 33, 96, 96, 5, 0, false, false, true, true}};
+    for (const Case& c : cases) {
+        SCOPED_TRACE(c.name());
+        const Problem pr = make_problem(c, 7);
+        Packed pk;
+        ASSERT_EQ(pack(pr, pk), JAO_OK) << jao_last_error();
+        for (int32_t tier : jao::test::supported_tiers()) {
+            IsaCap cap(tier);
+            std::vector<float> y1, y2, y3;
+            ASSERT_EQ(jao_threads_set(1), JAO_OK);
+            ASSERT_EQ(run(pk, c.m, pr.x, y1, c.n), JAO_OK);
+            ASSERT_EQ(jao_threads_set(2), JAO_OK);
+            ASSERT_EQ(run(pk, c.m, pr.x, y2, c.n), JAO_OK);
+            ASSERT_EQ(jao_threads_set(3), JAO_OK);
+            ASSERT_EQ(run(pk, c.m, pr.x, y3, c.n), JAO_OK);
+            EXPECT_EQ(0, std::memcmp(y1.data(), y2.data(), y1.size() * 4)) << jao_isa_name(tier);
+            EXPECT_EQ(0, std::memcmp(y1.data(), y3.data(), y1.size() * 4)) << jao_isa_name(tier);
+        }
+    }
+    jao_threads_set(saved);
+}
+
+TEST(WoLinear, PackUnpackRoundTrip) {
+    for (int nbit = 1; nbit <= 8; ++nbit) {
+        Case c{1, 37, 150, 50, nbit, nbit == 8 ? 128 : 0, nbit % 2 == 1, nbit % 3 == 0, nbit % 2 == 0, nbit > 4};
+        SCOPED_TRACE(c.name());
+        const Problem pr = make_problem(c, 11u * nbit);
+        Packed pk;
+        ASSERT_EQ(pack(pr, pk), JAO_OK) << jao_last_error();
+        ASSERT_EQ(jao_wo_verify(pk.data(), pk.size()), JAO_OK) << jao_last_error();
+        const size_t ng = pr.s.size();
+        std::vector<uint8_t> codes(pr.codes.size());
+        std::vector<float> s(ng), o(ng), b(static_cast<size_t>(c.n));
+        std::vector<int32_t> z(ng);
+        ASSERT_EQ(jao_wo_unpack(pk.data(), pk.size(), codes.data(), s.data(), z.data(), o.data(), b.data()), JAO_OK)
+            << jao_last_error();
+        EXPECT_EQ(codes, pr.codes);
+        EXPECT_EQ(0, std::memcmp(s.data(), pr.s_eff.data(), ng * 4));
+        for (size_t i = 0; i < ng; ++i) {
+            EXPECT_EQ(z[i], c.zp ? pr.zp[i] : 0);
+            EXPECT_EQ(o[i], c.off ? pr.off[i] : 0.0f);
+        }
+        for (int64_t i = 0; i < c.n; ++i) EXPECT_EQ(b[i], c.bias ? pr.bias[i] : 0.0f);
+        // Null outputs are skipped; repacking the unpacked tensors gives the same bytes.
+        ASSERT_EQ(jao_wo_unpack(pk.data(), pk.size(), nullptr, nullptr, nullptr, nullptr, nullptr), JAO_OK);
+        Problem again = pr;
+        again.codes = codes;
+        again.s = s;
+        Packed pk2;
+        ASSERT_EQ(pack(again, pk2), JAO_OK);
+        EXPECT_EQ(pk.bytes, pk2.bytes);
+    }
+}
+
+TEST(WoLinear, InfoReportsKernelTierAndParams) {
+    Case c{1, 40, 128, 32, 4, 8, true, false, true, true};
+    const Problem pr = make_problem(c, 3);
+    Packed pk;
+    ASSERT_EQ(pack(pr, pk), JAO_OK);
+    for (int32_t tier : jao::test::supported_tiers()) {
+        IsaCap cap(tier);
+        for (int64_t m : {1, 4, 5, 128}) {
+            jao_wo_info info{};
+            ASSERT_EQ(jao_wo_packed_info(pk.data(), pk.size(), m, &info), JAO_OK) << jao_last_error();
+            EXPECT_EQ(info.params.n, 40);
+            EXPECT_EQ(info.params.k, 128);
+            EXPECT_EQ(info.params.weight_nbit, 4);
+            EXPECT_EQ(info.params.center, 8);
+            EXPECT_EQ(info.params.group_size, 32);
+            EXPECT_EQ(info.params.scale_dtype, JAO_SCALE_BF16);
+            EXPECT_EQ(info.params.has_zero_points, 1);
+            EXPECT_EQ(info.params.has_offsets, 0);
+            EXPECT_EQ(info.params.has_bias, 1);
+            EXPECT_EQ(info.params.layout, JAO_WO_LAYOUT_N16);
+            EXPECT_EQ(info.format_version, 1);
+            int64_t ws = 0;
+            ASSERT_EQ(jao_wo_workspace_size(pk.data(), pk.size(), m, &ws), JAO_OK);
+            EXPECT_EQ(info.workspace_size, ws);
+            const bool x86_simd = tier == JAO_ISA_AVX2 || tier >= JAO_ISA_AVX512;
+            if (tier >= JAO_ISA_NEON || tier == JAO_ISA_SCALAR) {
+                EXPECT_EQ(info.isa, JAO_ISA_SCALAR);
+                EXPECT_EQ(info.kernel, JAO_WO_KERNEL_GEMV);
+            } else if (x86_simd) {
+                EXPECT_EQ(info.isa, tier >= JAO_ISA_AVX512 ? JAO_ISA_AVX512 : JAO_ISA_AVX2);
+                EXPECT_EQ(info.kernel, m <= 4 ? JAO_WO_KERNEL_GEMV : JAO_WO_KERNEL_GEMM);
+            }
+        }
+    }
+}
+
+TEST(WoLinear, NanInInputPropagatesToItsRow) {
+    Case c{3, 40, 64, 32, 4, 8, false, false, true, false};
+    Problem pr = make_problem(c, 5);
+    pr.x[c.k + 10] = std::nanf("");
+    Packed pk;
+    ASSERT_EQ(pack(pr, pk), JAO_OK);
+    for (int32_t tier : jao::test::supported_tiers()) {
+        IsaCap cap(tier);
+        for (int64_t m : {int64_t{3}, int64_t{2}}) {
+            std::vector<float> y;
+            ASSERT_EQ(run(pk, m, pr.x, y, c.n), JAO_OK);
+            for (int64_t i = 0; i < c.n; ++i) {
+                EXPECT_FALSE(std::isnan(y[i])) << jao_isa_name(tier);
+                EXPECT_TRUE(std::isnan(y[c.n + i])) << jao_isa_name(tier);
+            }
+        }
+    }
+}
+
+}  // namespace
