@@ -2,6 +2,7 @@
 // a generated grid of shapes / bit widths / groups / options; pack-unpack
 // round trips; thread-count independence; kernel / tier reporting.
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <random>
 #include <string>
@@ -163,6 +164,40 @@ TEST(LinearIntx, AllRowCountsAndBitWidthsOnLargerShape) {
         }
 }
 
+TEST(LinearIntx, EveryTierMatchesScalarTierForEveryRowCountAndBitWidth) {
+    // m = 1..17 and 128 (every GEMV / GEMM tile remainder, odd rows for i8mm's
+    // row pairs), bit widths 1..8 with and without zero points, bf16 and fp32
+    // scales, n = 37 (two full 16-column blocks and a tail), groups that need
+    // padding (40 -> 64) and per-channel weights.
+    const int64_t kg[][2] = {{96, 32}, {80, 40}, {64, 64}};
+    std::vector<int64_t> ms;
+    for (int64_t m = 1; m <= 17; ++m) ms.push_back(m);
+    ms.push_back(128);
+    int checked = 0;
+    for (int nbit = 1; nbit <= 8; ++nbit)
+        for (bool zp : {false, true})
+            for (int64_t m : ms) {
+                const auto& g = kg[(nbit + m) % 3];
+                Case c{m, 37, g[0], g[1], nbit, zp, m % 2 == 1, (nbit + m) % 2 == 0};
+                Problem pr = make_problem(c, static_cast<uint32_t>(nbit * 1000 + m * 2 + zp));
+                Packed pk = pack_problem(pr);
+                std::vector<float> want;
+                {
+                    IsaCap cap(JAO_ISA_SCALAR);
+                    ASSERT_EQ(jao::test::run(pk, m, pr.x, want, c.n), JAO_OK) << jao_last_error();
+                }
+                for (int32_t tier : jao::test::supported_tiers()) {
+                    if (tier == JAO_ISA_SCALAR) continue;
+                    IsaCap cap(tier);
+                    std::vector<float> y;
+                    ASSERT_EQ(jao::test::run(pk, m, pr.x, y, c.n), JAO_OK) << jao_last_error();
+                    expect_same(y, want, c.name() + " tier " + jao_isa_name(tier));
+                    ++checked;
+                }
+            }
+    std::printf("[ tiers    ] %d runs bit-identical to the scalar tier\n", checked);
+}
+
 TEST(LinearIntx, ReferenceIsCloseToFloatMath) {
     // The integer contract vs. float64 dequantized math (what torchao computes in fp32).
     Case c{5, 33, 256, 32, 4, true, true, false};
@@ -240,6 +275,17 @@ TEST(LinearIntx, Bf16ScalesRoundToNearestEven) {
     EXPECT_EQ(jao::pack::f32_to_bf16_rne(-3.0f), 0xC040);
 }
 
+// The tier whose kernel runs m rows under cap `tier` (intx_linear.cpp's pick_tier):
+// AVX-512 without VNNI has no intx kernel of its own; i8mm's ummla needs row
+// pairs, so GEMV (m <= 3) runs the dotprod kernel.
+int32_t expected_kernel_isa(int32_t tier, int64_t m) {
+    switch (tier) {
+        case JAO_ISA_AVX512: return JAO_ISA_AVX2;
+        case JAO_ISA_I8MM: return m >= 4 ? JAO_ISA_I8MM : JAO_ISA_DOTPROD;
+        default: return tier;
+    }
+}
+
 TEST(LinearIntx, InfoReportsKernelAndTier) {
     Case c{1, 40, 128, 32, 4, false, false, true};
     Problem pr = make_problem(c, 1);
@@ -255,12 +301,10 @@ TEST(LinearIntx, InfoReportsKernelAndTier) {
         EXPECT_EQ(info.params.group_size, 32);
         EXPECT_EQ(info.params.scale_dtype, JAO_SCALE_BF16);
         EXPECT_EQ(info.params.layout, JAO_INTX_LAYOUT_VNNI_N16K4);
-        int32_t want = tier >= JAO_ISA_AVX512_VNNI && tier < JAO_ISA_NEON ? JAO_ISA_AVX512_VNNI
-                       : tier >= JAO_ISA_AVX2 && tier < JAO_ISA_NEON  ? JAO_ISA_AVX2
-                                                                       : JAO_ISA_SCALAR;
-        EXPECT_EQ(info.isa, want) << jao_isa_name(tier);
+        EXPECT_EQ(info.isa, expected_kernel_isa(tier, 1)) << jao_isa_name(tier);
         ASSERT_EQ(jao_intx_packed_info(pk.data(), pk.size(), 128, &info), JAO_OK);
         EXPECT_EQ(info.kernel, JAO_INTX_KERNEL_GEMM);
+        EXPECT_EQ(info.isa, expected_kernel_isa(tier, 128)) << jao_isa_name(tier);
         int64_t ws = 0;
         ASSERT_EQ(jao_intx_workspace_size(pk.data(), pk.size(), 128, &ws), JAO_OK);
         EXPECT_EQ(info.workspace_size, ws);
