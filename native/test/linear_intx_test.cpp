@@ -1,6 +1,7 @@
 // intx packed linear: every ISA tier against the plain scalar reference over
 // a generated grid of shapes / bit widths / groups / options; pack-unpack
 // round trips; thread-count independence; kernel / tier reporting.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -196,6 +197,44 @@ TEST(LinearIntx, EveryTierMatchesScalarTierForEveryRowCountAndBitWidth) {
                 }
             }
     std::printf("[ tiers    ] %d runs bit-identical to the scalar tier\n", checked);
+}
+
+TEST(LinearIntx, ExtremeSumsOfTheLargestGroupStayExactAtEveryTier) {
+    // The largest group (32768) with every product at its extreme: the int32
+    // sums the contract calls exact come within 1% of 2^31 (mode X:
+    // 255 * 255 * 32768), and the Arm tiers' wrapped u8 x u8 sums and
+    // corrections must still land on them exactly. Rows: all u = 255, all u = 0,
+    // then alternating signs.
+    constexpr int64_t k = 32768, n = 17, m = 3;
+    std::vector<float> x(static_cast<size_t>(m * k));
+    for (int64_t i = 0; i < k; ++i) {
+        x[i] = 0.75f;                       // q = 127, zero point -128: u = 255
+        x[k + i] = -3.0f;                   // q = -128, zero point 127: u = 0
+        x[2 * k + i] = i % 2 ? 5.0f : -5.0f;  // q = 127 / -128
+    }
+    for (int nbit = 1; nbit <= 8; ++nbit)
+        for (bool zp : {false, true}) {
+            const int qmin = -(1 << (nbit - 1)), qmax = (1 << (nbit - 1)) - 1;
+            Problem pr;
+            pr.c = Case{m, n, k, k, nbit, zp, false, false};
+            pr.p = {n, k, nbit, k, JAO_SCALE_F32, zp, 0, JAO_INTX_LAYOUT_AUTO};
+            pr.q.assign(static_cast<size_t>(n * k), static_cast<int8_t>(qmin));
+            for (int64_t c = 0; c < n; c += 2)  // every other column at the other end
+                std::fill(pr.q.begin() + c * k, pr.q.begin() + (c + 1) * k, static_cast<int8_t>(qmax));
+            pr.s.assign(static_cast<size_t>(n), 1e-6f);
+            pr.s_eff = pr.s;
+            if (zp)  // q - zw at its extreme: -255 in mode X, +-(2^nbit - 1) when folded
+                for (int64_t c = 0; c < n; ++c) pr.zp.push_back(static_cast<int8_t>(c % 2 ? (nbit == 8 ? 127 : qmax) : qmin));
+            pr.x = x;
+            Packed pk = pack_problem(pr);
+            const std::vector<float> want = plain_ref(pr);
+            for (int32_t tier : jao::test::supported_tiers()) {
+                IsaCap cap(tier);
+                std::vector<float> y;
+                ASSERT_EQ(jao::test::run(pk, m, pr.x, y, n), JAO_OK) << jao_last_error();
+                expect_same(y, want, pr.c.name() + " tier " + jao_isa_name(tier));
+            }
+        }
 }
 
 TEST(LinearIntx, ReferenceIsCloseToFloatMath) {
