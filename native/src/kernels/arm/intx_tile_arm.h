@@ -142,7 +142,7 @@ void tile(const IntxLayout& L, const uint8_t* payload, const Act& a, int64_t m0,
             else zw[0] = zw[1] = zw[2] = zw[3] = vdupq_n_s32(0);
             for (int i = 0; i < 4; ++i) {
                 c[i] = L.folded_zp() ? vaddq_s32(offset, zw[i]) : offset;
-                if (exact) wsum[i] = vreinterpretq_s32_u8(vld1q_u8(rec + L.wsum_off + 16 * i));
+                wsum[i] = exact ? vreinterpretq_s32_u8(vld1q_u8(rec + L.wsum_off + 16 * i)) : vdupq_n_s32(0);
             }
             for (int r = 0; r < MR; ++r) {
                 const int32_t A = info_int(info[r], kInfoA + g), uz = info_int(info[r], kInfoUzInt);
