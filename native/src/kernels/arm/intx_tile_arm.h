@@ -3,14 +3,15 @@
 // (kernels/ref/intx_kernels.h). A tier supplies only its multiply-accumulate
 // policy (a "Mac", below) and includes this header from its own .cpp, which
 // is compiled with that tier's -march. Everything here therefore has internal
-// linkage: an inline function with external linkage could be merged by the
-// linker into one copy compiled for i8mm and then run on a NEON-only CPU.
+// linkage (and calls no std:: inline template): an inline function with
+// external linkage could be merged by the linker into one copy compiled for
+// i8mm and then run on a NEON-only CPU.
 //
 // Why every tier multiplies unsigned by unsigned: the workspace holds
 // u_a = q_act + 128 and the packed weights hold unsigned u_w (nbit <= 7:
 // q + 2^(nbit-1); nbit 8: the int8 byte, xor 0x80 gives q + 128). The
-// contract's weight is w = u_w - c, c = offset (+ folded zero point) per
-// column, so
+// contract's weight is w = u_w - c, c = that offset (2^(nbit-1), 128 for
+// nbit 8) + the folded zero point (nbit <= 7) per column, so
 //   D[g] = sum_k u_a * w = sum_k u_a * u_w  -  c * S[g],   S[g] = sum_k u_a = A[g] + uz * group_size
 // (padding K has u_a = 0 and adds to neither sum). The K loop is a plain
 // u8 x u8 dot product (udot, ummla, umull) with no per-byte subtract, and the
@@ -29,7 +30,6 @@
 
 #include <arm_neon.h>
 
-#include <algorithm>
 #include <cstring>
 #include <utility>
 
@@ -163,7 +163,7 @@ void tile(const IntxLayout& L, const uint8_t* payload, const Act& a, int64_t m0,
 
     for (int j = 0; j < NB; ++j) {
         const int64_t col0 = (b0 + j) * kNr;
-        const int cols = static_cast<int>(std::min<int64_t>(kNr, L.n - col0));
+        const int64_t cols = L.n - col0 < kNr ? L.n - col0 : kNr;
         float32x4_t w1[4], bias[4];
         for (int i = 0; i < 4; ++i) {
             w1[i] = load_f32(blk[j] + L.w1_off + 16 * i);
@@ -215,7 +215,7 @@ void run_tiles(const IntxLayout& L, const uint8_t* payload, const Act& a, int64_
                float* y) {
     constexpr int R = kMaxRows<Mac, NBIT>;
     for (; mr > 0;) {
-        const int rows = std::min(mr, R);
+        const int rows = mr < R ? mr : R;
         static_for<R>([&]<int I>() {
             if (rows == I + 1) run_blocks<Mac, NBIT, I + 1>(L, payload, a, m0, b0, nb, y);
         });
