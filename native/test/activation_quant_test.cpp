@@ -11,7 +11,6 @@
 #include "kernels/ref/intx_kernels.h"
 #include "kernels/x86/intx_linear.h"
 
-#if defined(__x86_64__)
 namespace {
 
 using jao::kernels::intx::Act;
@@ -49,23 +48,25 @@ void expect_same(const jao::pack::IntxLayout& L, const std::vector<float>& x, in
 }
 
 }  // namespace
-#endif
 
-#if defined(__x86_64__)  // the vectorized quantizers are x86 tiers (Arm runs the reference)
 TEST(ActivationQuant, EveryTierWritesWhatTheReferenceWrites) {
     const uint64_t mask = jao_isa_supported_mask();
     std::mt19937 rng(17);
-    const int64_t ks[] = {8, 32, 40, 96, 256, 1000, 4096};
-    const int64_t groups[] = {8, 32, 40, 96, 256, 1000, 4096};
-    for (int i = 0; i < 7; ++i) {
-        jao_intx_params p{16, ks[i], 4, groups[i], JAO_SCALE_F32, 0, 0, JAO_INTX_LAYOUT_AUTO};
+    // (k, group): per row, then several groups per row (group tails of 2 / 8 values, padding to 32).
+    const int64_t kg[][2] = {{8, 8},   {32, 32},  {40, 40},   {96, 96},   {256, 256},  {1000, 1000},
+                             {4096, 4096}, {96, 32}, {150, 50}, {1000, 40}, {4096, 128}};
+    for (const auto& [k, group] : kg) {
+        jao_intx_params p{16, k, 4, group, JAO_SCALE_F32, 0, 0, JAO_INTX_LAYOUT_AUTO};
         jao::pack::IntxLayout L = jao::pack::make_layout(p, "test");
-        std::vector<float> x = edge_rows(ks[i], rng);
+        std::vector<float> x = edge_rows(k, rng);
         for (int64_t m : {1, 3, 9}) {
+#if defined(__x86_64__)
             if (mask >> JAO_ISA_AVX2 & 1) expect_same(L, x, m, jao::kernels::intx::quantize_rows_avx2, "avx2");
             if (mask >> JAO_ISA_AVX512_VNNI & 1)
                 expect_same(L, x, m, jao::kernels::intx::quantize_rows_avx512vnni, "avx512_vnni");
+#elif defined(__aarch64__)  // one quantizer serves every Arm tier
+            if (mask >> JAO_ISA_NEON & 1) expect_same(L, x, m, jao::kernels::intx::quantize_rows_neon, "neon");
+#endif
         }
     }
 }
-#endif

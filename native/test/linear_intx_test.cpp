@@ -1,7 +1,9 @@
 // intx packed linear: every ISA tier against the plain scalar reference over
 // a generated grid of shapes / bit widths / groups / options; pack-unpack
 // round trips; thread-count independence; kernel / tier reporting.
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <random>
 #include <string>
@@ -163,6 +165,78 @@ TEST(LinearIntx, AllRowCountsAndBitWidthsOnLargerShape) {
         }
 }
 
+TEST(LinearIntx, EveryTierMatchesScalarTierForEveryRowCountAndBitWidth) {
+    // m = 1..17 and 128 (every GEMV / GEMM tile remainder, odd rows for i8mm's
+    // row pairs), bit widths 1..8 with and without zero points, bf16 and fp32
+    // scales, n = 37 (two full 16-column blocks and a tail), groups that need
+    // padding (40 -> 64) and per-channel weights.
+    const int64_t kg[][2] = {{96, 32}, {80, 40}, {64, 64}};
+    std::vector<int64_t> ms;
+    for (int64_t m = 1; m <= 17; ++m) ms.push_back(m);
+    ms.push_back(128);
+    int checked = 0;
+    for (int nbit = 1; nbit <= 8; ++nbit)
+        for (bool zp : {false, true})
+            for (int64_t m : ms) {
+                const auto& g = kg[(nbit + m) % 3];
+                Case c{m, 37, g[0], g[1], nbit, zp, m % 2 == 1, (nbit + m) % 2 == 0};
+                Problem pr = make_problem(c, static_cast<uint32_t>(nbit * 1000 + m * 2 + zp));
+                Packed pk = pack_problem(pr);
+                std::vector<float> want;
+                {
+                    IsaCap cap(JAO_ISA_SCALAR);
+                    ASSERT_EQ(jao::test::run(pk, m, pr.x, want, c.n), JAO_OK) << jao_last_error();
+                }
+                for (int32_t tier : jao::test::supported_tiers()) {
+                    if (tier == JAO_ISA_SCALAR) continue;
+                    IsaCap cap(tier);
+                    std::vector<float> y;
+                    ASSERT_EQ(jao::test::run(pk, m, pr.x, y, c.n), JAO_OK) << jao_last_error();
+                    expect_same(y, want, c.name() + " tier " + jao_isa_name(tier));
+                    ++checked;
+                }
+            }
+    std::printf("[ tiers    ] %d runs bit-identical to the scalar tier\n", checked);
+}
+
+TEST(LinearIntx, ExtremeSumsOfTheLargestGroupStayExactAtEveryTier) {
+    // The largest group (32768) with every product at its extreme: the int32
+    // sums the contract calls exact come within 1% of 2^31 (mode X:
+    // 255 * 255 * 32768), and the Arm tiers' wrapped u8 x u8 sums and
+    // corrections must still land on them exactly. Rows: all u = 255, all u = 0,
+    // then alternating signs.
+    constexpr int64_t k = 32768, n = 17, m = 3;
+    std::vector<float> x(static_cast<size_t>(m * k));
+    for (int64_t i = 0; i < k; ++i) {
+        x[i] = 0.75f;                       // q = 127, zero point -128: u = 255
+        x[k + i] = -3.0f;                   // q = -128, zero point 127: u = 0
+        x[2 * k + i] = i % 2 ? 5.0f : -5.0f;  // q = 127 / -128
+    }
+    for (int nbit = 1; nbit <= 8; ++nbit)
+        for (bool zp : {false, true}) {
+            const int qmin = -(1 << (nbit - 1)), qmax = (1 << (nbit - 1)) - 1;
+            Problem pr;
+            pr.c = Case{m, n, k, k, nbit, zp, false, false};
+            pr.p = {n, k, nbit, k, JAO_SCALE_F32, zp, 0, JAO_INTX_LAYOUT_AUTO};
+            pr.q.assign(static_cast<size_t>(n * k), static_cast<int8_t>(qmin));
+            for (int64_t c = 0; c < n; c += 2)  // every other column at the other end
+                std::fill(pr.q.begin() + c * k, pr.q.begin() + (c + 1) * k, static_cast<int8_t>(qmax));
+            pr.s.assign(static_cast<size_t>(n), 1e-6f);
+            pr.s_eff = pr.s;
+            if (zp)  // q - zw at its extreme: -255 in mode X, +-(2^nbit - 1) when folded
+                for (int64_t c = 0; c < n; ++c) pr.zp.push_back(static_cast<int8_t>(c % 2 ? (nbit == 8 ? 127 : qmax) : qmin));
+            pr.x = x;
+            Packed pk = pack_problem(pr);
+            const std::vector<float> want = plain_ref(pr);
+            for (int32_t tier : jao::test::supported_tiers()) {
+                IsaCap cap(tier);
+                std::vector<float> y;
+                ASSERT_EQ(jao::test::run(pk, m, pr.x, y, n), JAO_OK) << jao_last_error();
+                expect_same(y, want, pr.c.name() + " tier " + jao_isa_name(tier));
+            }
+        }
+}
+
 TEST(LinearIntx, ReferenceIsCloseToFloatMath) {
     // The integer contract vs. float64 dequantized math (what torchao computes in fp32).
     Case c{5, 33, 256, 32, 4, true, true, false};
@@ -240,6 +314,17 @@ TEST(LinearIntx, Bf16ScalesRoundToNearestEven) {
     EXPECT_EQ(jao::pack::f32_to_bf16_rne(-3.0f), 0xC040);
 }
 
+// The tier whose kernel runs m rows under cap `tier` (intx_linear.cpp's pick_tier):
+// AVX-512 without VNNI has no intx kernel of its own; i8mm's ummla needs row
+// pairs, so GEMV (m <= 3) runs the dotprod kernel.
+int32_t expected_kernel_isa(int32_t tier, int64_t m) {
+    switch (tier) {
+        case JAO_ISA_AVX512: return JAO_ISA_AVX2;
+        case JAO_ISA_I8MM: return m >= 4 ? JAO_ISA_I8MM : JAO_ISA_DOTPROD;
+        default: return tier;
+    }
+}
+
 TEST(LinearIntx, InfoReportsKernelAndTier) {
     Case c{1, 40, 128, 32, 4, false, false, true};
     Problem pr = make_problem(c, 1);
@@ -255,12 +340,10 @@ TEST(LinearIntx, InfoReportsKernelAndTier) {
         EXPECT_EQ(info.params.group_size, 32);
         EXPECT_EQ(info.params.scale_dtype, JAO_SCALE_BF16);
         EXPECT_EQ(info.params.layout, JAO_INTX_LAYOUT_VNNI_N16K4);
-        int32_t want = tier >= JAO_ISA_AVX512_VNNI && tier < JAO_ISA_NEON ? JAO_ISA_AVX512_VNNI
-                       : tier >= JAO_ISA_AVX2 && tier < JAO_ISA_NEON  ? JAO_ISA_AVX2
-                                                                       : JAO_ISA_SCALAR;
-        EXPECT_EQ(info.isa, want) << jao_isa_name(tier);
+        EXPECT_EQ(info.isa, expected_kernel_isa(tier, 1)) << jao_isa_name(tier);
         ASSERT_EQ(jao_intx_packed_info(pk.data(), pk.size(), 128, &info), JAO_OK);
         EXPECT_EQ(info.kernel, JAO_INTX_KERNEL_GEMM);
+        EXPECT_EQ(info.isa, expected_kernel_isa(tier, 128)) << jao_isa_name(tier);
         int64_t ws = 0;
         ASSERT_EQ(jao_intx_workspace_size(pk.data(), pk.size(), 128, &ws), JAO_OK);
         EXPECT_EQ(info.workspace_size, ws);

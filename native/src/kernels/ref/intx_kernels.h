@@ -1,7 +1,8 @@
 // Contract shared by every tier of the int8-dynamic-activation x intN-weight
 // linear kernels (jao_linear.h). The scalar functions here are the ground
-// truth; the x86 tiers (kernels/x86/intx_*_{avx2,avx512vnni}.cpp) must produce
-// bit-identical quantized activations and outputs.
+// truth; the x86 tiers (kernels/x86/intx_*_{avx2,avx512vnni}.cpp) and the Arm
+// tiers (kernels/arm/intx_*_{neon,dotprod,i8mm}.cpp) must produce bit-identical
+// quantized activations and outputs.
 //
 // Numerics, per row m and column n (u = q_act + 128 in [0, 255], uz = zp_act + 128):
 // mode S (no zero points) and mode F (zero points, nbit <= 7; zw folded into the weight):

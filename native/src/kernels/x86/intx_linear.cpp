@@ -11,13 +11,15 @@
 
 namespace jao::kernels::intx {
 
-Plan make_plan(const IntxLayout& L, int64_t m) {
-    Plan p;
+namespace {
+
+// The tier's kernels for the active ISA (the scalar tier when none applies).
+void pick_tier(Plan& p, int64_t m) {
     p.isa = JAO_ISA_SCALAR;
     p.quantize = quantize_rows_ref;
     p.tile = tile_ref;
+    const jao_isa active = core::active_isa();
 #if defined(__x86_64__) || defined(_M_X64)
-    jao_isa active = core::active_isa();
     if (active >= JAO_ISA_AVX512_VNNI) {
         p.isa = JAO_ISA_AVX512_VNNI;
         p.quantize = quantize_rows_avx512vnni;
@@ -27,7 +29,32 @@ Plan make_plan(const IntxLayout& L, int64_t m) {
         p.quantize = quantize_rows_avx2;
         p.tile = tile_avx2;
     }
+#elif defined(__aarch64__)
+    if (active >= JAO_ISA_NEON) {
+        p.isa = JAO_ISA_NEON;
+        p.quantize = quantize_rows_neon;  // every Arm tier's quantizer
+        p.tile = tile_neon;
+    }
+    // ummla works on row pairs, so GEMV (m <= 3) stays on udot even when i8mm
+    // is available; info.isa then reports the dotprod kernel that runs.
+    if (active >= JAO_ISA_I8MM && m >= 4) {
+        p.isa = JAO_ISA_I8MM;
+        p.tile = tile_i8mm;
+    } else if (active >= JAO_ISA_DOTPROD) {
+        p.isa = JAO_ISA_DOTPROD;
+        p.tile = tile_dotprod;
+    }
+#else
+    (void)active;
+    (void)m;
 #endif
+}
+
+}  // namespace
+
+Plan make_plan(const IntxLayout& L, int64_t m) {
+    Plan p;
+    pick_tier(p, m);
     if (m <= 3) {
         p.kernel = JAO_INTX_KERNEL_GEMV;
         p.tile_m = static_cast<int>(m);

@@ -1,11 +1,13 @@
 // Driver of the intx linear: picks the tier (active ISA) and the tile shape
 // (by M), quantizes the activations into the workspace and runs the tiles on
-// OpenMP threads split over N. Compiled on every architecture (non-x86 builds
-// run the scalar tier); the tier kernels live in intx_*_{avx2,avx512vnni}.cpp.
+// OpenMP threads split over N. Compiled on every architecture; the x86 tier
+// kernels live in intx_*_{avx2,avx512vnni}.cpp here, the Arm ones in
+// kernels/arm (declared in kernels/arm/intx_arm.h).
 #pragma once
 
 #include <cstdint>
 
+#include "kernels/arm/intx_arm.h"
 #include "kernels/ref/intx_kernels.h"
 
 namespace jao::kernels::intx {
