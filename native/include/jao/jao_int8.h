@@ -9,11 +9,18 @@
  *   y = float(c) * a_scale[m]
  *   ASYMMETRIC only: y = y - float(float(a_zp[m]) * a_scale[m]) * float(rowsum(w_q)[n])
  *   y = y * w_scale[n];  y = y + bias[n]                         (each op rounded to fp32)
- * Activation quantization (eps = 2^-23, torch.finfo(float32).eps; rint = half to even):
- *   SYMMETRIC:  amax = max(-min(min(x), 0), max(max(x), 0)); s = max(amax / 127.5f, eps);
- *               q = clamp(rint(x * (1/s)), -128, 127)
- *   ASYMMETRIC: s = max((max(x,0) - min(x,0)) / 255, eps); zp = clamp(-128 - rint(min(x,0) / s), -128, 127);
- *               q = clamp(rint(x * (1/s)) + zp, -128, 127)
+ * Activation quantization (eps = 2^-23, torch.finfo(float32).eps; rint = half to even;
+ * qmin, qmax = -128, 127, or -64, 63 with JAO_INT8_ACT_REDUCE_RANGE; min and max over
+ * the row, or over the whole x [m, k] with JAO_INT8_ACT_PER_TENSOR; every op in fp32):
+ *   SYMMETRIC:  amax = max(-min(min(x), 0), max(max(x), 0)); s = max(amax / ((qmax - qmin) / 2), eps);
+ *               zp = 0; q = clamp(rint(x * (1/s)), qmin, qmax)
+ *   ASYMMETRIC: s = max((max(max(x), 0) - min(min(x), 0)) / (qmax - qmin), eps);
+ *               zp = clamp(qmin - rint(min(min(x), 0) / s), qmin, qmax);   (true division here)
+ *               q = clamp(rint(x * (1/s)) + zp, qmin, qmax)
+ * Verified bit-exact against the golden act_q / act_scale / act_zero_point of every
+ * fp32 da8w8 case (native/test/int8_golden_test.cpp). bf16 models are outside
+ * this fp32-in / fp32-out ABI (torchao rounds x, the scale and every epilogue op
+ * to bf16 there).
  * (see ../shared/notes/torchao-semantics.md and ../shared/golden/check_semantics.py).
  *
  * Backends: oneDNN's int8 matmul (weights reordered once, at pack time, into
@@ -37,6 +44,15 @@ typedef enum jao_act_mapping {
     JAO_ACT_ASYMMETRIC = 1  /**< int8 zero point, scale (max - min) / 255 */
 } jao_act_mapping;
 
+/**
+ * Options of the activation quantization (bit flags of jao_int8_params.act_flags);
+ * 0 is Int8DynamicActivationInt8WeightConfig's default (PerRow). Values are stable.
+ */
+typedef enum jao_int8_act_flag {
+    JAO_INT8_ACT_PER_TENSOR = 1,   /**< one scale / zero point for all of x (granularity=PerTensor()) */
+    JAO_INT8_ACT_REDUCE_RANGE = 2  /**< qmin, qmax = -64, 63 (torchao's reduce_range=True) */
+} jao_int8_act_flag;
+
 /** Integer matmul engines of the int8 linear. Values are stable. */
 typedef enum jao_int8_backend {
     JAO_INT8_BACKEND_AUTO = 0,   /**< pack request only: the faster one for this shape and CPU */
@@ -51,6 +67,8 @@ typedef struct jao_int8_params {
     int32_t act_mapping;  /**< jao_act_mapping */
     int32_t has_bias;     /**< 0 or 1 */
     int32_t backend;      /**< jao_int8_backend */
+    int32_t act_flags;    /**< jao_int8_act_flag bits; 0 = per token, full int8 range. Fills what was
+                               the struct's tail padding: size and offsets are unchanged */
 } jao_int8_params;
 
 /** What a packed buffer holds and how a run with `m` rows would execute. */

@@ -10,19 +10,7 @@ namespace {
 
 constexpr int64_t kInt32Max = 2147483647;
 
-int64_t round_up(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
-
 std::string str(int64_t v) { return std::to_string(v); }
-
-int32_t load_word(const uint8_t* h, int i) {
-    int32_t w;
-    std::memcpy(&w, h + 4 * i, 4);  // little-endian hosts only (x86_64, aarch64)
-    return w;
-}
-
-void store_word(uint8_t* h, int i, int32_t w) { std::memcpy(h + 4 * i, &w, 4); }
-
-uint32_t header_crc(const uint8_t* h) { return crc32c(h, 60); }
 
 IntxLayout geometry(const jao_intx_params& p) {
     IntxLayout L;
@@ -82,7 +70,7 @@ IntxLayout read_header(const void* packed, int64_t packed_size, const char* fn) 
     };
     if (load_word(h, 0) != kIntxMagic) corrupt("bad magic " + str(load_word(h, 0)));
     if (load_word(h, 1) != kIntxTypeId) corrupt("packed type " + str(load_word(h, 1)) + ", expected " + str(kIntxTypeId));
-    if (static_cast<uint32_t>(load_word(h, 15)) != header_crc(h)) corrupt("header checksum mismatch");
+    if (!header_crc_ok(h)) corrupt("header checksum mismatch");
     if (load_word(h, 8) != kIntxFormatVersion)
         corrupt("format version " + str(load_word(h, 8)) + ", this library reads " + str(kIntxFormatVersion));
     jao_intx_params p{};
@@ -208,7 +196,7 @@ void pack_intx(const IntxLayout& L, const int8_t* qdata, const float* scales, co
     store_word(out, 12, L.bf16 ? JAO_SCALE_BF16 : JAO_SCALE_F32);
     store_word(out, 13, L.layout);
     store_word(out, 14, static_cast<int32_t>(crc32c(payload, static_cast<size_t>(L.payload_bytes))));
-    store_word(out, 15, static_cast<int32_t>(header_crc(out)));
+    seal_header(out);
 }
 
 void unpack_intx(const IntxLayout& L, const void* packed, int8_t* qdata, float* scales, int8_t* zero_points,

@@ -8,13 +8,13 @@
 
 #include "affine/float_formats.h"
 #include "jao/jao_linear.h"
+#include "pack/header_words.h"
 
 namespace jao::pack {
 
-constexpr int32_t kIntxMagic = 6712;        // torchao PackedWeightsHeader::magic
+constexpr int32_t kIntxMagic = kTorchaoMagic;
 constexpr int32_t kIntxTypeId = 64;         // jao's linear_8bit_act_xbit_weight (torchao's ids end at 6)
 constexpr int32_t kIntxFormatVersion = 1;
-constexpr int64_t kHeaderBytes = 64;
 constexpr int kNr = 16;                     // columns per block (one zmm of int32)
 constexpr int kKr = 4;                      // K per int32 lane (vpdpbusd)
 constexpr int kSr = 1;
