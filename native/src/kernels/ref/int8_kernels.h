@@ -33,6 +33,9 @@ struct Act {
     float* mn = nullptr;     // min(x row), max(x row) (raw, before widening to 0)
     float* mx = nullptr;
     int32_t* bad = nullptr;  // row holds NaN or inf
+    // jao backend, m > 1: q regrouped in panels of 8 rows, int32 [m/8][kpad/4][8]
+    // (4 K of each row side by side), so a tile reads all its rows from one stream.
+    int32_t* panel = nullptr;
 };
 
 // Epilogue inputs from the packed buffer.

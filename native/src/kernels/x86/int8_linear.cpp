@@ -17,14 +17,21 @@ namespace {
 
 int64_t aligned(int64_t v) { return pack::round_up(v, 64); }
 
-// Workspace: 64 bytes of alignment slack, q [m, kpad], eight per-row arrays, oneDNN's scratchpad.
+// Workspace: 64 bytes of alignment slack, q [m, stride], eight per-row arrays,
+// then the jao tiles' 8-row panels (int32 [ceil(m/8)*8][kpad/4]) or oneDNN's scratchpad.
 constexpr int kRowArrays = 8;
 
 // Row stride of the quantized activations: K rounded up to the jao tiles' 4-K
 // steps, plain K for oneDNN (its primitive is made for dense rows).
 int64_t act_stride(const Int8Layout& L) { return L.backend == JAO_INT8_BACKEND_ONEDNN ? L.k : L.kpad; }
 
-int64_t act_bytes(const Int8Layout& L, int64_t m) { return aligned(m * act_stride(L)) + kRowArrays * aligned(4 * m); }
+int64_t panel_bytes(const Int8Layout& L, int64_t m) {
+    return L.backend == JAO_INT8_BACKEND_JAO ? aligned(pack::round_up(m, 8) * L.kpad) : 0;
+}
+
+int64_t act_bytes(const Int8Layout& L, int64_t m) {
+    return aligned(m * act_stride(L)) + kRowArrays * aligned(4 * m) + panel_bytes(L, m);
+}
 
 Act carve(const Int8Layout& L, int64_t m, void* workspace, uint8_t** rest) {
     auto* p = reinterpret_cast<uint8_t*>(aligned(reinterpret_cast<intptr_t>(workspace)));
@@ -41,6 +48,8 @@ Act carve(const Int8Layout& L, int64_t m, void* workspace, uint8_t** rest) {
     p += aligned(4 * m);
     a.bad = reinterpret_cast<int32_t*>(p);
     p += aligned(4 * m);
+    if (panel_bytes(L, m)) a.panel = reinterpret_cast<int32_t*>(p);
+    p += panel_bytes(L, m);
     *rest = p;
     return a;
 }
@@ -81,6 +90,7 @@ void quantize_phase(const Tier& t, const Int8Layout& L, int64_t m, const float* 
     if (r1 > r0) {
         qparams(L, m, r0, r1, a);
         t.quantize(x, L.k, r0, r1, L.qmin(), L.qmax(), a);
+        if (t.panel && a.panel) t.panel(a, L.kpad / 4, r0, r1);
     }
 }
 
@@ -98,7 +108,7 @@ void run_jao(const Tier& t, const Int8Layout& L, const void* packed, int64_t m, 
              int threads) {
     const Epilogue e = epilogue_of(L, packed);
     const uint8_t* w = pack::int8_weights(packed, L);
-    const int mr = m >= 4 ? 6 : static_cast<int>(m);
+    const int mr = m >= 8 ? 8 : static_cast<int>(m);  // rows per tile call (multiple of 8 keeps panels aligned)
     const int nbt = 4;
     const int64_t prow = panel_rows(L, mr);
     const int nt = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(threads, L.nblocks)));
@@ -147,9 +157,10 @@ Tier active_tier() {
 #if defined(__x86_64__) || defined(_M_X64)
     const jao_isa active = core::active_isa();
     if (active >= JAO_ISA_AVX512_VNNI)
-        t = {JAO_ISA_AVX512_VNNI, row_stats_avx512vnni, quantize_avx512vnni, epilogue_avx512vnni, tile_avx512vnni};
+        t = {JAO_ISA_AVX512_VNNI, row_stats_avx512vnni, quantize_avx512vnni, epilogue_avx512vnni, tile_avx512vnni,
+             panel_rows_avx512vnni};
     else if (active >= JAO_ISA_AVX2)
-        t = {JAO_ISA_AVX2, row_stats_avx2, quantize_avx2, epilogue_avx2, tile_avx2};
+        t = {JAO_ISA_AVX2, row_stats_avx2, quantize_avx2, epilogue_avx2, tile_avx2, nullptr};
 #endif
     return t;
 }

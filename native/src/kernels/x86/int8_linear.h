@@ -19,6 +19,8 @@ struct Tier {
     QuantizeFn quantize = quantize_ref;
     EpilogueFn epilogue = epilogue_ref;
     TileFn tile = tile_ref;
+    // Fills Act::panel from q for rows [r0, r1) (tiers whose tiles read panels; else null).
+    void (*panel)(const Act& a, int64_t steps, int64_t r0, int64_t r1) = nullptr;
 };
 Tier active_tier();
 
@@ -45,6 +47,7 @@ void quantize_avx512vnni(const float* x, int64_t k, int64_t r0, int64_t r1, int 
 void epilogue_avx512vnni(const Epilogue& e, const Act& a, int64_t r0, int64_t r1, float* y);
 void tile_avx512vnni(const uint8_t* w, int64_t kpad, const Epilogue& e, const Act& a, int64_t m0, int mr, int64_t b0,
                      int nb, float* y);
+void panel_rows_avx512vnni(const Act& a, int64_t steps, int64_t r0, int64_t r1);
 #endif
 
 }  // namespace jao::kernels::int8

@@ -26,26 +26,9 @@ inline __m512 epilogue16(__m512i c, __m512 s, __m512 corr, const Epilogue& e, in
     return y;
 }
 
+// Writes MR x NB blocks of accumulators (acc = sum_k u * q, before the -128 * asum term) through the epilogue.
 template <int MR, int NB>
-void tile(const uint8_t* w, int64_t kpad, const Epilogue& e, const Act& a, int64_t m0, int64_t b0, float* y) {
-    const int64_t steps = kpad / 4;
-    __m512i acc[MR][NB];
-    for (int r = 0; r < MR; ++r)
-        for (int b = 0; b < NB; ++b) acc[r][b] = _mm512_setzero_si512();
-    const uint8_t* wb[NB];
-    for (int b = 0; b < NB; ++b) wb[b] = w + (b0 + b) * steps * 64;
-    const int8_t* q[MR];
-    for (int r = 0; r < MR; ++r) q[r] = a.q + (m0 + r) * a.stride;
-    for (int64_t j = 0; j < steps; ++j) {
-        __m512i wv[NB];
-        for (int b = 0; b < NB; ++b) wv[b] = _mm512_loadu_si512(wb[b] + j * 64);
-        for (int r = 0; r < MR; ++r) {
-            int32_t four;
-            std::memcpy(&four, q[r] + 4 * j, 4);
-            const __m512i av = _mm512_set1_epi32(four);
-            for (int b = 0; b < NB; ++b) acc[r][b] = _mm512_dpbusd_epi32(acc[r][b], wv[b], av);
-        }
-    }
+void finish(const __m512i (&acc)[MR][NB], const Epilogue& e, const Act& a, int64_t m0, int64_t b0, float* y) {
     for (int r = 0; r < MR; ++r) {
         const int64_t row = m0 + r;
         const __m512i off = _mm512_set1_epi32(static_cast<int32_t>(128u * static_cast<uint32_t>(a.asum[row])));
@@ -57,6 +40,71 @@ void tile(const uint8_t* w, int64_t kpad, const Epilogue& e, const Act& a, int64
             _mm512_mask_storeu_ps(y + row * e.n + col, mask, epilogue16(c, s, corr, e, col, mask));
         }
     }
+}
+
+// The 8 x 2 tile that carries large M, in inline asm: GCC 12 compiles the
+// intrinsics version with two register copies per vpdpbusd (or keeps the
+// accumulators on the stack), which halves the tile's throughput. Per 4-K
+// step: 2 weight loads, 8 broadcasts, 16 vpdpbusd (FMA-port bound).
+void tile_8x2(const uint8_t* w, int64_t kpad, const Epilogue& e, const Act& a, int64_t m0, int64_t b0, float* y) {
+    const int64_t steps = kpad / 4;
+    const uint8_t* wb = w + b0 * steps * 64;
+    const int64_t bstride = steps * 64;
+    const int32_t* ap = a.panel + m0 * steps;  // m0 is a multiple of 8: panel m0 / 8
+    const int32_t* const ap_end = ap + 8 * steps;
+    __m512i c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
+    // Accumulators are asm outputs zeroed inside (in-out operands would exceed asm's 30-operand limit).
+#define JAO_ZERO(x0, x1) "vpxord %[" #x0 "], %[" #x0 "], %[" #x0 "]\n\t" "vpxord %[" #x1 "], %[" #x1 "], %[" #x1 "]\n\t"
+#define JAO_ROW(r, x0, x1)                                   \
+    "vpbroadcastd 4*" #r "(%[a]), %%zmm2\n\t"                \
+    "vpdpbusd %%zmm2, %%zmm0, %[" #x0 "]\n\t"               \
+    "vpdpbusd %%zmm2, %%zmm1, %[" #x1 "]\n\t"
+    asm volatile(
+        JAO_ZERO(c00, c01) JAO_ZERO(c10, c11) JAO_ZERO(c20, c21) JAO_ZERO(c30, c31)
+        JAO_ZERO(c40, c41) JAO_ZERO(c50, c51) JAO_ZERO(c60, c61) JAO_ZERO(c70, c71)
+        "1:\n\t"
+        "vmovdqu64 (%[w]), %%zmm0\n\t"
+        "vmovdqu64 (%[w],%[bs]), %%zmm1\n\t"
+        JAO_ROW(0, c00, c01) JAO_ROW(1, c10, c11) JAO_ROW(2, c20, c21) JAO_ROW(3, c30, c31)
+        JAO_ROW(4, c40, c41) JAO_ROW(5, c50, c51) JAO_ROW(6, c60, c61) JAO_ROW(7, c70, c71)
+        "add $64, %[w]\n\t"
+        "add $32, %[a]\n\t"
+        "cmp %[end], %[a]\n\t"
+        "jne 1b\n\t"
+        : [c00] "=&v"(c00), [c01] "=&v"(c01), [c10] "=&v"(c10), [c11] "=&v"(c11), [c20] "=&v"(c20),
+          [c21] "=&v"(c21), [c30] "=&v"(c30), [c31] "=&v"(c31), [c40] "=&v"(c40), [c41] "=&v"(c41),
+          [c50] "=&v"(c50), [c51] "=&v"(c51), [c60] "=&v"(c60), [c61] "=&v"(c61), [c70] "=&v"(c70),
+          [c71] "=&v"(c71), [w] "+r"(wb), [a] "+r"(ap)
+        : [bs] "r"(bstride), [end] "r"(ap_end)
+        : "xmm0", "xmm1", "xmm2", "cc", "memory");
+#undef JAO_ROW
+#undef JAO_ZERO
+    const __m512i acc[8][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31},
+                               {c40, c41}, {c50, c51}, {c60, c61}, {c70, c71}};
+    finish<8, 2>(acc, e, a, m0, b0, y);
+}
+
+// Any other MR x NB (tails, small M) in intrinsics.
+template <int MR, int NB>
+void tile(const uint8_t* w, int64_t kpad, const Epilogue& e, const Act& a, int64_t m0, int64_t b0, float* y) {
+    const int64_t steps = kpad / 4;
+    __m512i acc[MR][NB];
+    for (int r = 0; r < MR; ++r)
+        for (int b = 0; b < NB; ++b) acc[r][b] = _mm512_setzero_si512();
+    // One pointer per stream keeps the loop inside the general registers:
+    // weights of block b at wb + b * bstride, activations from the 8-row panel.
+    const uint8_t* wb = w + b0 * steps * 64;
+    const int64_t bstride = steps * 64;
+    const int32_t* ap = a.panel + (m0 - m0 % 8) * steps + m0 % 8;
+    for (int64_t j = 0; j < steps; ++j, wb += 64, ap += 8) {
+        __m512i wv[NB];
+        for (int b = 0; b < NB; ++b) wv[b] = _mm512_loadu_si512(wb + b * bstride);
+        for (int r = 0; r < MR; ++r) {
+            const __m512i av = _mm512_set1_epi32(ap[r]);
+            for (int b = 0; b < NB; ++b) acc[r][b] = _mm512_dpbusd_epi32(acc[r][b], wv[b], av);
+        }
+    }
+    finish<MR, NB>(acc, e, a, m0, b0, y);
 }
 
 using Tile = void (*)(const uint8_t*, int64_t, const Epilogue&, const Act&, int64_t, int64_t, float*);
@@ -73,7 +121,9 @@ Tile pick(int mr, int nb) {
         case 3: return by_nb<3>(nb);
         case 4: return by_nb<4>(nb);
         case 5: return by_nb<5>(nb);
-        default: return by_nb<6>(nb);
+        case 6: return by_nb<6>(nb);
+        case 7: return by_nb<7>(nb);
+        default: return by_nb<8>(nb);
     }
 }
 
@@ -139,7 +189,24 @@ void epilogue_avx512vnni(const Epilogue& e, const Act& a, int64_t r0, int64_t r1
 
 void tile_avx512vnni(const uint8_t* w, int64_t kpad, const Epilogue& e, const Act& a, int64_t m0, int mr, int64_t b0,
                      int nb, float* y) {
-    for (int r = 0; r < mr; r += 6) pick(mr - r < 6 ? mr - r : 6, nb)(w, kpad, e, a, m0 + r, b0, y);
+    // One row streams 4 blocks (GEMV, memory bound); more rows go 8 x 2 (asm) or, for tails, mr x 2.
+    if (mr == 1) return pick(1, nb)(w, kpad, e, a, m0, b0, y);
+    for (int r = 0; r < mr; r += 8) {
+        const int rows = mr - r < 8 ? mr - r : 8;
+        for (int b = 0; b < nb; b += 2) {
+            const int blocks = nb - b < 2 ? nb - b : 2;
+            if (rows == 8 && blocks == 2) tile_8x2(w, kpad, e, a, m0 + r, b0 + b, y);
+            else pick(rows, blocks)(w, kpad, e, a, m0 + r, b0 + b, y);
+        }
+    }
+}
+
+void panel_rows_avx512vnni(const Act& a, int64_t steps, int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; ++r) {
+        const int8_t* q = a.q + r * a.stride;
+        int32_t* p = a.panel + (r - r % 8) * steps + r % 8;
+        for (int64_t j = 0; j < steps; ++j) std::memcpy(p + 8 * j, q + 4 * j, 4);
+    }
 }
 
 }  // namespace jao::kernels::int8
