@@ -12,9 +12,18 @@ namespace jao::pack {
 namespace {
 
 constexpr int64_t kInt32Max = 2147483647;
-// First 64 bytes of the payload: int64 blob_bytes, int64 weights_bytes (the
-// oneDNN layout's sizes are CPU dependent, so they travel with the buffer).
+// First 64 bytes of the payload, the size record: int64 blob_bytes, int64
+// weights_bytes (the oneDNN layout's sizes are CPU dependent, so they travel
+// with the buffer), uint32 CRC32C of those 16 bytes (read_int8_header checks
+// it, so a damaged size is JAO_CORRUPT_DATA, not a misleading size error).
 constexpr int64_t kRecordBytes = 64;
+
+void write_record(uint8_t* out, int64_t blob_bytes, int64_t weights_bytes) {
+    const int64_t sizes[2] = {blob_bytes, weights_bytes};
+    std::memcpy(out + kHeaderBytes, sizes, sizeof sizes);
+    const uint32_t crc = crc32c(sizes, sizeof sizes);
+    std::memcpy(out + kHeaderBytes + sizeof sizes, &crc, 4);
+}
 
 std::string str(int64_t v) { return std::to_string(v); }
 
@@ -97,7 +106,10 @@ Int8Layout read_int8_header(const void* packed, int64_t packed_size, const char*
         (p.act_flags & ~(JAO_INT8_ACT_PER_TENSOR | JAO_INT8_ACT_REDUCE_RANGE)) != 0)
         corrupt("bad parameters");
     int64_t sizes[2];
+    uint32_t record_crc;
     std::memcpy(sizes, h + kHeaderBytes, sizeof sizes);
+    std::memcpy(&record_crc, h + kHeaderBytes + sizeof sizes, 4);
+    if (record_crc != crc32c(sizes, sizeof sizes)) corrupt("size record checksum mismatch");
     Int8Layout L;
     L.n = p.n;
     L.k = p.k;
@@ -130,8 +142,7 @@ void pack_int8(const Int8Layout& L, const int8_t* qdata, const float* w_scale, c
                                            " must be finite and > 0");
     auto* out = static_cast<uint8_t*>(dst);
     std::memset(out, 0, static_cast<size_t>(L.weights_off));
-    const int64_t sizes[2] = {L.blob_bytes, L.weights_bytes};
-    std::memcpy(out + kHeaderBytes, sizes, sizeof sizes);
+    write_record(out, L.blob_bytes, L.weights_bytes);
     std::memcpy(out + L.scale_off, w_scale, static_cast<size_t>(4 * L.n));
     if (L.has_bias) std::memcpy(out + L.bias_off, bias, static_cast<size_t>(4 * L.n));
     // float(rowsum(w_q)): exact, |rowsum| <= 128 * kInt8MaxK < 2^24.
