@@ -6,6 +6,7 @@
 #include <cstring>
 #include <limits>
 #include <random>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -178,6 +179,44 @@ TEST(Int8Linear, EdgeRowsMatchReferenceAndNonFiniteRowsAreNaN) {
                     }
                 }
             }
+}
+
+}  // namespace
+
+namespace {
+
+// Many caller threads on one packed buffer (both backends): identical results, no interference.
+TEST(Int8Linear, ConcurrentCallersGetIdenticalResults) {
+    std::mt19937 rng(3);
+    const int64_t n = 200, k = 300;
+    const Weights w = random_weights(n, k, rng);
+    for (int32_t backend : {JAO_INT8_BACKEND_ONEDNN, JAO_INT8_BACKEND_JAO}) {
+        const auto p = jao::test::int8_params(n, k, JAO_ACT_ASYMMETRIC, true, backend);
+        Int8Packed pk;
+        ASSERT_EQ(JAO_OK, jao::test::int8_pack(p, w.q, w.scale, &w.bias, pk)) << jao_last_error();
+        std::vector<std::vector<float>> xs, want;
+        for (int64_t m : {1, 5, 9, 40}) {
+            std::normal_distribution<float> xd(0.0f, 1.0f);
+            std::vector<float> x(static_cast<size_t>(m * k));
+            for (auto& v : x) v = xd(rng);
+            want.push_back(reference(p, w, m, x));
+            xs.push_back(std::move(x));
+        }
+        std::vector<int> failures(8, 0);
+        std::vector<std::thread> pool;
+        for (int t = 0; t < 8; ++t)
+            pool.emplace_back([&, t] {
+                for (int it = 0; it < 20; ++it) {
+                    const size_t c = static_cast<size_t>((t + it) % 4);
+                    const int64_t m = static_cast<int64_t>(xs[c].size()) / k;
+                    std::vector<float> y;
+                    if (jao::test::int8_run(pk, m, xs[c], y, n) != JAO_OK || !jao::test::same_bits(y, want[c]))
+                        ++failures[static_cast<size_t>(t)];
+                }
+            });
+        for (auto& th : pool) th.join();
+        for (int t = 0; t < 8; ++t) EXPECT_EQ(failures[static_cast<size_t>(t)], 0) << "thread " << t;
+    }
 }
 
 }  // namespace

@@ -133,15 +133,17 @@ void run_jao(const Tier& t, const Int8Layout& L, const void* packed, int64_t m, 
 
 void run_onednn(const Tier& t, const Int8Layout& L, const void* packed, int64_t m, const float* x, float* y,
                 const Act& a, void* scratch, int threads) {
-    const int64_t elems = m * std::max(L.k, L.n);
-    const int nt = static_cast<int>(std::min<int64_t>(threads, std::max<int64_t>(1, elems / 32768)));
+    // The passes around oneDNN are cheap (~1 ns per element): a parallel region
+    // (and its barrier) pays only from ~64K elements per thread on.
+    constexpr int64_t kElemsPerThread = 65536;
+    const int nt = static_cast<int>(std::min<int64_t>(threads, std::max<int64_t>(1, m * L.k / kElemsPerThread)));
 #pragma omp parallel num_threads(nt)
     quantize_phase(t, L, m, x, a, omp_get_thread_num(), omp_get_num_threads());
     // c lands in y itself (int32 and fp32 have the same size); the epilogue converts it in place.
     onednn::int8_matmul(L.k, L.n, m, a.q, a.stride, pack::int8_weights(packed, L), reinterpret_cast<int32_t*>(y),
                         scratch, threads);
     const Epilogue e = epilogue_of(L, packed);
-    const int ne = static_cast<int>(std::min<int64_t>({threads, m, std::max<int64_t>(1, m * L.n / 32768)}));
+    const int ne = static_cast<int>(std::min<int64_t>({threads, m, std::max<int64_t>(1, m * L.n / kElemsPerThread)}));
 #pragma omp parallel num_threads(ne)
     {
         const int tid = omp_get_thread_num(), n_t = omp_get_num_threads();
