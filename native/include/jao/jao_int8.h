@@ -38,7 +38,7 @@
 extern "C" {
 #endif
 
-/** Per-token activation quantization of the int8 linear. Values are stable. */
+/** Activation quantization of the int8 linear (per token unless JAO_INT8_ACT_PER_TENSOR). Values are stable. */
 typedef enum jao_act_mapping {
     JAO_ACT_SYMMETRIC = 0,  /**< zero point 0, scale amax / 127.5 */
     JAO_ACT_ASYMMETRIC = 1  /**< int8 zero point, scale (max - min) / 255 */
@@ -63,7 +63,7 @@ typedef enum jao_int8_backend {
 /** Parameters of one packed int8 weight. */
 typedef struct jao_int8_params {
     int64_t n;            /**< output features, 1 <= n < 2^31 */
-    int64_t k;            /**< input features, 1 <= k < 2^31 */
+    int64_t k;            /**< input features, 1 <= k <= 131071 (larger: JAO_UNSUPPORTED, the int32 sums could wrap) */
     int32_t act_mapping;  /**< jao_act_mapping */
     int32_t has_bias;     /**< 0 or 1 */
     int32_t backend;      /**< jao_int8_backend */
@@ -84,9 +84,10 @@ JAO_API jao_status jao_int8_packed_size(const jao_int8_params* params, int64_t* 
 
 /**
  * Packs qdata [n, k] int8, w_scale [n] fp32 (finite, > 0) and bias [n] (non-NULL
- * exactly when has_bias). A oneDNN-backed buffer holds oneDNN's blocked layout for
- * this CPU: running it on a CPU whose oneDNN wants another layout returns
- * JAO_UNSUPPORTED (repack from the plain tensors, see jao_int8_unpack).
+ * exactly when has_bias) into dst (4-byte aligned; every call taking a packed
+ * buffer requires that alignment). A oneDNN-backed buffer holds oneDNN's blocked
+ * layout for this CPU: running it on a CPU whose oneDNN wants another layout
+ * returns JAO_UNSUPPORTED (jao_int8_unpack still works: repack from its output).
  */
 JAO_API jao_status jao_int8_pack(const jao_int8_params* params, const int8_t* qdata, const float* w_scale,
                                  const float* bias, void* dst, int64_t dst_size);
@@ -94,7 +95,10 @@ JAO_API jao_status jao_int8_pack(const jao_int8_params* params, const int8_t* qd
 /** Bytes of workspace jao_int8_linear_run needs for m rows. */
 JAO_API jao_status jao_int8_workspace_size(const void* packed, int64_t packed_size, int64_t m, int64_t* size);
 
-/** y[m, n] = linear(x[m, k]), m >= 1; NaN/inf rows of x give NaN rows of y. Thread safe. */
+/**
+ * y[m, n] = linear(x[m, k]), m >= 1; NaN/inf rows of x give NaN rows of y (with
+ * JAO_INT8_ACT_PER_TENSOR any NaN/inf in x makes all of y NaN). Thread safe.
+ */
 JAO_API jao_status jao_int8_linear_run(const void* packed, int64_t packed_size, int64_t m, const float* x, float* y,
                                        void* workspace, int64_t workspace_size);
 
