@@ -3,7 +3,7 @@
 //
 //   cmake -S native -B /tmp/build-int8 -DJAO_DNNL_ROOT=<dnnl> -DCMAKE_BUILD_TYPE=Release
 //   cmake --build /tmp/build-int8 --parallel 2
-//   /tmp/build-int8/bench/jao_bench_int8 [--threads 2] [--seconds 0.6] [--isa avx512_vnni] [--quick]
+//   /tmp/build-int8/bench/jao_bench_int8 [--threads 2] [--seconds 0.6] [--isa avx512_vnni] [--quick] [--shape KxN]...
 //
 // Shapes: (K, N) in {(4096,4096), (4096,11008), (11008,4096)} x M in {1, 8, 32, 128},
 // symmetric per-token activations, per-row weight scales, bias. Weights are
@@ -15,6 +15,7 @@
 // start, and the ratio median / median of the direct oneDNN call.
 #include <omp.h>
 
+#include <array>
 #include <cstring>
 
 #include "bench_util.h"
@@ -53,17 +54,23 @@ int main(int argc, char** argv) {
     int threads = 2;
     double seconds = 0.6;
     bool quick = false;
+    std::vector<std::array<int64_t, 2>> shapes = {{4096, 4096}, {4096, 11008}, {11008, 4096}}, custom;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         if (a == "--threads" && i + 1 < argc) threads = std::atoi(argv[++i]);
         else if (a == "--seconds" && i + 1 < argc) seconds = std::atof(argv[++i]);
         else if (a == "--quick") quick = true;
+        else if (a == "--shape" && i + 1 < argc) {
+            long long k = 0, n = 0;
+            if (std::sscanf(argv[++i], "%lldx%lld", &k, &n) != 2 || k < 1 || n < 1) return 2;
+            custom.push_back({k, n});
+        }
         else if (a == "--isa" && i + 1 < argc) {
             int32_t tier;
             check(jao_isa_parse(argv[++i], &tier), "jao_isa_parse");
             check(jao_isa_set_cap(tier), "jao_isa_set_cap");
         } else {
-            std::fprintf(stderr, "usage: %s [--threads N] [--seconds S] [--isa TIER] [--quick]\n", argv[0]);
+            std::fprintf(stderr, "usage: %s [--threads N] [--seconds S] [--isa TIER] [--quick] [--shape KxN]...\n", argv[0]);
             return 2;
         }
     }
@@ -75,11 +82,11 @@ int main(int argc, char** argv) {
     std::printf("%-11s %-11s %4s %9s %9s %7s %7s %6s %6s  %s\n", "path", "KxN", "M", "median_ms", "best_ms", "GOPS",
                 "GB/s", "%DRAM", "/onednn", "impl");
 
-    const int64_t shapes[][2] = {{4096, 4096}, {4096, 11008}, {11008, 4096}};
+    if (!custom.empty()) shapes = custom;
     std::mt19937 rng(42);
     for (const auto& shape : shapes) {
         const int64_t K = shape[0], N = shape[1];
-        if (quick && (K != 4096 || N != 11008)) continue;
+        if (quick && custom.empty() && (K != 4096 || N != 11008)) continue;
         std::vector<int8_t> q(static_cast<size_t>(N * K));
         std::uniform_int_distribution<int> qd(-128, 127);
         for (auto& v : q) v = static_cast<int8_t>(qd(rng));

@@ -55,7 +55,13 @@ typedef enum jao_int8_act_flag {
 
 /** Integer matmul engines of the int8 linear. Values are stable. */
 typedef enum jao_int8_backend {
-    JAO_INT8_BACKEND_AUTO = 0,   /**< pack request only: the faster one for this shape and CPU */
+    /**
+     * Pack request only, resolved from measurements (native/bench/jao_bench_int8.cpp,
+     * kernels/int8_backend_choice.cpp): JAO on AVX-512 VNNI CPUs for weights with
+     * n * k <= 2^20 (call-overhead bound, jao wins at every M), ONEDNN otherwise
+     * (oneDNN's brgemm is 0-20 % faster from M = 8 on; jao ~10 % faster at M = 1).
+     */
+    JAO_INT8_BACKEND_AUTO = 0,
     JAO_INT8_BACKEND_ONEDNN = 1, /**< oneDNN matmul s8 x s8 -> s32, blocked weights */
     JAO_INT8_BACKEND_JAO = 2     /**< jao's own VNNI / AVX2 / scalar kernels */
 } jao_int8_backend;

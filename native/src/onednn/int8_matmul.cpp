@@ -57,6 +57,7 @@ dnnl::memory::desc weights_desc(const WeightsLayout& w) { return dnnl::memory::d
 
 struct Entry {
     dnnl::matmul prim;
+    dnnl::memory::desc src, wei, dst, scratch_md;
     int64_t scratch = 0;
     std::string impl;
 };
@@ -81,7 +82,11 @@ std::shared_ptr<const Entry> primitive(int64_t k, int64_t n, int64_t m) {
     try {
         auto pd = make_pd(k, n, m, weights_desc(int8_weights_layout(k, n)));
         e->prim = dnnl::matmul(pd);
-        e->scratch = static_cast<int64_t>(pd.scratchpad_desc().get_size());
+        e->src = pd.src_desc();
+        e->wei = pd.weights_desc();
+        e->dst = pd.dst_desc();
+        e->scratch_md = pd.scratchpad_desc();
+        e->scratch = static_cast<int64_t>(e->scratch_md.get_size());
         e->impl = pd.impl_info_str();
     } catch (const dnnl::error& err) {
         rethrow(err, "s8 matmul primitive creation");
@@ -157,22 +162,38 @@ const char* int8_impl_name(int64_t k, int64_t n, int64_t m) { return primitive(k
 
 void int8_matmul(int64_t k, int64_t n, int64_t m, const int8_t* a, int64_t lda, const void* weights, int32_t* c,
                  void* scratchpad, int threads) {
+    if (lda != k) fail(JAO_INTERNAL, "int8_matmul: src row stride must equal k");
     const std::shared_ptr<const Entry> e = primitive(k, n, m);
-    const WeightsLayout& wl = int8_weights_layout(k, n);
+    // Memory objects of the last primitive this thread ran, re-pointed per call
+    // (creating four dnnl::memory per call cost several microseconds).
+    struct Bound {
+        std::shared_ptr<const Entry> entry;
+        dnnl::memory src, wei, dst, scratch;
+    };
+    thread_local Bound bound;
     try {
-        // The primitive was created for a dense src; a padded row stride needs its own.
-        dnnl::memory src(src_desc(m, k, k), engine(), const_cast<int8_t*>(a));
-        if (lda != k) fail(JAO_INTERNAL, "int8_matmul: src row stride must equal k");
-        dnnl::memory wei(weights_desc(wl), engine(), const_cast<void*>(weights));
-        dnnl::memory dst(dst_desc(m, n), engine(), c);
-        std::unordered_map<int, dnnl::memory> args{{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, wei}, {DNNL_ARG_DST, dst}};
-        if (e->scratch > 0)
-            args.emplace(DNNL_ARG_SCRATCHPAD, dnnl::memory({{e->scratch}, dt::u8, tag::a}, engine(), scratchpad));
+        if (bound.entry != e) {
+            bound.src = dnnl::memory(e->src, engine(), DNNL_MEMORY_NONE);
+            bound.wei = dnnl::memory(e->wei, engine(), DNNL_MEMORY_NONE);
+            bound.dst = dnnl::memory(e->dst, engine(), DNNL_MEMORY_NONE);
+            bound.scratch = e->scratch > 0 ? dnnl::memory(e->scratch_md, engine(), DNNL_MEMORY_NONE) : dnnl::memory();
+            bound.entry = e;
+        }
+        bound.src.set_data_handle(const_cast<int8_t*>(a));
+        bound.wei.set_data_handle(const_cast<void*>(weights));
+        bound.dst.set_data_handle(c);
+        std::unordered_map<int, dnnl::memory> args{
+            {DNNL_ARG_SRC, bound.src}, {DNNL_ARG_WEIGHTS, bound.wei}, {DNNL_ARG_DST, bound.dst}};
+        if (e->scratch > 0) {
+            bound.scratch.set_data_handle(scratchpad);
+            args.emplace(DNNL_ARG_SCRATCHPAD, bound.scratch);
+        }
         (void)threads;  // the caller's CallScope set this thread's OpenMP budget, which oneDNN reads
         e->prim.execute(stream(), args);
         stream().wait();
-    } catch (const dnnl::error& e2) {
-        rethrow(e2, "s8 matmul");
+    } catch (const dnnl::error& err) {
+        bound.entry.reset();
+        rethrow(err, "s8 matmul");
     }
 }
 
