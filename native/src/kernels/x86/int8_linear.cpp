@@ -99,18 +99,16 @@ Epilogue epilogue_of(const Int8Layout& L, const void* packed) {
             L.asymmetric() ? pack::int8_rowsums(packed, L) : nullptr};
 }
 
-// Rows whose activations stay cache resident per pass over a weight panel.
-int64_t panel_rows(const Int8Layout& L, int mr) {
-    return std::max<int64_t>(mr, (int64_t{256} << 10) / L.kpad / mr * mr);
-}
-
 void run_jao(const Tier& t, const Int8Layout& L, const void* packed, int64_t m, const float* x, float* y, const Act& a,
              int threads) {
     const Epilogue e = epilogue_of(L, packed);
     const uint8_t* w = pack::int8_weights(packed, L);
     const int mr = m >= 8 ? 8 : static_cast<int>(m);  // rows per tile call (multiple of 8 keeps panels aligned)
-    const int nbt = 4;
-    const int64_t prow = panel_rows(L, mr);
+    // Blocks per pass over all rows: one row streams 4 blocks; more rows keep
+    // 2 blocks (2 x 16 x K bytes, <= 352 KB for K = 11008) in L2 while every row
+    // tile reads them, so the weights leave DRAM once per call (row panels
+    // re-streamed them 8 times at K = 11008, M = 128).
+    const int nbt = m == 1 ? 4 : 2;
     const int nt = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(threads, L.nblocks)));
 #pragma omp parallel num_threads(nt)
     {
@@ -120,13 +118,10 @@ void run_jao(const Tier& t, const Int8Layout& L, const void* packed, int64_t m, 
         // Each thread owns a contiguous range of 16-column blocks: every output
         // is computed by one tile call, whatever the thread count.
         const int64_t b0 = L.nblocks * tid / n_t, b1 = L.nblocks * (tid + 1) / n_t;
-        for (int64_t pm = 0; pm < m; pm += prow) {
-            const int64_t pm1 = std::min(m, pm + prow);
-            for (int64_t b = b0; b < b1; b += nbt) {
-                const int nb = static_cast<int>(std::min<int64_t>(nbt, b1 - b));
-                for (int64_t r = pm; r < pm1; r += mr)
-                    t.tile(w, L.kpad, e, a, r, static_cast<int>(std::min<int64_t>(mr, pm1 - r)), b, nb, y);
-            }
+        for (int64_t b = b0; b < b1; b += nbt) {
+            const int nb = static_cast<int>(std::min<int64_t>(nbt, b1 - b));
+            for (int64_t r = 0; r < m; r += mr)
+                t.tile(w, L.kpad, e, a, r, static_cast<int>(std::min<int64_t>(mr, m - r)), b, nb, y);
         }
     }
 }
