@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <utility>
 #include <vector>
 
 #include <omp.h>
@@ -17,6 +18,11 @@
 #include "jao/jao.h"
 
 namespace jao::bench {
+
+// Weights are cycled through enough copies that every call streams them from
+// DRAM: more than the 512 MiB buffer of measured_read_gbs.
+constexpr int64_t kStreamBytes = int64_t{640} << 20;
+constexpr double kDramGBs = 20.0;  // notes/performance-baselines.md, 2 threads
 
 inline double now_s() {
     return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
@@ -97,5 +103,17 @@ std::vector<double> time_calls(double seconds, Fn&& fn) {
 }
 
 inline double median(const std::vector<double>& sorted) { return sorted[sorted.size() / 2]; }
+
+// Median and best of a sorted list of times.
+struct Timing {
+    double median = 0, best = 0;
+};
+inline Timing timing_of(const std::vector<double>& sorted) { return {median(sorted), sorted[0]}; }
+
+// time_calls(seconds, fn) summarized.
+template <class Fn>
+Timing timed(Fn&& fn, double seconds) {
+    return timing_of(time_calls(seconds, std::forward<Fn>(fn)));
+}
 
 }  // namespace jao::bench

@@ -8,26 +8,19 @@
 // torchao's default), plus int2 / int3 g32 at M=1. Weights are cycled through
 // enough packed copies (>= 160 MB) that every call streams them from DRAM.
 // Prints median / best ms, GOPS = 2MKN / t, weight GB/s and % of the 20 GB/s DRAM roof.
-#include <algorithm>
-#include <chrono>
-#include <cstdio>
-#include <cstdlib>
-#include <cstring>
-#include <random>
-#include <string>
-#include <vector>
+// Last section "onednn_s8": oneDNN's s8 x s8 -> s32 matmul called directly on the
+// same shapes (pre-quantized input, format_any weights, same DRAM streaming): the peer.
+#include <omp.h>
 
-#include "bench_util.h"
-#include "jao/jao.h"
+#include <cstring>
+
+#include "bench_onednn.h"
 
 namespace {
 
 using jao::bench::check;
-using jao::bench::measured_read_gbs;
-using jao::bench::now_s;
-
-constexpr double kDramGBs = 20.0;  // notes/performance-baselines.md, 2 threads
-constexpr int64_t kStreamBytes = int64_t{160} << 20;
+using jao::bench::kDramGBs;
+using jao::bench::kStreamBytes;
 
 struct Format {
     const char* name;
@@ -57,7 +50,8 @@ int main(int argc, char** argv) {
         }
     }
     check(jao_threads_set(threads), "jao_threads_set");
-    const double measured = measured_read_gbs(threads);
+    omp_set_num_threads(threads);  // the direct oneDNN calls
+    const double measured = jao::bench::measured_read_gbs(threads);
     std::printf("jao %s, isa %s, %d threads, DRAM roof %.0f GB/s (notes), measured read now %.1f GB/s\n",
                 jao_version_string(), jao_isa_name(jao_isa_active()), threads, kDramGBs, measured);
     std::printf("%-10s %-12s %5s %9s %9s %8s %8s %7s %7s  %s\n", "format", "KxN", "M", "median_ms", "best_ms", "GOPS",
@@ -99,19 +93,13 @@ int main(int argc, char** argv) {
                 std::vector<uint8_t> work(static_cast<size_t>(ws));
                 jao_intx_info info{};
                 check(jao_intx_packed_info(packed[0].data(), size, M, &info), "jao_intx_packed_info");
-                std::vector<double> times;
-                int c = 0;
-                for (int w = 0; w < 3; ++w, c = (c + 1) % copies)
-                    check(jao_intx_linear_run(packed[c].data(), size, M, x.data(), y.data(), work.data(), ws), "run");
-                const double start = now_s();
-                while (times.size() < 5 || (now_s() - start < seconds && times.size() < 2000)) {
-                    const double t0 = now_s();
-                    check(jao_intx_linear_run(packed[c].data(), size, M, x.data(), y.data(), work.data(), ws), "run");
-                    times.push_back(now_s() - t0);
-                    c = (c + 1) % copies;
-                }
-                std::sort(times.begin(), times.end());
-                const double med = times[times.size() / 2], best = times[0];
+                const jao::bench::Timing t = jao::bench::timed(
+                    [&](int64_t i) {
+                        check(jao_intx_linear_run(packed[i % copies].data(), size, M, x.data(), y.data(), work.data(), ws),
+                              "run");
+                    },
+                    seconds);
+                const double med = t.median, best = t.best;
                 const double gops = 2.0 * M * K * N / med * 1e-9;
                 const double gbs = static_cast<double>(size) / med * 1e-9;
                 char kshape[32];
@@ -123,6 +111,22 @@ int main(int argc, char** argv) {
                             info.tile_m, info.tile_n);
                 std::fflush(stdout);
             }
+        }
+    }
+    for (const auto& shape : shapes) {
+        const int64_t K = shape[0], N = shape[1];
+        if (quick && (K != 4096 || N != 11008)) continue;
+        char kshape[32];
+        std::snprintf(kshape, sizeof kshape, "%lldx%lld", static_cast<long long>(K), static_cast<long long>(N));
+        for (int64_t M : {1, 8, 32, 128}) {
+            jao::bench::OnednnS8Matmul direct(M, K, N, 11);
+            const jao::bench::Timing t = jao::bench::timed([&](int64_t i) { direct.run(i); }, seconds);
+            const double gops = 2.0 * M * K * N / t.median * 1e-9;
+            const double gbs = static_cast<double>(direct.weight_bytes()) / t.median * 1e-9;
+            std::printf("%-10s %-12s %5lld %9.3f %9.3f %8.1f %8.2f %6.1f%% %6.1f%%  %s\n", "onednn_s8", kshape,
+                        static_cast<long long>(M), t.median * 1e3, t.best * 1e3, gops, gbs, 100.0 * gbs / kDramGBs,
+                        100.0 * gbs / measured, direct.impl().c_str());
+            std::fflush(stdout);
         }
     }
     return 0;

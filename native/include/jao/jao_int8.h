@@ -9,11 +9,18 @@
  *   y = float(c) * a_scale[m]
  *   ASYMMETRIC only: y = y - float(float(a_zp[m]) * a_scale[m]) * float(rowsum(w_q)[n])
  *   y = y * w_scale[n];  y = y + bias[n]                         (each op rounded to fp32)
- * Activation quantization (eps = 2^-23, torch.finfo(float32).eps; rint = half to even):
- *   SYMMETRIC:  amax = max(-min(min(x), 0), max(max(x), 0)); s = max(amax / 127.5f, eps);
- *               q = clamp(rint(x * (1/s)), -128, 127)
- *   ASYMMETRIC: s = max((max(x,0) - min(x,0)) / 255, eps); zp = clamp(-128 - rint(min(x,0) / s), -128, 127);
- *               q = clamp(rint(x * (1/s)) + zp, -128, 127)
+ * Activation quantization (eps = 2^-23, torch.finfo(float32).eps; rint = half to even;
+ * qmin, qmax = -128, 127, or -64, 63 with JAO_INT8_ACT_REDUCE_RANGE; min and max over
+ * the row, or over the whole x [m, k] with JAO_INT8_ACT_PER_TENSOR; every op in fp32):
+ *   SYMMETRIC:  amax = max(-min(min(x), 0), max(max(x), 0)); s = max(amax / ((qmax - qmin) / 2), eps);
+ *               zp = 0; q = clamp(rint(x * (1/s)), qmin, qmax)
+ *   ASYMMETRIC: s = max((max(max(x), 0) - min(min(x), 0)) / (qmax - qmin), eps);
+ *               zp = clamp(qmin - rint(min(min(x), 0) / s), qmin, qmax);   (true division here)
+ *               q = clamp(rint(x * (1/s)) + zp, qmin, qmax)
+ * Verified bit-exact against the golden act_q / act_scale / act_zero_point of every
+ * fp32 da8w8 case (native/test/int8_golden_test.cpp). bf16 models are outside
+ * this fp32-in / fp32-out ABI (torchao rounds x, the scale and every epilogue op
+ * to bf16 there).
  * (see ../shared/notes/torchao-semantics.md and ../shared/golden/check_semantics.py).
  *
  * Backends: oneDNN's int8 matmul (weights reordered once, at pack time, into
@@ -31,15 +38,30 @@
 extern "C" {
 #endif
 
-/** Per-token activation quantization of the int8 linear. Values are stable. */
+/** Activation quantization of the int8 linear (per token unless JAO_INT8_ACT_PER_TENSOR). Values are stable. */
 typedef enum jao_act_mapping {
     JAO_ACT_SYMMETRIC = 0,  /**< zero point 0, scale amax / 127.5 */
     JAO_ACT_ASYMMETRIC = 1  /**< int8 zero point, scale (max - min) / 255 */
 } jao_act_mapping;
 
+/**
+ * Options of the activation quantization (bit flags of jao_int8_params.act_flags);
+ * 0 is Int8DynamicActivationInt8WeightConfig's default (PerRow). Values are stable.
+ */
+typedef enum jao_int8_act_flag {
+    JAO_INT8_ACT_PER_TENSOR = 1,   /**< one scale / zero point for all of x (granularity=PerTensor()) */
+    JAO_INT8_ACT_REDUCE_RANGE = 2  /**< qmin, qmax = -64, 63 (torchao's reduce_range=True) */
+} jao_int8_act_flag;
+
 /** Integer matmul engines of the int8 linear. Values are stable. */
 typedef enum jao_int8_backend {
-    JAO_INT8_BACKEND_AUTO = 0,   /**< pack request only: the faster one for this shape and CPU */
+    /**
+     * Pack request only, resolved from measurements (native/bench/jao_bench_int8.cpp,
+     * kernels/int8_backend_choice.cpp): JAO on AVX-512 VNNI CPUs for weights with
+     * n * k <= 2^20 (call-overhead bound, jao wins at every M), ONEDNN otherwise
+     * (oneDNN's brgemm is 0-20 % faster from M = 8 on; jao ~10 % faster at M = 1).
+     */
+    JAO_INT8_BACKEND_AUTO = 0,
     JAO_INT8_BACKEND_ONEDNN = 1, /**< oneDNN matmul s8 x s8 -> s32, blocked weights */
     JAO_INT8_BACKEND_JAO = 2     /**< jao's own VNNI / AVX2 / scalar kernels */
 } jao_int8_backend;
@@ -47,10 +69,12 @@ typedef enum jao_int8_backend {
 /** Parameters of one packed int8 weight. */
 typedef struct jao_int8_params {
     int64_t n;            /**< output features, 1 <= n < 2^31 */
-    int64_t k;            /**< input features, 1 <= k < 2^31 */
+    int64_t k;            /**< input features, 1 <= k <= 131071 (larger: JAO_UNSUPPORTED, the int32 sums could wrap) */
     int32_t act_mapping;  /**< jao_act_mapping */
     int32_t has_bias;     /**< 0 or 1 */
     int32_t backend;      /**< jao_int8_backend */
+    int32_t act_flags;    /**< jao_int8_act_flag bits; 0 = per token, full int8 range. Fills what was
+                               the struct's tail padding: size and offsets are unchanged */
 } jao_int8_params;
 
 /** What a packed buffer holds and how a run with `m` rows would execute. */
@@ -66,9 +90,10 @@ JAO_API jao_status jao_int8_packed_size(const jao_int8_params* params, int64_t* 
 
 /**
  * Packs qdata [n, k] int8, w_scale [n] fp32 (finite, > 0) and bias [n] (non-NULL
- * exactly when has_bias). A oneDNN-backed buffer holds oneDNN's blocked layout for
- * this CPU: running it on a CPU whose oneDNN wants another layout returns
- * JAO_UNSUPPORTED (repack from the plain tensors, see jao_int8_unpack).
+ * exactly when has_bias) into dst (4-byte aligned; every call taking a packed
+ * buffer requires that alignment). A oneDNN-backed buffer holds oneDNN's blocked
+ * layout for this CPU: running it on a CPU whose oneDNN wants another layout
+ * returns JAO_UNSUPPORTED (jao_int8_unpack still works: repack from its output).
  */
 JAO_API jao_status jao_int8_pack(const jao_int8_params* params, const int8_t* qdata, const float* w_scale,
                                  const float* bias, void* dst, int64_t dst_size);
@@ -76,7 +101,10 @@ JAO_API jao_status jao_int8_pack(const jao_int8_params* params, const int8_t* qd
 /** Bytes of workspace jao_int8_linear_run needs for m rows. */
 JAO_API jao_status jao_int8_workspace_size(const void* packed, int64_t packed_size, int64_t m, int64_t* size);
 
-/** y[m, n] = linear(x[m, k]), m >= 1; NaN/inf rows of x give NaN rows of y. Thread safe. */
+/**
+ * y[m, n] = linear(x[m, k]), m >= 1; NaN/inf rows of x give NaN rows of y (with
+ * JAO_INT8_ACT_PER_TENSOR any NaN/inf in x makes all of y NaN). Thread safe.
+ */
 JAO_API jao_status jao_int8_linear_run(const void* packed, int64_t packed_size, int64_t m, const float* x, float* y,
                                        void* workspace, int64_t workspace_size);
 

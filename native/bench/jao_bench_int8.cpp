@@ -1,0 +1,135 @@
+// Benchmark of the int8 x int8 linear (jao_int8.h) through the C ABI, per
+// backend, next to oneDNN's s8 matmul called directly on the same shape.
+//
+//   cmake -S native -B /tmp/build-int8 -DJAO_DNNL_ROOT=<dnnl> -DCMAKE_BUILD_TYPE=Release
+//   cmake --build /tmp/build-int8 --parallel 2
+//   /tmp/build-int8/bench/jao_bench_int8 [--threads 2] [--seconds 0.6] [--isa avx512_vnni] [--quick] [--shape KxN]...
+//
+// Shapes: (K, N) in {(4096,4096), (4096,11008), (11008,4096)} x M in {1, 8, 32, 128},
+// symmetric per-token activations, per-row weight scales, bias. Weights are
+// cycled through >= 160 MB of packed copies, so every call streams them from DRAM.
+// Rows: "jao/onednn" and "jao/jao" = full path (activation quantization +
+// integer matmul + epilogue); "onednn s8" = dnnl matmul on pre-quantized s8
+// input (same primitive kind, format_any weights). Columns: median / best ms,
+// GOPS = 2MKN / median, weight GB/s, % of the DRAM read bandwidth measured at
+// start, and the ratio median / median of the direct oneDNN call.
+#include <omp.h>
+
+#include <array>
+#include <cstring>
+
+#include "bench_onednn.h"
+
+namespace {
+
+using jao::bench::check;
+
+struct Layer {
+    int64_t size = 0;
+    int copies = 0;
+    std::vector<std::vector<uint64_t>> bytes;  // 8-byte aligned packed copies
+};
+
+Layer pack_layer(int64_t k, int64_t n, int32_t backend, const std::vector<int8_t>& q, const std::vector<float>& s,
+                 const std::vector<float>& bias) {
+    jao_int8_params p{};
+    p.n = n;
+    p.k = k;
+    p.act_mapping = JAO_ACT_SYMMETRIC;
+    p.has_bias = 1;
+    p.backend = backend;
+    Layer l;
+    check(jao_int8_packed_size(&p, &l.size), "jao_int8_packed_size");
+    l.copies = static_cast<int>(std::max<int64_t>(1, (jao::bench::kStreamBytes + l.size - 1) / l.size));
+    l.bytes.resize(static_cast<size_t>(l.copies));
+    l.bytes[0].resize(static_cast<size_t>((l.size + 7) / 8));
+    check(jao_int8_pack(&p, q.data(), s.data(), bias.data(), l.bytes[0].data(), l.size), "jao_int8_pack");
+    for (int c = 1; c < l.copies; ++c) l.bytes[c] = l.bytes[0];
+    return l;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    int threads = 2;
+    double seconds = 0.6;
+    bool quick = false;
+    std::vector<std::array<int64_t, 2>> shapes = {{4096, 4096}, {4096, 11008}, {11008, 4096}}, custom;
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        if (a == "--threads" && i + 1 < argc) threads = std::atoi(argv[++i]);
+        else if (a == "--seconds" && i + 1 < argc) seconds = std::atof(argv[++i]);
+        else if (a == "--quick") quick = true;
+        else if (a == "--shape" && i + 1 < argc) {
+            long long k = 0, n = 0;
+            if (std::sscanf(argv[++i], "%lldx%lld", &k, &n) != 2 || k < 1 || n < 1) return 2;
+            custom.push_back({k, n});
+        }
+        else if (a == "--isa" && i + 1 < argc) {
+            int32_t tier;
+            check(jao_isa_parse(argv[++i], &tier), "jao_isa_parse");
+            check(jao_isa_set_cap(tier), "jao_isa_set_cap");
+        } else {
+            std::fprintf(stderr, "usage: %s [--threads N] [--seconds S] [--isa TIER] [--quick] [--shape KxN]...\n", argv[0]);
+            return 2;
+        }
+    }
+    check(jao_threads_set(threads), "jao_threads_set");
+    omp_set_num_threads(threads);  // the direct oneDNN calls
+    const double measured = jao::bench::measured_read_gbs(threads);
+    std::printf("jao %s, isa %s, %d threads, measured DRAM read %.1f GB/s (notes: ~%.0f)\n", jao_version_string(),
+                jao_isa_name(jao_isa_active()), threads, measured, jao::bench::kDramGBs);
+    std::printf("%-11s %-11s %4s %9s %9s %7s %7s %6s %6s  %s\n", "path", "KxN", "M", "median_ms", "best_ms", "GOPS",
+                "GB/s", "%DRAM", "/onednn", "impl");
+
+    if (!custom.empty()) shapes = custom;
+    std::mt19937 rng(42);
+    for (const auto& shape : shapes) {
+        const int64_t K = shape[0], N = shape[1];
+        if (quick && custom.empty() && (K != 4096 || N != 11008)) continue;
+        std::vector<int8_t> q(static_cast<size_t>(N * K));
+        std::uniform_int_distribution<int> qd(-128, 127);
+        for (auto& v : q) v = static_cast<int8_t>(qd(rng));
+        std::vector<float> s(static_cast<size_t>(N), 0.01f), bias(static_cast<size_t>(N), 0.5f);
+        Layer onednn = pack_layer(K, N, JAO_INT8_BACKEND_ONEDNN, q, s, bias);
+        Layer own = pack_layer(K, N, JAO_INT8_BACKEND_JAO, q, s, bias);
+        q.clear();
+        q.shrink_to_fit();
+        char kshape[32];
+        std::snprintf(kshape, sizeof kshape, "%lldx%lld", static_cast<long long>(K), static_cast<long long>(N));
+        for (int64_t M : {1, 8, 32, 128}) {
+            std::vector<float> x(static_cast<size_t>(M * K)), y(static_cast<size_t>(M * N));
+            std::normal_distribution<float> xd(0.0f, 1.0f);
+            for (auto& v : x) v = xd(rng);
+            auto report = [&](const char* path, const jao::bench::Timing& t, int64_t wbytes, double peer,
+                              const std::string& impl) {
+                const double gops = 2.0 * M * K * N / t.median * 1e-9, gbs = static_cast<double>(wbytes) / t.median * 1e-9;
+                std::printf("%-11s %-11s %4lld %9.3f %9.3f %7.1f %7.2f %5.1f%% %6.2f  %s\n", path, kshape,
+                            static_cast<long long>(M), t.median * 1e3, t.best * 1e3, gops, gbs, 100.0 * gbs / measured,
+                            peer > 0 ? t.median / peer : 1.0, impl.c_str());
+                std::fflush(stdout);
+            };
+            jao::bench::OnednnS8Matmul direct(M, K, N, 7);
+            const jao::bench::Timing td = jao::bench::timed([&](int64_t i) { direct.run(i); }, seconds);
+            report("onednn s8", td, direct.weight_bytes(), 0, direct.impl());
+            for (Layer* l : {&onednn, &own}) {
+                int64_t ws = 0;
+                check(jao_int8_workspace_size(l->bytes[0].data(), l->size, M, &ws), "jao_int8_workspace_size");
+                std::vector<uint8_t> work(static_cast<size_t>(ws));
+                jao_int8_info info{};
+                check(jao_int8_packed_info(l->bytes[0].data(), l->size, M, &info), "jao_int8_packed_info");
+                const jao::bench::Timing t = jao::bench::timed(
+                    [&](int64_t i) {
+                        check(jao_int8_linear_run(l->bytes[i % l->copies].data(), l->size, M, x.data(), y.data(),
+                                                  work.data(), ws),
+                              "jao_int8_linear_run");
+                    },
+                    seconds);
+                const bool is_onednn = info.params.backend == JAO_INT8_BACKEND_ONEDNN;
+                report(is_onednn ? "jao/onednn" : "jao/jao", t, l->size, td.median,
+                       std::string(jao_isa_name(info.isa)) + (is_onednn ? " + " + direct.impl() : " tiles"));
+            }
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,202 @@
+#include "kernels/x86/int8_linear.h"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+#include <string>
+
+#include "abi/guard.h"
+#include "core/isa.h"
+#include "core/threads.h"
+#include "onednn/int8_matmul.h"
+
+namespace jao::kernels::int8 {
+namespace {
+
+int64_t aligned(int64_t v) { return pack::round_up(v, 64); }
+
+// Workspace: 64 bytes of alignment slack, q [m, stride], eight per-row arrays,
+// then the jao tiles' 8-row panels (int32 [ceil(m/8)*8][kpad/4]) or oneDNN's scratchpad.
+constexpr int kRowArrays = 8;
+
+// Row stride of the quantized activations: K rounded up to the jao tiles' 4-K
+// steps, plain K for oneDNN (its primitive is made for dense rows).
+int64_t act_stride(const Int8Layout& L) { return L.backend == JAO_INT8_BACKEND_ONEDNN ? L.k : L.kpad; }
+
+int64_t panel_bytes(const Int8Layout& L, int64_t m) {
+    return L.backend == JAO_INT8_BACKEND_JAO ? aligned(pack::round_up(m, 8) * L.kpad) : 0;
+}
+
+int64_t act_bytes(const Int8Layout& L, int64_t m) {
+    return aligned(m * act_stride(L)) + kRowArrays * aligned(4 * m) + panel_bytes(L, m);
+}
+
+Act carve(const Int8Layout& L, int64_t m, void* workspace, uint8_t** rest) {
+    auto* p = reinterpret_cast<uint8_t*>(aligned(reinterpret_cast<intptr_t>(workspace)));
+    Act a;
+    a.q = reinterpret_cast<int8_t*>(p);
+    a.stride = act_stride(L);
+    p += aligned(m * a.stride);
+    float** floats[] = {&a.scale, &a.inv, &a.zp, &a.corr, &a.mn, &a.mx};
+    for (float** f : floats) {
+        *f = reinterpret_cast<float*>(p);
+        p += aligned(4 * m);
+    }
+    a.asum = reinterpret_cast<int32_t*>(p);
+    p += aligned(4 * m);
+    a.bad = reinterpret_cast<int32_t*>(p);
+    p += aligned(4 * m);
+    if (panel_bytes(L, m)) a.panel = reinterpret_cast<int32_t*>(p);
+    p += panel_bytes(L, m);
+    *rest = p;
+    return a;
+}
+
+// Per-row quantization parameters of rows [r0, r1) from the row statistics
+// (PerTensor: every row gets the parameters of the whole tensor). bad[r]
+// stays the row's own flag: quantize skips exactly the rows it cannot convert.
+void qparams(const Int8Layout& L, int64_t m, int64_t r0, int64_t r1, const Act& a) {
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    float tmn = 0, tmx = 0;
+    int32_t tbad = 0;
+    if (L.per_tensor()) {
+        tmn = a.mn[0];
+        tmx = a.mx[0];
+        for (int64_t r = 0; r < m; ++r) {  // O(m), redundantly per thread: no second barrier
+            tmn = std::min(tmn, a.mn[r]);
+            tmx = std::max(tmx, a.mx[r]);
+            tbad |= a.bad[r];
+        }
+    }
+    for (int64_t r = r0; r < r1; ++r) {
+        const float mn = L.per_tensor() ? tmn : a.mn[r], mx = L.per_tensor() ? tmx : a.mx[r];
+        const int32_t bad = L.per_tensor() ? tbad : a.bad[r];
+        float s, inv, zp;
+        act_qparams(mn, mx, L.asymmetric(), L.qmin(), L.qmax(), &s, &inv, &zp);
+        a.scale[r] = bad ? nan : s;
+        a.inv[r] = inv;
+        a.zp[r] = zp;
+        a.corr[r] = zp * a.scale[r];
+    }
+}
+
+// Quantization inside a parallel region of nt threads (one barrier).
+void quantize_phase(const Tier& t, const Int8Layout& L, int64_t m, const float* x, const Act& a, int tid, int nt) {
+    const int64_t r0 = m * tid / nt, r1 = m * (tid + 1) / nt;
+    if (r1 > r0) t.stats(x, L.k, r0, r1, a);
+#pragma omp barrier
+    if (r1 > r0) {
+        qparams(L, m, r0, r1, a);
+        t.quantize(x, L.k, r0, r1, L.qmin(), L.qmax(), a);
+        if (t.panel && a.panel) t.panel(a, L.kpad / 4, r0, r1);
+    }
+}
+
+Epilogue epilogue_of(const Int8Layout& L, const void* packed) {
+    return {L.n, pack::int8_scales(packed, L), pack::int8_bias(packed, L),
+            L.asymmetric() ? pack::int8_rowsums(packed, L) : nullptr};
+}
+
+void run_jao(const Tier& t, const Int8Layout& L, const void* packed, int64_t m, const float* x, float* y, const Act& a,
+             int threads) {
+    const Epilogue e = epilogue_of(L, packed);
+    const uint8_t* w = pack::int8_weights(packed, L);
+    const int mr = m >= 8 ? 8 : static_cast<int>(m);  // rows per tile call (multiple of 8 keeps panels aligned)
+    // Blocks per pass over all rows: one row streams 4 blocks; more rows keep
+    // 2 blocks (2 x 16 x K bytes, <= 352 KB for K = 11008) in L2 while every row
+    // tile reads them, so the weights leave DRAM once per call (row panels
+    // re-streamed them 8 times at K = 11008, M = 128).
+    const int nbt = m == 1 ? 4 : 2;
+    const int nt = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(threads, L.nblocks)));
+#pragma omp parallel num_threads(nt)
+    {
+        const int tid = omp_get_thread_num(), n_t = omp_get_num_threads();
+        quantize_phase(t, L, m, x, a, tid, n_t);
+#pragma omp barrier
+        // Each thread owns a contiguous range of 16-column blocks: every output
+        // is computed by one tile call, whatever the thread count.
+        const int64_t b0 = L.nblocks * tid / n_t, b1 = L.nblocks * (tid + 1) / n_t;
+        for (int64_t b = b0; b < b1; b += nbt) {
+            const int nb = static_cast<int>(std::min<int64_t>(nbt, b1 - b));
+            for (int64_t r = 0; r < m; r += mr)
+                t.tile(w, L.kpad, e, a, r, static_cast<int>(std::min<int64_t>(mr, m - r)), b, nb, y);
+        }
+    }
+}
+
+void run_onednn(const Tier& t, const Int8Layout& L, const void* packed, int64_t m, const float* x, float* y,
+                const Act& a, void* scratch, int threads) {
+    // The passes around oneDNN are cheap (~1 ns per element): a parallel region
+    // (and its barrier) pays only from ~64K elements per thread on.
+    constexpr int64_t kElemsPerThread = 65536;
+    const int nt = static_cast<int>(std::min<int64_t>(threads, std::max<int64_t>(1, m * L.k / kElemsPerThread)));
+#pragma omp parallel num_threads(nt)
+    quantize_phase(t, L, m, x, a, omp_get_thread_num(), omp_get_num_threads());
+    // c lands in y itself (int32 and fp32 have the same size); the epilogue converts it in place.
+    onednn::int8_matmul(L.k, L.n, m, a.q, a.stride, pack::int8_weights(packed, L), reinterpret_cast<int32_t*>(y),
+                        scratch, threads);
+    const Epilogue e = epilogue_of(L, packed);
+    const int ne = static_cast<int>(std::min<int64_t>({threads, m, std::max<int64_t>(1, m * L.n / kElemsPerThread)}));
+#pragma omp parallel num_threads(ne)
+    {
+        const int tid = omp_get_thread_num(), n_t = omp_get_num_threads();
+        const int64_t r0 = m * tid / n_t, r1 = m * (tid + 1) / n_t;
+        if (r1 > r0) t.epilogue(e, a, r0, r1, y);
+    }
+}
+
+}  // namespace
+
+Tier active_tier() {
+    Tier t;
+#if defined(__x86_64__) || defined(_M_X64)
+    const jao_isa active = core::active_isa();
+    if (active >= JAO_ISA_AVX512_VNNI)
+        t = {JAO_ISA_AVX512_VNNI, row_stats_avx512vnni, quantize_avx512vnni, epilogue_avx512vnni, tile_avx512vnni,
+             panel_rows_avx512vnni};
+    else if (active >= JAO_ISA_AVX2)
+        t = {JAO_ISA_AVX2, row_stats_avx2, quantize_avx2, epilogue_avx2, tile_avx2, nullptr};
+#endif
+    return t;
+}
+
+int64_t workspace_bytes(const Int8Layout& L, int64_t m) {
+    int64_t bytes = 64 + act_bytes(L, m);
+    if (L.backend == JAO_INT8_BACKEND_ONEDNN) bytes += aligned(onednn::int8_scratchpad_bytes(L.k, L.n, m));
+    return bytes;
+}
+
+void check_runnable(const Int8Layout& L, const void* packed, const char* fn) {
+    if (L.backend != JAO_INT8_BACKEND_ONEDNN) return;
+    const onednn::WeightsLayout& want = onednn::int8_weights_layout(L.k, L.n);
+    const auto* blob = static_cast<const uint8_t*>(packed) + L.blob_off;
+    if (static_cast<int64_t>(want.blob.size()) != L.blob_bytes || want.bytes != L.weights_bytes ||
+        std::memcmp(want.blob.data(), blob, want.blob.size()) != 0)
+        fail(JAO_UNSUPPORTED, std::string(fn) +
+                                  ": the buffer holds oneDNN weights in a layout this CPU's oneDNN does not use "
+                                  "(packed on another CPU or oneDNN version); unpack it (jao_int8_unpack) and repack here");
+}
+
+Act quantize_activations(const Int8Layout& L, int64_t m, const float* x, void* workspace, int threads) {
+    uint8_t* rest;
+    const Act a = carve(L, m, workspace, &rest);
+    const Tier t = active_tier();
+#pragma omp parallel num_threads(threads)
+    quantize_phase(t, L, m, x, a, omp_get_thread_num(), omp_get_num_threads());
+    return a;
+}
+
+void run(const Int8Layout& L, const void* packed, int64_t m, const float* x, float* y, void* workspace) {
+    core::CallScope scope;
+    uint8_t* scratch;
+    const Act a = carve(L, m, workspace, &scratch);
+    const Tier t = active_tier();
+    if (L.backend == JAO_INT8_BACKEND_ONEDNN)
+        run_onednn(t, L, packed, m, x, y, a, scratch, scope.threads());
+    else
+        run_jao(t, L, packed, m, x, y, a, scope.threads());
+}
+
+}  // namespace jao::kernels::int8

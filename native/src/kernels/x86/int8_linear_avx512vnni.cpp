@@ -1,0 +1,212 @@
+// AVX-512 VNNI tier of the int8 x int8 linear (contract: kernels/ref/int8_kernels.h).
+// Tiles of up to 8 rows x 4 blocks of 16 columns: per 4-K step one 64-byte
+// weight vector per block (u8 = w + 128) and one broadcast int32 of 4
+// activations (s8) per row feed vpdpbusd; c = acc - 128 * asum, then the epilogue.
+// GCC 12's avx512fintrin.h reads an uninitialized "undefined" vector in some
+// masked intrinsics and warns about its own code (harmless: the lanes are masked).
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <immintrin.h>
+
+#include <cstring>
+
+#include "kernels/x86/int8_linear.h"
+
+namespace jao::kernels::int8 {
+namespace {
+
+__mmask16 tail_mask(int64_t left) { return left >= 16 ? __mmask16(0xffff) : __mmask16((1u << left) - 1u); }
+
+// The epilogue on 16 columns starting at col (lanes in `mask`); exactly epilogue_one's ops.
+inline __m512 epilogue16(__m512i c, __m512 s, __m512 corr, const Epilogue& e, int64_t col, __mmask16 mask) {
+    __m512 y = _mm512_mul_ps(_mm512_cvtepi32_ps(c), s);
+    if (e.rowsum) y = _mm512_sub_ps(y, _mm512_mul_ps(corr, _mm512_maskz_loadu_ps(mask, e.rowsum + col)));
+    y = _mm512_mul_ps(y, _mm512_maskz_loadu_ps(mask, e.w_scale + col));
+    if (e.bias) y = _mm512_add_ps(y, _mm512_maskz_loadu_ps(mask, e.bias + col));
+    return y;
+}
+
+// Writes MR x NB blocks of accumulators (acc = sum_k u * q, before the -128 * asum term) through the epilogue.
+template <int MR, int NB>
+void finish(const __m512i (&acc)[MR][NB], const Epilogue& e, const Act& a, int64_t m0, int64_t b0, float* y) {
+    for (int r = 0; r < MR; ++r) {
+        const int64_t row = m0 + r;
+        const __m512i off = _mm512_set1_epi32(static_cast<int32_t>(128u * static_cast<uint32_t>(a.asum[row])));
+        const __m512 s = _mm512_set1_ps(a.scale[row]), corr = _mm512_set1_ps(a.corr[row]);
+        for (int b = 0; b < NB; ++b) {
+            const int64_t col = (b0 + b) * 16;
+            const __mmask16 mask = tail_mask(e.n - col);
+            const __m512i c = _mm512_sub_epi32(acc[r][b], off);
+            _mm512_mask_storeu_ps(y + row * e.n + col, mask, epilogue16(c, s, corr, e, col, mask));
+        }
+    }
+}
+
+// The 8 x 2 tile that carries large M, in inline asm: GCC 12 compiles the
+// intrinsics version with two register copies per vpdpbusd (or keeps the
+// accumulators on the stack), which halves the tile's throughput. Per 4-K
+// step: 2 weight loads, 8 broadcasts, 16 vpdpbusd (FMA-port bound).
+void tile_8x2(const uint8_t* w, int64_t kpad, const Epilogue& e, const Act& a, int64_t m0, int64_t b0, float* y) {
+    const int64_t steps = kpad / 4;
+    const uint8_t* wb = w + b0 * steps * 64;
+    const int64_t bstride = steps * 64;
+    const int32_t* ap = a.panel + m0 * steps;  // m0 is a multiple of 8: panel m0 / 8
+    const int32_t* const ap_end = ap + 8 * steps;
+    __m512i c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
+    // Accumulators are asm outputs zeroed inside (in-out operands would exceed asm's 30-operand limit).
+#define JAO_ZERO(x0, x1) "vpxord %[" #x0 "], %[" #x0 "], %[" #x0 "]\n\t" "vpxord %[" #x1 "], %[" #x1 "], %[" #x1 "]\n\t"
+#define JAO_ROW(r, x0, x1)                                   \
+    "vpbroadcastd 4*" #r "(%[a]), %%zmm2\n\t"                \
+    "vpdpbusd %%zmm2, %%zmm0, %[" #x0 "]\n\t"               \
+    "vpdpbusd %%zmm2, %%zmm1, %[" #x1 "]\n\t"
+    asm volatile(
+        JAO_ZERO(c00, c01) JAO_ZERO(c10, c11) JAO_ZERO(c20, c21) JAO_ZERO(c30, c31)
+        JAO_ZERO(c40, c41) JAO_ZERO(c50, c51) JAO_ZERO(c60, c61) JAO_ZERO(c70, c71)
+        "1:\n\t"
+        "vmovdqu64 (%[w]), %%zmm0\n\t"
+        "vmovdqu64 (%[w],%[bs]), %%zmm1\n\t"
+        JAO_ROW(0, c00, c01) JAO_ROW(1, c10, c11) JAO_ROW(2, c20, c21) JAO_ROW(3, c30, c31)
+        JAO_ROW(4, c40, c41) JAO_ROW(5, c50, c51) JAO_ROW(6, c60, c61) JAO_ROW(7, c70, c71)
+        "add $64, %[w]\n\t"
+        "add $32, %[a]\n\t"
+        "cmp %[end], %[a]\n\t"
+        "jne 1b\n\t"
+        : [c00] "=&v"(c00), [c01] "=&v"(c01), [c10] "=&v"(c10), [c11] "=&v"(c11), [c20] "=&v"(c20),
+          [c21] "=&v"(c21), [c30] "=&v"(c30), [c31] "=&v"(c31), [c40] "=&v"(c40), [c41] "=&v"(c41),
+          [c50] "=&v"(c50), [c51] "=&v"(c51), [c60] "=&v"(c60), [c61] "=&v"(c61), [c70] "=&v"(c70),
+          [c71] "=&v"(c71), [w] "+r"(wb), [a] "+r"(ap)
+        : [bs] "r"(bstride), [end] "r"(ap_end)
+        : "xmm0", "xmm1", "xmm2", "cc", "memory");
+#undef JAO_ROW
+#undef JAO_ZERO
+    const __m512i acc[8][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31},
+                               {c40, c41}, {c50, c51}, {c60, c61}, {c70, c71}};
+    finish<8, 2>(acc, e, a, m0, b0, y);
+}
+
+// Any other MR x NB (tails, small M) in intrinsics.
+template <int MR, int NB>
+void tile(const uint8_t* w, int64_t kpad, const Epilogue& e, const Act& a, int64_t m0, int64_t b0, float* y) {
+    const int64_t steps = kpad / 4;
+    __m512i acc[MR][NB];
+    for (int r = 0; r < MR; ++r)
+        for (int b = 0; b < NB; ++b) acc[r][b] = _mm512_setzero_si512();
+    // One pointer per stream keeps the loop inside the general registers:
+    // weights of block b at wb + b * bstride, activations from the 8-row panel.
+    const uint8_t* wb = w + b0 * steps * 64;
+    const int64_t bstride = steps * 64;
+    const int32_t* ap = a.panel + (m0 - m0 % 8) * steps + m0 % 8;
+    for (int64_t j = 0; j < steps; ++j, wb += 64, ap += 8) {
+        __m512i wv[NB];
+        for (int b = 0; b < NB; ++b) wv[b] = _mm512_loadu_si512(wb + b * bstride);
+        for (int r = 0; r < MR; ++r) {
+            const __m512i av = _mm512_set1_epi32(ap[r]);
+            for (int b = 0; b < NB; ++b) acc[r][b] = _mm512_dpbusd_epi32(acc[r][b], wv[b], av);
+        }
+    }
+    finish<MR, NB>(acc, e, a, m0, b0, y);
+}
+
+using Tile = void (*)(const uint8_t*, int64_t, const Epilogue&, const Act&, int64_t, int64_t, float*);
+
+template <int MR>
+constexpr Tile by_nb(int nb) {
+    return nb == 1 ? tile<MR, 1> : nb == 2 ? tile<MR, 2> : nb == 3 ? tile<MR, 3> : tile<MR, 4>;
+}
+
+Tile pick(int mr, int nb) {
+    switch (mr) {
+        case 1: return by_nb<1>(nb);
+        case 2: return by_nb<2>(nb);
+        case 3: return by_nb<3>(nb);
+        case 4: return by_nb<4>(nb);
+        case 5: return by_nb<5>(nb);
+        case 6: return by_nb<6>(nb);
+        case 7: return by_nb<7>(nb);
+        default: return by_nb<8>(nb);
+    }
+}
+
+}  // namespace
+
+void row_stats_avx512vnni(const float* x, int64_t k, int64_t r0, int64_t r1, const Act& a) {
+    const __m512i exp_mask = _mm512_set1_epi32(0x7f800000);
+    for (int64_t r = r0; r < r1; ++r) {
+        const float* row = x + r * k;
+        __m512 mn = _mm512_set1_ps(row[0]), mx = mn;
+        __mmask16 bad = 0;
+        for (int64_t i = 0; i < k; i += 16) {
+            const __mmask16 m = tail_mask(k - i);
+            const __m512 v = _mm512_mask_loadu_ps(mn, m, row + i);  // inactive lanes: row[0]
+            mn = _mm512_min_ps(mn, v);
+            mx = _mm512_max_ps(mx, v);
+            const __m512i e = _mm512_and_si512(_mm512_castps_si512(v), exp_mask);
+            bad |= _mm512_mask_cmpeq_epi32_mask(m, e, exp_mask);
+        }
+        a.mn[r] = _mm512_reduce_min_ps(mn);
+        a.mx[r] = _mm512_reduce_max_ps(mx);
+        a.bad[r] = bad != 0;
+    }
+}
+
+void quantize_avx512vnni(const float* x, int64_t k, int64_t r0, int64_t r1, int qmin, int qmax, const Act& a) {
+    const __m512 lo = _mm512_set1_ps(static_cast<float>(qmin)), hi = _mm512_set1_ps(static_cast<float>(qmax));
+    for (int64_t r = r0; r < r1; ++r) {
+        int8_t* q = a.q + r * a.stride;
+        if (a.bad[r]) {
+            std::memset(q, 0, static_cast<size_t>(a.stride));
+            a.asum[r] = 0;
+            continue;
+        }
+        const float* row = x + r * k;
+        const __m512 inv = _mm512_set1_ps(a.inv[r]), zp = _mm512_set1_ps(a.zp[r]);
+        __m512i sum = _mm512_setzero_si512();
+        for (int64_t i = 0; i < k; i += 16) {
+            const __mmask16 m = tail_mask(k - i);
+            __m512 v = _mm512_mul_ps(_mm512_maskz_loadu_ps(m, row + i), inv);
+            v = _mm512_add_ps(_mm512_roundscale_ps(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC), zp);
+            v = _mm512_min_ps(_mm512_max_ps(v, lo), hi);
+            const __m512i iv = _mm512_maskz_cvtps_epi32(m, v);
+            sum = _mm512_add_epi32(sum, iv);
+            _mm512_mask_cvtepi32_storeu_epi8(q + i, m, iv);
+        }
+        std::memset(q + k, 0, static_cast<size_t>(a.stride - k));
+        a.asum[r] = _mm512_reduce_add_epi32(sum);
+    }
+}
+
+void epilogue_avx512vnni(const Epilogue& e, const Act& a, int64_t r0, int64_t r1, float* y) {
+    for (int64_t r = r0; r < r1; ++r) {
+        const __m512 s = _mm512_set1_ps(a.scale[r]), corr = _mm512_set1_ps(a.corr[r]);
+        float* out = y + r * e.n;
+        for (int64_t col = 0; col < e.n; col += 16) {
+            const __mmask16 m = tail_mask(e.n - col);
+            const __m512i c = _mm512_maskz_loadu_epi32(m, out + col);
+            _mm512_mask_storeu_ps(out + col, m, epilogue16(c, s, corr, e, col, m));
+        }
+    }
+}
+
+void tile_avx512vnni(const uint8_t* w, int64_t kpad, const Epilogue& e, const Act& a, int64_t m0, int mr, int64_t b0,
+                     int nb, float* y) {
+    // One row streams 4 blocks (GEMV, memory bound); more rows go 8 x 2 (asm) or, for tails, mr x 2.
+    if (mr == 1) return pick(1, nb)(w, kpad, e, a, m0, b0, y);
+    for (int r = 0; r < mr; r += 8) {
+        const int rows = mr - r < 8 ? mr - r : 8;
+        for (int b = 0; b < nb; b += 2) {
+            const int blocks = nb - b < 2 ? nb - b : 2;
+            if (rows == 8 && blocks == 2) tile_8x2(w, kpad, e, a, m0 + r, b0 + b, y);
+            else pick(rows, blocks)(w, kpad, e, a, m0 + r, b0 + b, y);
+        }
+    }
+}
+
+void panel_rows_avx512vnni(const Act& a, int64_t steps, int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; ++r) {
+        const int8_t* q = a.q + r * a.stride;
+        int32_t* p = a.panel + (r - r % 8) * steps + r % 8;
+        for (int64_t j = 0; j < steps; ++j) std::memcpy(p + 8 * j, q + 4 * j, 4);
+    }
+}
+
+}  // namespace jao::kernels::int8
