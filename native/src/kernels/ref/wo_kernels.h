@@ -11,7 +11,7 @@
 //   GEMM (many rows; x86 tiers): weights dequantized once per panel,
 //     w = fma(s, q, t) (or s * q), then y = bias + sum_k x[r,k] * w[n,k] as an
 //     fp32 fma chain in K order, K split in panels (partial sums kept in y).
-// The tiers differ only by fp32 rounding order; each output is computed by
+// The tiers differ only by rounding (order; the scalar tier uses double); each output is computed by
 // one thread in an order fixed by (m, tier), never by the thread count.
 #pragma once
 
@@ -39,7 +39,8 @@ inline int64_t tile_row(int64_t m, int64_t tiles, int64_t i) { return m * i / ti
 using BlocksFn = void (*)(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t b0, int64_t b1,
                           float* y);
 
-// Scalar tier: the GEMV numerics above in plain loops (any m).
+// Scalar tier: the GEMV formula above in plain loops (any m), accumulated in
+// double and rounded once (the most accurate tier: the tests' ground truth).
 void gemv_ref(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t b0, int64_t b1, float* y);
 
 }  // namespace jao::kernels::wo

@@ -1,6 +1,11 @@
 // Scalar tier of the weight-only linear: the GEMV numerics of wo_kernels.h,
 // one column at a time, codes read through the format's own scalar decoder.
+// It accumulates in double (D, X and acc; one rounding to fp32 at the end):
+// as the ground truth it must be the most accurate tier, and a single fp32
+// chain over a whole row (PerAxis, K in one group) with asymmetric zero points
+// (s * D and t * X nearly cancel) drifts past torchao's own rounding error.
 #include <cmath>
+#include <cstring>
 #include <vector>
 
 #include "kernels/ref/wo_kernels.h"
@@ -14,7 +19,7 @@ void gemv_ref(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m
             const int64_t col = b * pack::kWoNr + c;
             float bias = 0.0f;
             if (L.has_bias) std::memcpy(&bias, L.block(payload, b) + L.bias_off + 4 * c, 4);
-            std::vector<float> acc(static_cast<size_t>(m), 0.0f);
+            std::vector<double> acc(static_cast<size_t>(m), 0.0);
             for (int64_t g = 0; g < L.groups; ++g) {
                 const uint8_t* rec = L.record(payload, b, g);
                 for (int64_t kl = 0; kl < L.gpad; ++kl)
@@ -25,13 +30,15 @@ void gemv_ref(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m
                 const float t = L.has_t() ? pack::record_t(L, rec, c) : 0.0f;
                 for (int64_t r = 0; r < m; ++r) {
                     const float* xr = a.x + r * L.kpad + g * L.gpad;
-                    float d = 0.0f;
-                    for (int64_t kl = 0; kl < L.gpad; ++kl) d = std::fma(xr[kl], q[kl], d);
-                    acc[r] = std::fma(s, d, acc[r]);
-                    if (L.has_t()) acc[r] = std::fma(t, a.xsum[r * L.groups + g], acc[r]);
+                    double d = 0.0, xsum = 0.0;
+                    for (int64_t kl = 0; kl < L.gpad; ++kl) {
+                        d += static_cast<double>(xr[kl]) * q[kl];
+                        xsum += xr[kl];
+                    }
+                    acc[r] += static_cast<double>(s) * d + (L.has_t() ? static_cast<double>(t) * xsum : 0.0);
                 }
             }
-            for (int64_t r = 0; r < m; ++r) y[r * L.n + col] = acc[r] + bias;
+            for (int64_t r = 0; r < m; ++r) y[r * L.n + col] = static_cast<float>(acc[r] + bias);
         }
 }
 
