@@ -11,7 +11,9 @@
  * points (INT domain, 0 when absent) and o float offsets (the tinygemm FLOAT
  * domain of Int4WeightOnlyConfig, 0 when absent). Every tier accumulates in
  * fp32; tiers may differ by fp32 rounding (not bit-identical, unlike the
- * integer kernels of jao_linear.h), and results never depend on the thread count.
+ * integer kernels of jao_linear.h), and results never depend on the thread count
+ * (bitwise). Packed layout and summation orders: native/src/pack/README.md and
+ * native/src/kernels/ref/wo_kernels.h.
  *
  * Usage (caller owns every buffer, DESIGN.md §2):
  *   jao_wo_packed_size(&params, &size)                 -> allocate `size` bytes
@@ -83,7 +85,11 @@ JAO_API jao_status jao_wo_pack(const jao_wo_params* params, const uint8_t* codes
                                const int32_t* zero_points, const float* offsets, const float* bias, void* dst,
                                int64_t dst_size);
 
-/** Bytes of workspace jao_wo_linear_run needs for m rows (any alignment accepted). */
+/**
+ * Bytes of workspace jao_wo_linear_run needs for m rows (any alignment accepted).
+ * Depends only on the packed parameters and m, never on the ISA tier or the
+ * thread count, so one size stays valid whatever jao_isa_set_cap / jao_threads_set do.
+ */
 JAO_API jao_status jao_wo_workspace_size(const void* packed, int64_t packed_size, int64_t m, int64_t* size);
 
 /**
@@ -95,7 +101,11 @@ JAO_API jao_status jao_wo_workspace_size(const void* packed, int64_t packed_size
 JAO_API jao_status jao_wo_linear_run(const void* packed, int64_t packed_size, int64_t m, const float* x, float* y,
                                      void* workspace, int64_t workspace_size);
 
-/** Reads the header and the kernel/tier a run with m rows (>= 1) would use. */
+/**
+ * Reads the header and the kernel/tier a run with m rows (>= 1) would use now:
+ * x86 SIMD tiers (isa JAO_ISA_AVX2, or JAO_ISA_AVX512 for every AVX-512 tier)
+ * run GEMV for m <= 4 and GEMM above; the scalar tier (any CPU) is GEMV for all m.
+ */
 JAO_API jao_status jao_wo_packed_info(const void* packed, int64_t packed_size, int64_t m, jao_wo_info* info);
 
 /** Validates the header and the CRC32C of the payload. */

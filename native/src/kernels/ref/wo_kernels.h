@@ -27,8 +27,12 @@ using pack::WoLayout;
 struct Act {
     const float* x = nullptr;     // [m, kpad]: x itself when kpad == k, else copied with zero group padding
     const float* xsum = nullptr;  // [m, groups]: X[g] (has_t only)
-    const float* apack = nullptr; // GEMM: row tiles (row_tile) of [kpad][tile rows], tile at apack + r0 * kpad
+    const float* apack = nullptr; // GEMM: x in K slices of kPanelK, each slice row tiles of [kc][tile rows]:
+                                  // (r, k) at apack + k0 * m + r0 * kc + (k - k0) * rows + (r - r0)
 };
+
+// K per GEMM panel: the weights of 32 columns x 256 K decoded to fp32 are 32 KiB (L1).
+constexpr int64_t kPanelK = 256;
 
 // Rows [r0, r1) of tile i of the `tiles` tiles an m-row GEMM is split into
 // (balanced, each <= mr_max rows; depends only on m and the tier).

@@ -29,15 +29,19 @@ Work carve(const WoLayout& L, int64_t m, void* workspace) {
     return w;
 }
 
-// x rows [r0, r1) into the GEMM row tiles: tile [r0', r1') at rows + r0' * kpad, [kpad][r1' - r0'].
+// Row tiles [t0, t1) of x into the GEMM layout of Act::apack: every K slice
+// of every tile contiguous, and the slices of all tiles of one K slice next to
+// each other (one contiguous m x 256 block per K slice, however large K is).
 void pack_rows(const WoLayout& L, const float* x, int64_t m, int mr, int64_t t0, int64_t t1, float* rows) {
     const int64_t tiles = row_tiles(m, mr);
     for (int64_t t = t0; t < t1; ++t) {
         const int64_t r0 = tile_row(m, tiles, t), h = tile_row(m, tiles, t + 1) - r0;
-        float* dst = rows + r0 * L.kpad;
-        for (int64_t g = 0; g < L.groups; ++g)
-            for (int64_t kl = 0; kl < L.gpad; ++kl) {
-                float* d = dst + (g * L.gpad + kl) * h;
+        for (int64_t k0 = 0; k0 < L.kpad; k0 += kPanelK) {
+            const int64_t kc = std::min(kPanelK, L.kpad - k0);
+            float* dst = rows + k0 * m + r0 * kc;
+            for (int64_t kk = k0; kk < k0 + kc; ++kk) {
+                float* d = dst + (kk - k0) * h;
+                const int64_t g = kk / L.gpad, kl = kk % L.gpad;
                 if (kl < L.group_size) {
                     const float* src = x + r0 * L.k + g * L.group_size + kl;
                     for (int64_t r = 0; r < h; ++r) d[r] = src[r * L.k];
@@ -45,6 +49,7 @@ void pack_rows(const WoLayout& L, const float* x, int64_t m, int mr, int64_t t0,
                     for (int64_t r = 0; r < h; ++r) d[r] = 0.0f;
                 }
             }
+        }
     }
 }
 

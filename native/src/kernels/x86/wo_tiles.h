@@ -20,10 +20,10 @@ using pack::BitPiece;
 using pack::bit_pieces;
 using pack::kWoNr;
 
-constexpr int64_t kPanelK = 256;
+constexpr int64_t kGemmGroupFloats = 64 * 1024;  // y floats of one GEMM column group (256 KiB, L2 resident)
 // GEMV streams NB blocks at once (NB DRAM streams per thread); software
 // prefetch this far ahead in each stream keeps enough lines in flight.
-constexpr int64_t kGemvPrefetch = 2048;  // K per decoded GEMM panel: 256 x 32 fp32 = 32 KiB, L1 resident
+constexpr int64_t kGemvPrefetch = 2048;
 
 // Calls fn(integral_constant<int, J>) for J = 0..N-1, fully unrolled.
 template <class Fn, int... J>
@@ -146,20 +146,29 @@ void gemv_tile(const WoLayout& L, const uint8_t* payload, const Act& a, const De
     }
 }
 
+template <class V, int NBIT, int MR>
+void gemv_rows(const WoLayout& L, const uint8_t* payload, const Act& a, const Decoder<V, NBIT>& dec, int64_t r,
+               int64_t b0, int64_t b1, float* y) {
+    constexpr int NB = MR == 1 ? V::kGemvNb1 : V::kGemvNb;
+    int64_t b = b0;
+    for (; b + NB <= b1; b += NB) gemv_tile<V, NBIT, MR, NB>(L, payload, a, dec, r, b, y);
+    for (; b < b1; ++b) gemv_tile<V, NBIT, MR, 1>(L, payload, a, dec, r, b, y);
+}
+
+// Row tiles of kGemvMr, then 2, then 1 rows (three tile heights keep the
+// instantiations, and the compile time of the fully unrolled tiles, down).
 template <class V, int NBIT>
 void gemv(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t b0, int64_t b1, float* y) {
+    static_assert(V::kGemvMr == 2 || V::kGemvMr == 4);
     const Decoder<V, NBIT> dec(L.center);
-    for (int64_t r = 0; r < m; r += V::kGemvMr) {
-        const int mr = static_cast<int>(std::min<int64_t>(V::kGemvMr, m - r));
-        unroll<V::kGemvMr>([&](auto R) {
-            constexpr int MR = decltype(R)::value + 1;
-            if (MR != mr) return;
-            constexpr int NB = MR == 1 ? V::kGemvNb1 : V::kGemvNb;
-            int64_t b = b0;
-            for (; b + NB <= b1; b += NB) gemv_tile<V, NBIT, MR, NB>(L, payload, a, dec, r, b, y);
-            for (; b < b1; ++b) gemv_tile<V, NBIT, MR, 1>(L, payload, a, dec, r, b, y);
-        });
-    }
+    int64_t r = 0;
+    for (; r + V::kGemvMr <= m; r += V::kGemvMr) gemv_rows<V, NBIT, V::kGemvMr>(L, payload, a, dec, r, b0, b1, y);
+    if constexpr (V::kGemvMr == 4)
+        if (r + 2 <= m) {
+            gemv_rows<V, NBIT, 2>(L, payload, a, dec, r, b0, b1, y);
+            r += 2;
+        }
+    if (r < m) gemv_rows<V, NBIT, 1>(L, payload, a, dec, r, b0, b1, y);
 }
 
 // ---- GEMM: weights of NB blocks x kPanelK decoded to fp32 once, MR x NB*16 register tiles ----
@@ -232,20 +241,27 @@ void gemm(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, in
     const Decoder<V, NBIT> dec(L.center);
     alignas(64) float panel[kPanelK * V::kGemmNb * kWoNr];
     const int64_t tiles = row_tiles(m, V::kGemmMr);
-    for (int64_t b = b0; b < b1; b += V::kGemmNb) {
-        const int nb = static_cast<int>(std::min<int64_t>(V::kGemmNb, b1 - b));
-        // K outer, rows inner: the panel is decoded once and reused by every row
-        // tile while it sits in L1; y's nb*16 columns stay in L1/L2 across K.
+    // Columns in groups whose y slice (m x group, ~256 KiB) stays in L2; K
+    // outer inside a group, so the K slice of x (m x kPanelK) is read from L2
+    // by every panel of the group; each panel is decoded once per K slice and
+    // reused by every row tile while it sits in L1. The order of the sums of
+    // each column (K ascending) does not depend on the grouping.
+    const int64_t group = std::max<int64_t>(V::kGemmNb, kGemmGroupFloats / kWoNr / m / V::kGemmNb * V::kGemmNb);
+    for (int64_t bg = b0; bg < b1; bg += group) {
+        const int64_t bge = std::min(b1, bg + group);
         for (int64_t k0 = 0; k0 < L.kpad; k0 += kPanelK) {
             const int64_t kc = std::min<int64_t>(kPanelK, L.kpad - k0);
-            decode_panel<V, NBIT>(L, payload, dec, b, nb, k0, kc, panel);
-            for (int64_t t = 0; t < tiles; ++t) {
-                const int64_t r0 = tile_row(m, tiles, t);
-                const int mr = static_cast<int>(tile_row(m, tiles, t + 1) - r0);
-                const float* ap = a.apack + r0 * L.kpad + k0 * mr;
-                float* c = y + r0 * L.n + b * kWoNr;
-                if (nb == V::kGemmNb) gemm_tile_any<V, V::kGemmNb>(L, payload, ap, mr, kc, panel, b, k0 == 0, c);
-                else gemm_tile_any<V, 1>(L, payload, ap, mr, kc, panel, b, k0 == 0, c);
+            for (int64_t b = bg; b < bge; b += V::kGemmNb) {
+                const int nb = static_cast<int>(std::min<int64_t>(V::kGemmNb, bge - b));
+                decode_panel<V, NBIT>(L, payload, dec, b, nb, k0, kc, panel);
+                for (int64_t t = 0; t < tiles; ++t) {
+                    const int64_t r0 = tile_row(m, tiles, t);
+                    const int mr = static_cast<int>(tile_row(m, tiles, t + 1) - r0);
+                    const float* ap = a.apack + k0 * m + r0 * kc;
+                    float* c = y + r0 * L.n + b * kWoNr;
+                    if (nb == V::kGemmNb) gemm_tile_any<V, V::kGemmNb>(L, payload, ap, mr, kc, panel, b, k0 == 0, c);
+                    else gemm_tile_any<V, 1>(L, payload, ap, mr, kc, panel, b, k0 == 0, c);
+                }
             }
         }
     }
