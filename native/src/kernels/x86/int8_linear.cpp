@@ -82,11 +82,15 @@ void qparams(const Int8Layout& L, int64_t m, int64_t r0, int64_t r1, const Act& 
     }
 }
 
-// Quantization inside a parallel region of nt threads (one barrier).
+// Quantization inside a parallel region of nt threads. Per token a thread
+// needs only its own rows' statistics; PerTensor waits for every row's (one
+// barrier, taken by all threads or none: the flag is the same for all).
 void quantize_phase(const Tier& t, const Int8Layout& L, int64_t m, const float* x, const Act& a, int tid, int nt) {
     const int64_t r0 = m * tid / nt, r1 = m * (tid + 1) / nt;
     if (r1 > r0) t.stats(x, L.k, r0, r1, a);
+    if (L.per_tensor()) {
 #pragma omp barrier
+    }
     if (r1 > r0) {
         qparams(L, m, r0, r1, a);
         t.quantize(x, L.k, r0, r1, L.qmin(), L.qmax(), a);
