@@ -59,7 +59,7 @@ typedef enum jao_int8_backend {
      * Pack request only, resolved from measurements (native/bench/jao_bench_int8.cpp,
      * kernels/int8_backend_choice.cpp): JAO on AVX-512 VNNI CPUs for weights with
      * n * k <= 2^20 (call-overhead bound, jao wins at every M), ONEDNN otherwise
-     * (oneDNN's brgemm is 0-20 % faster from M = 8 on; jao ~10 % faster at M = 1).
+     * (oneDNN's brgemm leads by 5-12 % at M = 128, jao is 0-13 % faster at M = 1).
      */
     JAO_INT8_BACKEND_AUTO = 0,
     JAO_INT8_BACKEND_ONEDNN = 1, /**< oneDNN matmul s8 x s8 -> s32, blocked weights */

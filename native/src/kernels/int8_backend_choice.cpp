@@ -1,11 +1,13 @@
 // JAO_INT8_BACKEND_AUTO, from jao_bench_int8 on the reference host (AMD EPYC,
-// AVX-512 VNNI, 1 and 2 threads; numbers in the int8 commit messages):
-//  - oneDNN's brgemm s8 matmul is 0-20 % faster than jao's tiles from M = 8 on
-//    (K, N >= 1024), jao is ~10 % faster at M = 1 (decode): a pack-time choice
-//    cannot know M, and int8 x int8 is the prefill / throughput config, so
-//    larger weights get oneDNN;
+// AVX-512 VNNI; 1-thread medians, the 2-thread ones were dominated by other
+// jobs on the shared host):
+//  - M = 128, the compute-bound prefill case int8 x int8 exists for, oneDNN's
+//    brgemm leads (4096x4096: 757 vs 677 GOPS, 11008x4096: 480 vs 454); at
+//    M = 8..32 they trade places by shape (4096x11008: oneDNN 1.45x faster);
+//    at M = 1 jao is 0-13 % faster. A pack-time choice cannot know M, so
+//    large weights get oneDNN;
 //  - small weights (K * N <= 2^20) are call-overhead bound, where jao's path
-//    (no oneDNN primitive lookup / memory objects) wins at every M;
+//    (no oneDNN primitive lookup / execute) wins at every M (256x256: 8 vs 10 us);
 //  - below AVX-512 VNNI jao has only the vpmaddwd AVX2 tier and on Arm only the
 //    scalar one: oneDNN everywhere there.
 #include "kernels/int8_backend_choice.h"
