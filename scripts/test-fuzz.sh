@@ -65,7 +65,7 @@ for t in "${targets[@]}"; do
   crashes=$(find "$out/artifacts" -type f | wc -l)
   reports=$(grep -cE 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:|contract violated' "$out/log" || true)
   files=$(find "$out/corpus" -type f | wc -l)
-  kb=$(du -sk "$out/corpus" | cut -f1)
+  kb=$(( $(find "$out/corpus" -type f -printf "%s\n" | awk "{s+=\$1} END {print s+0}") / 1024 ))
   status=ok
   if [ "$code" != 0 ] || [ "$crashes" -ne 0 ] || [ "$reports" -ne 0 ]; then status=FAIL; failed=1; fi
   printf '  %-18s %-4s %10s execs  %s crashes  corpus %s files (%s KB)\n' "$t" "$status" "$execs" \
