@@ -29,8 +29,8 @@ constexpr int64_t kMaxRows = 9;                   // m of a run: GEMV and GEMM p
     std::abort();
 }
 
-inline void check(bool ok, const char* what) {
-    if (!ok) die(what);
+inline void check(bool ok, const char* what, const char* detail = "") {
+    if (!ok) die(what, detail);
 }
 
 // Every status is a documented one; JAO_INTERNAL means a bug by the header's own words;
