@@ -21,8 +21,9 @@ namespace jao_fuzz {
 // Allocation bounds: a target only allocates tensors below these sizes; larger
 // (valid or not) requests are still made, with small buffers, and must be rejected.
 constexpr int64_t kMaxElems = int64_t{1} << 16;   // n * k, m * k, ...
-constexpr int64_t kMaxBytes = int64_t{1} << 22;   // any packed buffer or workspace
+constexpr int64_t kMaxBytes = int64_t{1} << 20;   // any packed buffer or workspace (copied, CRCed: keep it cheap)
 constexpr int64_t kMaxRows = 9;                   // m of a run: GEMV and GEMM paths
+constexpr int64_t kMaxWork = int64_t{1} << 21;    // multiply-adds of one linear run
 
 [[noreturn]] inline void die(const char* what, const char* detail = "") {
     std::fprintf(stderr, "jao fuzz: contract violated: %s %s (last error: %s)\n", what, detail, jao_last_error());

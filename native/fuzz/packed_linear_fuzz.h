@@ -82,8 +82,9 @@ void exercise(const uint8_t* buf, int64_t size, FuzzedDataProvider& f) {
         const jao_status su = JAO_FUZZ_CALL(A::unpack, buf, size, out);
         check(sv != JAO_OK || su == JAO_OK, "verify accepted a buffer unpack rejects");
     }
+    // Runs are bounded in work too (m * n * k): sanitized kernels are ~20x slower.
     const int64_t xk = bounded(m, k), yn = bounded(m, n);
-    if (xk < 0 || yn < 0 || ws > kMaxBytes) return;
+    if (xk < 0 || yn < 0 || ws > kMaxBytes || bounded(xk, n, kMaxWork) < 0) return;
     std::vector<float> x = values<float>(f, xk, any_float), y(static_cast<size_t>(yn));
     const bool short_ws = ws > 0 && f.ConsumeIntegralInRange<int>(0, 7) == 0;
     std::vector<uint8_t> work(static_cast<size_t>(short_ws ? ws - 1 : ws));
