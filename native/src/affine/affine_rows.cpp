@@ -21,6 +21,13 @@ int32_t load_q(const int8_t* q, int64_t i, bool is_unsigned) {
     return is_unsigned ? static_cast<int32_t>(static_cast<uint8_t>(q[i])) : q[i];
 }
 
+// torch's zero_point.to(torch.int32) on x86 (cvttss2si): truncation, and INT32_MIN for
+// NaN and values outside int32. A plain static_cast is undefined behavior there (found
+// by fuzz_affine; regression test FuzzRegression.DequantizeWildZeroPoints).
+int32_t zero_point_to_int32(float zp) {
+    return zp >= -2147483648.0f && zp < 2147483648.0f ? static_cast<int32_t>(zp) : std::numeric_limits<int32_t>::min();
+}
+
 struct Group {
     const jao_affine_params& p;
     int64_t row, group;
@@ -147,9 +154,9 @@ void dequantize(const jao_affine_params& p, const int8_t* q, const float* scales
     if (p.zero_point_domain == JAO_ZP_NONE) zero_points = nullptr;
     for_each_group(p, [&](const Group& g) {
         float s = scales[g.index()];
-        int32_t zp = zero_points ? static_cast<int32_t>(zero_points[g.index()]) : 0;
+        int64_t zp = zero_points ? zero_point_to_int32(zero_points[g.index()]) : 0;
         for (int64_t i = g.begin(), e = i + p.group_size; i < e; ++i) {
-            float d = round_to(out, static_cast<float>(load_q(q, i, is_unsigned) - zp));
+            float d = round_to(out, static_cast<float>(load_q(q, i, is_unsigned) - zp));  // int64: no overflow
             store_from_float(out, y, i, round_to(out, round_to(Dp, d * s)));
         }
     });

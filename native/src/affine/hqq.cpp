@@ -44,7 +44,14 @@ void hqq_scale_only(const jao_affine_params& p, const void* x, float* scales, in
         prev = scale;
     }
     for (int64_t b = 0; b < groups; ++b) {
-        for (int64_t i = 0; i < g; ++i) q[b * g + i] = static_cast<int8_t>(quant(w[b * g + i], scale[b]));
+        // One byte per value: int8 for signed ranges, uint8 bits for unsigned ones, and NaN
+        // (a NaN input or scale) gives 0 clamped into the range, as jao_affine_quantize does.
+        // Converting float 128..255 or NaN straight to int8 is undefined behavior (found by
+        // fuzz_affine; regression test FuzzRegression.HqqUnsignedRangeAndNaN).
+        for (int64_t i = 0; i < g; ++i) {
+            const float v = quant(w[b * g + i], scale[b]);
+            q[b * g + i] = static_cast<int8_t>(static_cast<int32_t>(std::isnan(v) ? std::clamp(0.0f, qmin, qmax) : v));
+        }
         scales[b] = round_to(p.scale_type, scale[b]);
     }
 }

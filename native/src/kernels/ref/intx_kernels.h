@@ -37,6 +37,16 @@ inline int32_t info_int(const float* info, int slot) {
 }
 inline void set_info_int(float* info, int slot, int32_t v) { __builtin_memcpy(info + slot, &v, 4); }
 
+// Clamps an activation code (or zero point) to [-128, 127] the way the SIMD tiers'
+// max_ps(v, lo) / min_ps(v, hi) do: a NaN becomes -128. Scalar code must clamp
+// with this before converting to int: std::max/min keep a NaN (x NaN or inf, or
+// a row min of -inf), and converting a NaN float to int is undefined behavior
+// (found by fuzz_intx_pack; regression test LinearIntx.NonFiniteActivations).
+inline float clamp_code(float v) {
+    v = v > -128.0f ? v : -128.0f;
+    return v < 127.0f ? v : 127.0f;
+}
+
 // Quantized activations in the workspace.
 struct Act {
     uint8_t* q = nullptr;          // [m, kpad]: q + 128 per K, group-padded (padding 0)

@@ -16,8 +16,7 @@ int64_t round_up(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
 int64_t info_stride(const IntxLayout& L) { return round_up(kInfoA + L.groups, 16); }
 
 inline float quantize_value(float x, float inv, float zp) {
-    float q = std::nearbyint(x * inv) + zp;
-    return std::min(std::max(q, -128.0f), 127.0f);
+    return clamp_code(std::nearbyint(x * inv) + zp);
 }
 
 }  // namespace
@@ -28,7 +27,7 @@ void act_qparams(float mn, float mx, float* scale, float* inv, float* zp) {
     float s = (mx - mn) / 255.0f;
     s = std::isnan(s) ? s : std::max(s, FLT_MIN);
     float z = -128.0f - std::nearbyint(mn / s);
-    *zp = std::min(std::max(z, -128.0f), 127.0f);
+    *zp = clamp_code(z);
     *scale = s;
     *inv = 1.0f / s;
 }

@@ -237,7 +237,7 @@ void quantize_rows_avx2(const IntxLayout& L, const float* x, int64_t m0, int64_t
             int32_t total = ts[0] + ts[1] + ts[2] + ts[3] + ts[4] + ts[5] + ts[6] + ts[7];
             for (; j < L.group_size; ++j) {
                 float v = std::nearbyint(xg[j] * inv) + zp;
-                int q = static_cast<int>(std::min(std::max(v, -128.0f), 127.0f));
+                int q = static_cast<int>(clamp_code(v));
                 total += q;
                 qg[j] = static_cast<uint8_t>(q + 128);
             }
