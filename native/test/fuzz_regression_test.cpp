@@ -82,3 +82,26 @@ TEST(FuzzRegression, DequantizeWildZeroPoints) {
 }
 
 }  // namespace
+
+// fuzz_int8_pack: a row count oneDNN cannot describe (2^31 - 1 rows of a
+// oneDNN-backed buffer) was JAO_INTERNAL; it is the caller's argument.
+TEST(FuzzRegression, Int8HugeRowCountIsAnArgumentError) {
+    jao_int8_params p{};
+    p.n = 40;
+    p.k = 72;
+    p.act_mapping = JAO_ACT_SYMMETRIC;
+    p.backend = JAO_INT8_BACKEND_ONEDNN;
+    int64_t size = 0;
+    ASSERT_EQ(jao_int8_packed_size(&p, &size), JAO_OK);
+    std::vector<int8_t> q(static_cast<size_t>(p.n * p.k), 3);
+    std::vector<float> s(static_cast<size_t>(p.n), 0.5f);
+    std::vector<uint32_t> buf(static_cast<size_t>((size + 3) / 4));
+    ASSERT_EQ(jao_int8_pack(&p, q.data(), s.data(), nullptr, buf.data(), size), JAO_OK);
+    const int64_t m = std::numeric_limits<int32_t>::max();
+    int64_t ws = 0;
+    jao_int8_info info{};
+    for (jao_status st : {jao_int8_workspace_size(buf.data(), size, m, &ws), jao_int8_packed_info(buf.data(), size, m, &info)}) {
+        EXPECT_NE(st, JAO_INTERNAL) << jao_last_error();
+        EXPECT_NE(st, JAO_OK);
+    }
+}

@@ -2288,6 +2288,24 @@ public class JaoAbi extends JaoAbi$shared {
     public static int JAO_ACT_ASYMMETRIC() {
         return JAO_ACT_ASYMMETRIC;
     }
+    private static final int JAO_INT8_ACT_PER_TENSOR = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * enum jao_int8_act_flag.JAO_INT8_ACT_PER_TENSOR = 1
+     * }
+     */
+    public static int JAO_INT8_ACT_PER_TENSOR() {
+        return JAO_INT8_ACT_PER_TENSOR;
+    }
+    private static final int JAO_INT8_ACT_REDUCE_RANGE = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * enum jao_int8_act_flag.JAO_INT8_ACT_REDUCE_RANGE = 2
+     * }
+     */
+    public static int JAO_INT8_ACT_REDUCE_RANGE() {
+        return JAO_INT8_ACT_REDUCE_RANGE;
+    }
     private static final int JAO_INT8_BACKEND_AUTO = (int)0L;
     /**
      * {@snippet lang=c :

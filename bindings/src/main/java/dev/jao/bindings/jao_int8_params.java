@@ -20,6 +20,7 @@ import static java.lang.foreign.MemoryLayout.PathElement.*;
  *     int32_t act_mapping;
  *     int32_t has_bias;
  *     int32_t backend;
+ *     int32_t act_flags;
  * }
  * }
  */
@@ -35,7 +36,7 @@ public class jao_int8_params {
         JaoAbi.C_INT.withName("act_mapping"),
         JaoAbi.C_INT.withName("has_bias"),
         JaoAbi.C_INT.withName("backend"),
-        MemoryLayout.paddingLayout(4)
+        JaoAbi.C_INT.withName("act_flags")
     ).withName("jao_int8_params");
 
     /**
@@ -263,6 +264,50 @@ public class jao_int8_params {
      */
     public static void backend(MemorySegment struct, int fieldValue) {
         struct.set(backend$LAYOUT, backend$OFFSET, fieldValue);
+    }
+
+    private static final OfInt act_flags$LAYOUT = (OfInt)$LAYOUT.select(groupElement("act_flags"));
+
+    /**
+     * Layout for field:
+     * {@snippet lang=c :
+     * int32_t act_flags
+     * }
+     */
+    public static final OfInt act_flags$layout() {
+        return act_flags$LAYOUT;
+    }
+
+    private static final long act_flags$OFFSET = $LAYOUT.byteOffset(groupElement("act_flags"));
+
+    /**
+     * Offset for field:
+     * {@snippet lang=c :
+     * int32_t act_flags
+     * }
+     */
+    public static final long act_flags$offset() {
+        return act_flags$OFFSET;
+    }
+
+    /**
+     * Getter for field:
+     * {@snippet lang=c :
+     * int32_t act_flags
+     * }
+     */
+    public static int act_flags(MemorySegment struct) {
+        return struct.get(act_flags$LAYOUT, act_flags$OFFSET);
+    }
+
+    /**
+     * Setter for field:
+     * {@snippet lang=c :
+     * int32_t act_flags
+     * }
+     */
+    public static void act_flags(MemorySegment struct, int fieldValue) {
+        struct.set(act_flags$LAYOUT, act_flags$OFFSET, fieldValue);
     }
 
     /**
