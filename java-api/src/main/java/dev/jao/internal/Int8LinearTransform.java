@@ -24,7 +24,9 @@ final class Int8LinearTransform {
         float[] bias = linear.bias() == null ? null : linear.bias().toFloatArray();
         NativeMemory memory = new NativeMemory("QuantizedLinear[" + n + "x" + k + "]");
         try {
-            Int8Kernel prefill = Int8Kernel.pack(memory, n, k, c.actMappingType(), q.qdata(), q.rowScales(), bias);
+            boolean perTensor = c.granularity() instanceof dev.jao.quant.Granularity.PerTensor;
+            Int8Kernel prefill = Int8Kernel.pack(memory, n, k, c.actMappingType(), perTensor, c.reduceRange(), q.qdata(),
+                    q.rowScales(), bias);
             LinearKernel kernel = c.weightOnlyDecode() ? withDecode(memory, prefill, q.qdata(), q.rowScales(), bias)
                     : prefill;
             return new LinearQuantizers.Result(new QuantizedLinear(c, linear.dtype(), kernel, memory), null);
