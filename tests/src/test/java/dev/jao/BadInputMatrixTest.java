@@ -127,6 +127,35 @@ class BadInputMatrixTest {
         cases.add(new Case("safetensors: missing", java.nio.file.NoSuchFileException.class, () -> SafetensorsFile.open(dir.resolve("none")).close()));
         cases.add(new Case("model file: junk", iae, () -> JaoModelFile.load(junk).close()));
         cases.add(new Case("model file: empty", iae, () -> JaoModelFile.load(Files.write(dir.resolve("empty"), new byte[0])).close()));
+        // weight-only / int8 configs and KleidiAI buffers
+        cases.add(new Case("int4 wo: group 48", iae, () -> dev.jao.config.Int4WeightOnlyConfig.ofGroupSize(48)));
+        cases.add(new Case("intx wo: uint dtype", iae, () -> dev.jao.config.IntxWeightOnlyConfig.of(DType.UINT4,
+                new dev.jao.quant.Granularity.PerGroup(32), MappingType.SYMMETRIC)));
+        cases.add(new Case("uintx wo: signed dtype", iae, () -> new dev.jao.config.UIntXWeightOnlyConfig(DType.INT4)));
+        cases.add(new Case("int8 dyn: per-group", iae, () -> dev.jao.config.Int8DynamicActivationInt8WeightConfig.of(
+                MappingType.SYMMETRIC, new dev.jao.quant.Granularity.PerGroup(32))));
+        cases.add(new Case("config json: junk", iae, () -> dev.jao.config.ConfigJson.fromJson("[1, 2]")));
+        cases.add(new Case("kleidiai: junk torchao buffer", JaoException.class, () -> dev.jao.io.KleidiAiFormats
+                .fromTorchaoPackedWeights(Tensor.of(MemorySegment.ofArray(new byte[416]), DType.UINT8, 416), 8, 64, 32,
+                        DType.FLOAT32).close()));
+        cases.add(new Case("kleidiai: short ATen buffer", JaoException.class, () -> dev.jao.io.KleidiAiFormats
+                .fromAtenDynQuant4bit(Tensor.of(MemorySegment.ofArray(new byte[100]), DType.UINT8, 100), 8, 64, 32,
+                        DType.FLOAT32).close()));
+        cases.add(new Case("kleidiai: int8 layer", iae, () -> dev.jao.io.KleidiAiFormats.torchaoPackedWeights(q, 8, 16, 2)));
+        Container wo = new Container();
+        float[] wv = new float[32 * 64];
+        for (int i = 0; i < wv.length; i++) wv[i] = (float) Math.cos(i);
+        wo.register("l", new Linear(Tensor.ofFloats(wv, 32, 64), null));
+        Quantizer.quantize(wo, dev.jao.config.Int4WeightOnlyConfig.ofGroupSize(32));
+        QuantizedLinear woq = (QuantizedLinear) wo.children().get("l");
+        cases.add(new Case("weight-only forward: ragged input", iae, () -> woq.forward(new float[65])));
+        cases.add(new Case("int8 dyn: NaN weight", iae, () -> {
+            Container m = new Container();
+            float[] bad = wv.clone();
+            bad[5] = Float.NaN;
+            m.register("l", new Linear(Tensor.ofFloats(bad, 32, 64), null));
+            Quantizer.quantize(m, new dev.jao.config.Int8DynamicActivationInt8WeightConfig());
+        }));
         // lifetimes and native errors
         cases.add(new Case("jao: threads 0", iae, () -> Jao.setThreads(0)));
         cases.add(new Case("jao: foreign ISA", JaoException.class, () -> Jao.capIsa(IsaTier.I8MM)));
@@ -146,6 +175,7 @@ class BadInputMatrixTest {
                 else if (e.getMessage() == null || e.getMessage().isBlank()) failures.add(c.name() + ": no message");
             }
         }
+        woq.close();
         System.out.println("bad-input matrix: " + cases.size() + " cases, " + failures.size() + " failures");
         if (!failures.isEmpty()) fail(String.join("\n", failures));
         assertTrue(cases.size() >= 40);

@@ -161,6 +161,15 @@ public final class KleidiAiFormats {
     /** The plain tensors of a symmetric int4 layer. */
     private record Int4Layer(long n, long k, long group, byte[] qdata, float[] scales, float[] bias) {
         static Int4Layer of(QuantizedLinear layer) {
+            boolean int4 = switch (layer.config()) {
+                case Int8DynamicActivationIntxWeightConfig c -> c.weightDtype() == DType.INT4;
+                case dev.jao.config.Int8DynamicActivationInt4WeightConfig c -> true;
+                default -> false;
+            };
+            if (!int4) {
+                throw new IllegalArgumentException("KleidiAI buffers hold the int4 weights of an int8-activation layer; "
+                        + "this layer was quantized with " + dev.jao.config.ConfigJson.toJson(layer.config()));
+            }
             Map<String, Tensor> p = layer.plainTensors();
             Tensor q = p.get("qdata");
             long n = q.dim(0), k = q.dim(1), group = k / p.get("scale").dim(1);
