@@ -135,6 +135,106 @@ class ModelFileTest {
         assertRejected(dir, header, "header CRC32C mismatch");
     }
 
+    /** The weight-only and int8 × int8 families as FqnToConfig entries (int8 with its weight-only decode copy). */
+    static FqnToConfig newFamilies() {
+        Map<String, QuantConfig> m = new LinkedHashMap<>();
+        m.put("mlp.0", new dev.jao.config.Int8DynamicActivationInt8WeightConfig(MappingType.ASYMMETRIC, true,
+                new Granularity.PerRow(), false, 2));
+        m.put("mlp.1", dev.jao.config.Int4WeightOnlyConfig.ofGroupSize(32));
+        m.put("mlp.2", dev.jao.config.IntxWeightOnlyConfig.of(DType.INT4, new Granularity.PerGroup(64), MappingType.ASYMMETRIC));
+        m.put("mlp.3", new dev.jao.config.Int8WeightOnlyConfig());
+        return new FqnToConfig(m);
+    }
+
+    @Test
+    void everyKernelFamilySurvivesSaveAndLoad(@TempDir Path dir) throws Exception {
+        Path model = dir.resolve("families.jao");
+        byte[] expected;
+        try (SafetensorsFile ckpt = SafetensorsFile.open(checkpoint(dir))) {
+            Module tree = Checkpoints.linearTree(ckpt);
+            assertEquals(4, Quantizer.quantize(tree, newFamilies()).quantizedCount());
+            expected = ModelFileProbe.outputs(tree.namedModules());
+            JaoModelFile.save(tree, model);
+            closeAll(tree);
+        }
+        try (JaoModelFile.MappedModel m = JaoModelFile.load(model)) {
+            assertArrayEquals(expected, ModelFileProbe.outputs(m.model().namedModules()), "outputs after save + load");
+            assertEquals(dev.jao.config.Int4WeightOnlyConfig.ofGroupSize(32),
+                    ((QuantizedLinear) m.model().namedModules().get("mlp.1")).config());
+        }
+    }
+
+    /**
+     * Seeded random mutations (byte flips, overwrites, truncations) of a model file holding every
+     * kernel family: each load either succeeds and runs, or fails with IllegalArgumentException —
+     * never another exception, never a crash (the JVM would die).
+     */
+    @Test
+    void randomMutationsAreRejectedOrHarmless(@TempDir Path dir) throws Exception {
+        Path model = dir.resolve("m.jao");
+        try (SafetensorsFile ckpt = SafetensorsFile.open(checkpoint(dir))) {
+            Module tree = Checkpoints.linearTree(ckpt);
+            Quantizer.quantize(tree, newFamilies());
+            JaoModelFile.save(tree, model);
+            closeAll(tree);
+        }
+        byte[] good = Files.readAllBytes(model);
+        SplittableRandom rng = new SplittableRandom(2026);
+        int rejected = 0, loaded = 0, mutations = 600;
+        for (int i = 0; i < mutations; i++) {
+            byte[] bad = good.clone();
+            int kind = rng.nextInt(3);
+            if (kind == 2) {
+                bad = java.util.Arrays.copyOf(good, rng.nextInt(good.length));
+            } else {
+                // half the edits land in the first 4 KiB (the JSON header and first blob headers)
+                for (int e = 1 + rng.nextInt(8); e > 0; e--) {
+                    int at = rng.nextBoolean() ? rng.nextInt(Math.min(4096, good.length)) : rng.nextInt(good.length);
+                    bad[at] = kind == 0 ? (byte) (bad[at] ^ (1 << rng.nextInt(8))) : (byte) rng.nextInt(256);
+                }
+            }
+            Path p = Files.write(dir.resolve("mut.jao"), bad);
+            try (JaoModelFile.MappedModel m = JaoModelFile.load(p)) {
+                ModelFileProbe.outputs(m.model().namedModules());
+                loaded++;
+            } catch (IllegalArgumentException expectedRejection) {
+                rejected++;
+            }
+        }
+        System.out.println("model-file mutations: " + mutations + " (" + rejected + " rejected, " + loaded
+                + " harmless, e.g. in padding)");
+        assertEquals(mutations, rejected + loaded);
+        assertTrue(rejected > mutations / 2, "most mutations must be caught: " + rejected);
+    }
+
+    /** Seeded random mutations of a safetensors checkpoint: open + read every tensor succeeds or throws IllegalArgumentException. */
+    @Test
+    void safetensorsMutationsAreRejectedOrReadable(@TempDir Path dir) throws Exception {
+        byte[] good = Files.readAllBytes(checkpoint(dir));
+        SplittableRandom rng = new SplittableRandom(7);
+        int rejected = 0, read = 0, mutations = 600;
+        for (int i = 0; i < mutations; i++) {
+            byte[] bad = good.clone();
+            if (rng.nextInt(3) == 0) {
+                bad = java.util.Arrays.copyOf(good, rng.nextInt(good.length));
+            } else {
+                for (int e = 1 + rng.nextInt(6); e > 0; e--) {
+                    int at = rng.nextInt(Math.min(1024, good.length));  // the JSON header: offsets, shapes, dtypes
+                    bad[at] = (byte) (rng.nextBoolean() ? bad[at] ^ (1 << rng.nextInt(8)) : rng.nextInt(256));
+                }
+            }
+            Path p = Files.write(dir.resolve("mut.safetensors"), bad);
+            try (SafetensorsFile f = SafetensorsFile.open(p)) {
+                for (String name : f.entries().keySet()) f.tensor(name).toFloatArray();
+                read++;
+            } catch (IllegalArgumentException expectedRejection) {
+                rejected++;
+            }
+        }
+        System.out.println("safetensors mutations: " + mutations + " (" + rejected + " rejected, " + read + " read)");
+        assertEquals(mutations, rejected + read);
+    }
+
     private static void assertRejected(Path dir, byte[] bytes, String fragment) throws Exception {
         Path p = Files.write(dir.resolve("bad.jao"), bytes);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JaoModelFile.load(p).close());
