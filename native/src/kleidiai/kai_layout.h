@@ -9,12 +9,12 @@
 #include <string>
 
 #include "abi/guard.h"
+#include "core/int_math.h"
 
 namespace jao::kai {
 
 constexpr int64_t kMaxDim = (int64_t{1} << 31) - 1;
 
-inline int64_t round_up(int64_t a, int64_t b) { return (a + b - 1) / b * b; }
 
 // a * b, failing (not wrapping) when the product leaves int64.
 inline int64_t checked_mul(int64_t a, int64_t b, const char* fn) {

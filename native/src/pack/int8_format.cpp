@@ -43,6 +43,18 @@ Int8Layout geometry(Int8Layout L, int64_t blob_bytes, int64_t weights_bytes) {
     return L;
 }
 
+// The layout fields that come straight from the parameters (geometry() adds the rest).
+Int8Layout parameters(const jao_int8_params& p, int32_t backend) {
+    Int8Layout L;
+    L.n = p.n;
+    L.k = p.k;
+    L.act_mapping = p.act_mapping;
+    L.act_flags = p.act_flags;
+    L.has_bias = p.has_bias != 0;
+    L.backend = backend;
+    return L;
+}
+
 int64_t jao_weight_bytes(int64_t n, int64_t k) { return (n + kInt8Nr - 1) / kInt8Nr * round_up(k, kInt8Kr) * kInt8Nr; }
 
 }  // namespace
@@ -61,13 +73,7 @@ Int8Layout make_int8_layout(const jao_int8_params& p, const char* fn) {
     if (p.k > kInt8MaxK)
         fail(JAO_UNSUPPORTED, std::string(fn) + ": k above " + str(kInt8MaxK) +
                                   " could overflow the exact int32 accumulation, got " + str(p.k));
-    Int8Layout L;
-    L.n = p.n;
-    L.k = p.k;
-    L.act_mapping = p.act_mapping;
-    L.act_flags = p.act_flags;
-    L.has_bias = p.has_bias != 0;
-    L.backend = p.backend == JAO_INT8_BACKEND_AUTO ? kernels::int8::auto_backend(p.n, p.k) : p.backend;
+    Int8Layout L = parameters(p, p.backend == JAO_INT8_BACKEND_AUTO ? kernels::int8::auto_backend(p.n, p.k) : p.backend);
     if (L.backend == JAO_INT8_BACKEND_ONEDNN) {
         const onednn::WeightsLayout& w = onednn::int8_weights_layout(p.k, p.n);
         return geometry(L, static_cast<int64_t>(w.blob.size()), w.bytes);
@@ -105,13 +111,7 @@ Int8Layout read_int8_header(const void* packed, int64_t packed_size, const char*
     std::memcpy(sizes, h + kHeaderBytes, sizeof sizes);
     std::memcpy(&record_crc, h + kHeaderBytes + sizeof sizes, 4);
     if (record_crc != crc32c(sizes, sizeof sizes)) corrupt("size record checksum mismatch");
-    Int8Layout L;
-    L.n = p.n;
-    L.k = p.k;
-    L.act_mapping = p.act_mapping;
-    L.act_flags = p.act_flags;
-    L.has_bias = p.has_bias != 0;
-    L.backend = p.backend;
+    Int8Layout L = parameters(p, p.backend);
     const int64_t nk = p.n * p.k;
     if (jao_layout ? (sizes[0] != 0 || sizes[1] != jao_weight_bytes(p.n, p.k))
                    : (sizes[0] < 1 || sizes[0] > kMaxBlobBytes || sizes[1] < nk || sizes[1] > 2 * nk + (int64_t{1} << 24)))

@@ -4,12 +4,12 @@
 
 #include <cstdint>
 
+#include "core/int_math.h"
 #include "jao/jao_int8.h"
 #include "pack/packed_header.h"
 
 namespace jao::pack {
 
-inline int64_t round_up(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
 
 constexpr int32_t kInt8TypeId = 66;       // jao linear_8bit_act_8bit_weight (intx 64, weight-only 65; torchao's ids end at 6)
 constexpr int32_t kInt8FormatVersion = 1;

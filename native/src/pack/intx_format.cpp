@@ -3,13 +3,13 @@
 #include <string>
 
 #include "abi/guard.h"
+#include "core/int_math.h"
 
 namespace jao::pack {
 namespace {
 
 constexpr int64_t kInt32Max = 2147483647;
 
-int64_t round_up(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
 
 std::string str(int64_t v) { return std::to_string(v); }
 

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "abi/guard.h"
+#include "core/int_math.h"
 
 namespace jao::pack {
 namespace {
@@ -12,7 +13,6 @@ constexpr int64_t kInt32Max = 2147483647;
 
 std::string str(int64_t v) { return std::to_string(v); }
 
-int64_t round_up(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
 
 WoLayout geometry(const jao_wo_params& p) {
     WoLayout L;

@@ -6,12 +6,12 @@
 #include <vector>
 
 #include "kernels/ref/intx_kernels.h"
+#include "core/int_math.h"
 
 namespace jao::kernels::intx {
 namespace {
 
 constexpr int64_t kAlign = 64;
-int64_t round_up(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
 
 int64_t info_stride(const IntxLayout& L) { return round_up(kInfoA + L.groups, 16); }
 

@@ -15,7 +15,7 @@
 namespace jao::kernels::int8 {
 namespace {
 
-int64_t aligned(int64_t v) { return pack::round_up(v, 64); }
+int64_t aligned(int64_t v) { return round_up(v, 64); }
 
 // Workspace: 64 bytes of alignment slack, q [m, stride], eight per-row arrays,
 // then the jao tiles' 8-row panels (int32 [ceil(m/8)*8][kpad/4]) or oneDNN's scratchpad.
@@ -26,7 +26,7 @@ constexpr int kRowArrays = 8;
 int64_t act_stride(const Int8Layout& L) { return L.backend == JAO_INT8_BACKEND_ONEDNN ? L.k : L.kpad; }
 
 int64_t panel_bytes(const Int8Layout& L, int64_t m) {
-    return L.backend == JAO_INT8_BACKEND_JAO ? aligned(pack::round_up(m, 8) * L.kpad) : 0;
+    return L.backend == JAO_INT8_BACKEND_JAO ? aligned(round_up(m, 8) * L.kpad) : 0;
 }
 
 int64_t act_bytes(const Int8Layout& L, int64_t m) {
