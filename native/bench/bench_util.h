@@ -10,11 +10,6 @@
 #include <utility>
 #include <vector>
 
-#include <omp.h>
-#if defined(__x86_64__)
-#include <immintrin.h>
-#endif
-
 #include "jao/jao.h"
 
 namespace jao::bench {
@@ -35,54 +30,12 @@ inline void check(jao_status st, const char* what) {
     }
 }
 
-// Sums n words from 4 interleaved streams of q words each; AVX2 loads and
-// software prefetch like the kernels, so the probe is not the bottleneck.
-#if defined(__x86_64__)
-__attribute__((target("avx2"))) inline uint64_t sum_streams(const uint64_t* s, size_t q) {
-    __m256i acc[4] = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256()};
-    for (size_t i = 0; i + 4 <= q; i += 4)
-        for (int j = 0; j < 4; ++j) {
-            const uint64_t* p = s + j * q + i;
-            _mm_prefetch(reinterpret_cast<const char*>(p + 256), _MM_HINT_T0);
-            acc[j] = _mm256_add_epi64(acc[j], _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
-        }
-    alignas(32) uint64_t out[4];
-    _mm256_store_si256(reinterpret_cast<__m256i*>(out), _mm256_add_epi64(_mm256_add_epi64(acc[0], acc[1]),
-                                                                         _mm256_add_epi64(acc[2], acc[3])));
-    return out[0] + out[1] + out[2] + out[3];
-}
-#else
-inline uint64_t sum_streams(const uint64_t* s, size_t q) {
-    uint64_t a = 0, b = 0, c = 0, d = 0;
-    for (size_t i = 0; i + 4 <= q; i += 4)
-        for (size_t j = 0; j < 4; ++j) {
-            a += s[i + j];
-            b += s[q + i + j];
-            c += s[2 * q + i + j];
-            d += s[3 * q + i + j];
-        }
-    return a + b + c + d;
-}
-#endif
-
 // `threads`-thread read bandwidth of a 512 MiB buffer (best of 5), measured in
-// the same run: each thread reads 4 interleaved streams of its share (one
-// stream per thread under-reports what kernels reading several streams get).
+// the same run by the library's probe (jao_measure_read_bandwidth).
 inline double measured_read_gbs(int threads) {
-    const size_t n = (size_t{512} << 20) / 8;
-    std::vector<uint64_t> buf(n, 1);
-    const size_t q = n / static_cast<size_t>(threads) / 4 / 4 * 4;  // words per stream
-    double best = 0;
-    for (int rep = 0; rep < 5; ++rep) {
-        uint64_t total = 0;
-        const double t0 = now_s();
-#pragma omp parallel num_threads(threads) reduction(+ : total)
-        total += sum_streams(buf.data() + static_cast<size_t>(omp_get_thread_num()) * 4 * q, q);
-        const double t = now_s() - t0;
-        if (total != q * 4 * static_cast<size_t>(threads)) std::exit(3);
-        best = std::max(best, static_cast<double>(total * 8) / t * 1e-9);
-    }
-    return best;
+    double gbs = 0;
+    check(jao_measure_read_bandwidth(int64_t{512} << 20, threads, 5, &gbs), "jao_measure_read_bandwidth");
+    return gbs;
 }
 
 // Times fn(i) (i = call counter) after 3 warm-up calls: at least 5 calls and

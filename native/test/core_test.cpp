@@ -1,4 +1,4 @@
-// Core ABI: versions, status/last-error plumbing, ISA probe and cap, threads.
+// Core ABI: versions, status/last-error plumbing, ISA probe and cap, threads, read bandwidth probe.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -54,4 +54,17 @@ TEST(Core, IsaNames) {
     EXPECT_EQ(jao_isa_name(42), nullptr);
     EXPECT_EQ(jao_isa_parse("sse9", &tier), JAO_INVALID_ARGUMENT);
     EXPECT_EQ(jao_isa_parse(nullptr, &tier), JAO_INVALID_ARGUMENT);
+}
+
+TEST(Core, ReadBandwidthProbe) {
+    double gbs = -1;
+    ASSERT_EQ(jao_measure_read_bandwidth(int64_t{8} << 20, 2, 2, &gbs), JAO_OK) << jao_last_error();
+    EXPECT_GT(gbs, 0.01);   // any machine reads 8 MiB faster than 10 MB/s
+    EXPECT_LT(gbs, 1e5);    // and slower than 100 TB/s: the timing is not garbage
+    EXPECT_EQ(jao_measure_read_bandwidth(1000, 1, 1, &gbs), JAO_INVALID_ARGUMENT);
+    EXPECT_EQ(jao_measure_read_bandwidth(int64_t{1} << 37, 1, 1, &gbs), JAO_INVALID_ARGUMENT);
+    EXPECT_EQ(jao_measure_read_bandwidth(int64_t{8} << 20, 0, 1, &gbs), JAO_INVALID_ARGUMENT);
+    EXPECT_EQ(jao_measure_read_bandwidth(int64_t{8} << 20, 1, 0, &gbs), JAO_INVALID_ARGUMENT);
+    EXPECT_EQ(jao_measure_read_bandwidth(int64_t{8} << 20, 1, 1, nullptr), JAO_INVALID_ARGUMENT);
+    EXPECT_NE(std::string(jao_last_error()).find("gbs"), std::string::npos);
 }

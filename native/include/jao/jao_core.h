@@ -85,6 +85,16 @@ JAO_API int32_t jao_threads_get(void);
 /** Sets the number of threads one jao call may use; 1 <= n <= 4096. */
 JAO_API jao_status jao_threads_set(int32_t n);
 
+/**
+ * Measures the sustained read bandwidth of this machine in GB/s (1e9 bytes/s): the
+ * best of `repeats` passes of `threads` threads reading a freshly allocated and filled
+ * buffer of `bytes` (use a multiple of the last-level cache, e.g. 512 MiB, to measure
+ * DRAM). This is the roof of weight-streaming (M = 1) kernels; measure it in the same
+ * run as the kernels it is compared with. 2^20 <= bytes <= 2^36, 1 <= threads <= 4096,
+ * 1 <= repeats <= 1000; JAO_OUT_OF_MEMORY when the buffer cannot be allocated.
+ */
+JAO_API jao_status jao_measure_read_bandwidth(int64_t bytes, int32_t threads, int32_t repeats, double* gbs);
+
 /** Writes the version of the linked oneDNN (proves the link) into the three outputs. */
 JAO_API jao_status jao_onednn_version(int32_t* major, int32_t* minor, int32_t* patch);
 

@@ -1,7 +1,8 @@
-// C entry points of jao_core.h: version, capabilities, ISA cap, threads.
+// C entry points of jao_core.h: version, capabilities, ISA cap, threads, read bandwidth.
 #include "abi/guard.h"
 #include "core/cpu_features.h"
 #include "core/isa.h"
+#include "core/read_bandwidth.h"
 #include "core/threads.h"
 
 #ifndef JAO_VERSION
@@ -37,6 +38,13 @@ JAO_API int32_t jao_threads_get(void) { return jao::core::max_threads(); }
 
 JAO_API jao_status jao_threads_set(int32_t n) {
     return jao::abi::guarded("jao_threads_set", [&] { jao::core::set_max_threads(n); });
+}
+
+JAO_API jao_status jao_measure_read_bandwidth(int64_t bytes, int32_t threads, int32_t repeats, double* gbs) {
+    return jao::abi::guarded("jao_measure_read_bandwidth", [&] {
+        jao::require(gbs != nullptr, "jao_measure_read_bandwidth", "gbs must not be null");
+        *gbs = jao::core::measure_read_bandwidth(bytes, threads, repeats);
+    });
 }
 
 }

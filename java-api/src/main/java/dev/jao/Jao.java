@@ -9,7 +9,8 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * Entry point to the native library: version, capabilities, ISA cap and thread count.
+ * Entry point to the native library: version, capabilities, ISA cap, thread count and the
+ * machine's read bandwidth.
  * Every method loads the library on first use (see {@code -Djao.library.path}).
  */
 public final class Jao {
@@ -79,6 +80,25 @@ public final class Jao {
             Native.check(JaoAbi.jao_onednn_version(v, v.asSlice(4), v.asSlice(8)), "jao_onednn_version");
             return v.getAtIndex(JaoAbi.C_INT, 0) + "." + v.getAtIndex(JaoAbi.C_INT, 1) + "."
                     + v.getAtIndex(JaoAbi.C_INT, 2);
+        }
+    }
+
+    /**
+     * Measures this machine's sustained read bandwidth: the roof of weight-streaming
+     * (M = 1) forward calls. Reads a freshly allocated 512 MiB buffer (larger than any
+     * last-level cache) with {@link #threads()} threads, best of 5 passes; takes about
+     * half a second. Measure it in the same run as the figures it is compared with:
+     * shared machines drift between runs.
+     *
+     * @return the read bandwidth in GB/s (1e9 bytes per second)
+     * @throws JaoException with {@link NativeStatus#OUT_OF_MEMORY} if the buffer cannot be allocated
+     */
+    public static double measureReadBandwidthGBs() {
+        Native.ready();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment gbs = arena.allocate(JaoAbi.C_DOUBLE);
+            Native.check(JaoAbi.jao_measure_read_bandwidth(512L << 20, threads(), 5, gbs), "jao_measure_read_bandwidth");
+            return gbs.get(JaoAbi.C_DOUBLE, 0);
         }
     }
 }

@@ -75,4 +75,10 @@ class CoreTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> IsaTier.ofName("sse9"));
         assertTrue(e.getMessage().contains("avx512_vnni"));
     }
+
+    @Test
+    void readBandwidthIsMeasured() {
+        double gbs = Jao.measureReadBandwidthGBs();
+        assertTrue(gbs > 0.01 && gbs < 1e5, "implausible read bandwidth " + gbs + " GB/s");
+    }
 }

@@ -826,6 +826,69 @@ public class JaoAbi extends JaoAbi$shared {
         }
     }
 
+    private static class jao_measure_read_bandwidth {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_LONG,
+            JaoAbi.C_INT,
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_measure_read_bandwidth");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_measure_read_bandwidth(int64_t bytes, int32_t threads, int32_t repeats, double *gbs)
+     * }
+     */
+    public static FunctionDescriptor jao_measure_read_bandwidth$descriptor() {
+        return jao_measure_read_bandwidth.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_measure_read_bandwidth(int64_t bytes, int32_t threads, int32_t repeats, double *gbs)
+     * }
+     */
+    public static MethodHandle jao_measure_read_bandwidth$handle() {
+        return jao_measure_read_bandwidth.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_measure_read_bandwidth(int64_t bytes, int32_t threads, int32_t repeats, double *gbs)
+     * }
+     */
+    public static MemorySegment jao_measure_read_bandwidth$address() {
+        return jao_measure_read_bandwidth.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_measure_read_bandwidth(int64_t bytes, int32_t threads, int32_t repeats, double *gbs)
+     * }
+     */
+    public static int jao_measure_read_bandwidth(long bytes, int threads, int repeats, MemorySegment gbs) {
+        var mh$ = jao_measure_read_bandwidth.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_measure_read_bandwidth", bytes, threads, repeats, gbs);
+            }
+            return (int)mh$.invokeExact(bytes, threads, repeats, gbs);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class jao_onednn_version {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             JaoAbi.C_INT,

@@ -2,6 +2,7 @@ package dev.jao.cli;
 
 import dev.jao.Jao;
 import dev.jao.Quantizer;
+import dev.jao.config.Int8DynamicActivationInt8WeightConfig;
 import dev.jao.config.QuantConfig;
 import dev.jao.nn.Container;
 import dev.jao.nn.Linear;
@@ -26,7 +27,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code jao bench}: forward throughput of configs × shapes × M through the Java API,
- * median of repeated runs; CSV and a PNG plot of GFLOP/s vs M with the DRAM roofline.
+ * median of repeated runs, next to oneDNN's s8 matmul (the peer) measured in the same run;
+ * CSV and a PNG plot of GFLOP/s vs M with each config's roofline from the read bandwidth
+ * measured at start.
  */
 @Command(name = "bench", description = "Measure forward GFLOP/s per config, shape and M; write CSV and a PNG plot.")
 final class BenchCommand implements Callable<Integer> {
@@ -45,11 +48,16 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "15", description = "timed runs per point (median; default ${DEFAULT-VALUE})")
     int runs;
 
-    @Option(names = "--dram-gbs", defaultValue = "20", description = "DRAM bandwidth for the roofline, GB/s (default ${DEFAULT-VALUE})")
-    double dramGbs;
+    @Option(names = "--dram-gbs", description = "DRAM bandwidth for the roofline, GB/s (default: measured at start)")
+    Double dramGbs;
 
     @Option(names = "--peak-gops", defaultValue = "830", description = "int8 compute peak for the roofline, GOPS (default ${DEFAULT-VALUE})")
     double peakGops;
+
+    @Option(names = "--onednn", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "also measure oneDNN's s8 matmul (w8a8 through jao's oneDNN backend) on each shape as the peer line"
+                    + " (default ${DEFAULT-VALUE}; --no-onednn to skip)")
+    boolean oneDnn;
 
     @Option(names = "--csv", description = "write results as CSV")
     Path csv;
@@ -57,43 +65,80 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--png", description = "write a plot of GFLOP/s vs M")
     Path png;
 
+    /** Label of the peer line: the default w8a8 config forced onto oneDNN's matmul. */
+    static final String ONEDNN_LABEL = "oneDNN s8 (w8a8)";
+
     record Point(String config, long k, long n, int m, double medianMs, double gflops, long weightBytes) {}
+
+    /** One line of the plot: a config, and the int8 backend forced while packing it (null: automatic). */
+    private record Series(String label, QuantConfig config, String int8Backend) {}
 
     @Override
     public Integer call() throws Exception {
         if (runs < 1) throw new IllegalArgumentException("--runs must be >= 1");
+        if (dramGbs != null && !(dramGbs > 0)) throw new IllegalArgumentException("--dram-gbs must be > 0");
         var out = spec.commandLine().getOut();
         out.println(Jao.capabilities());
+        List<Series> series = new ArrayList<>();
+        for (String name : configs) series.add(new Series(name, ConfigPresets.parse(name), null));
+        if (oneDnn) series.add(new Series(ONEDNN_LABEL, new Int8DynamicActivationInt8WeightConfig(), "onednn"));
+        if (dramGbs == null) dramGbs = Jao.measureReadBandwidthGBs();
+        out.printf("read bandwidth (roofline): %.1f GB/s%s%n", dramGbs, spec.commandLine().getParseResult()
+                .hasMatchedOption("--dram-gbs") ? " (given)" : " (measured, 512 MiB, " + Jao.threads() + " threads)");
         List<Point> points = new ArrayList<>();
         ProgressBar bar = new ProgressBar(System.err, Main.progressWanted());
-        int total = configs.size() * shapes.size() * rows.size(), done = 0;
+        int total = series.size() * shapes.size() * rows.size(), done = 0;
         for (String shape : shapes) {
             long[] kn = parseShape(shape);
             Linear layer = randomLinear(kn[0], kn[1]);
-            for (String name : configs) {
-                QuantConfig config = ConfigPresets.parse(name);
-                Container holder = new Container();
-                holder.register("layer", layer);
-                Quantizer.quantize(holder, config);
-                try (QuantizedLinear q = (QuantizedLinear) holder.children().get("layer")) {
+            for (Series s : series) {
+                try (QuantizedLinear q = quantize(layer, s)) {
                     for (int m : rows) {
                         bar.update("benchmarking", done++, total);
                         float[] x = new float[Math.toIntExact(m * kn[0])];
                         Arrays.fill(x, 0.5f);
                         double ms = Timing.medianMs(3, runs, () -> q.forward(x));
-                        points.add(new Point(name, kn[0], kn[1], m, ms, 2.0 * m * kn[0] * kn[1] / (ms * 1e6), q.packedBytes()));
+                        points.add(new Point(s.label(), kn[0], kn[1], m, ms, 2.0 * m * kn[0] * kn[1] / (ms * 1e6),
+                                q.packedBytes()));
                     }
                 }
             }
         }
         bar.update("benchmarking", total, total);
-        out.printf("%-16s %12s %5s %10s %10s%n", "config", "KxN", "M", "median ms", "GFLOP/s");
+        out.printf("%-18s %12s %5s %10s %10s %9s%n", "config", "KxN", "M", "median ms", "GFLOP/s", "vs oneDNN");
         for (Point p : points) {
-            out.printf("%-16s %12s %5d %10.3f %10.1f%n", p.config(), p.k() + "x" + p.n(), p.m(), p.medianMs(), p.gflops());
+            String ratio = peer(points, p).map(o -> String.format("%8.2fx", o.medianMs() / p.medianMs())).orElse("");
+            out.printf("%-18s %12s %5d %10.3f %10.1f %9s%n", p.config(), p.k() + "x" + p.n(), p.m(), p.medianMs(),
+                    p.gflops(), ratio);
         }
         if (csv != null) writeCsv(points);
-        if (png != null) writePlot(points);
+        if (png != null) writePlot(points, series);
         return 0;
+    }
+
+    /** The oneDNN point of the same shape and M (absent without --onednn). */
+    private static java.util.Optional<Point> peer(List<Point> points, Point p) {
+        return points.stream().filter(o -> o.config().equals(ONEDNN_LABEL) && o.k() == p.k() && o.n() == p.n()
+                && o.m() == p.m()).findFirst();
+    }
+
+    private static QuantizedLinear quantize(Linear layer, Series s) throws Exception {
+        String property = Int8DynamicActivationInt8WeightConfig.BACKEND_PROPERTY;
+        String saved = System.getProperty(property);
+        if (s.int8Backend() != null) System.setProperty(property, s.int8Backend());
+        try {
+            Container holder = new Container();
+            holder.register("layer", layer);
+            var layerReport = Quantizer.quantize(holder, s.config()).layers().get(0);
+            if (!layerReport.quantized()) {
+                throw new IllegalArgumentException(s.label() + " does not quantize a " + layer.inFeatures() + "x"
+                        + layer.outFeatures() + " (KxN) layer: " + layerReport.skipped());
+            }
+            return (QuantizedLinear) holder.children().get("layer");
+        } finally {
+            if (saved == null) System.clearProperty(property);
+            else System.setProperty(property, saved);
+        }
     }
 
     static long[] parseShape(String s) {
@@ -124,19 +169,21 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private void writePlot(List<Point> points) throws Exception {
+    private void writePlot(List<Point> points, List<Series> series) throws Exception {
         XYChart chart = new XYChartBuilder().width(900).height(560).title("jao forward throughput (" + Jao.activeIsa().nativeName()
                 + ", " + Jao.threads() + " threads)").xAxisTitle("M (rows per call)").yAxisTitle("GFLOP/s").build();
         chart.getStyler().setXAxisLogarithmic(true);
         chart.getStyler().setYAxisLogarithmic(true);
         double[] ms = rows.stream().mapToDouble(Integer::doubleValue).sorted().toArray();
-        for (String c : configs) {
+        for (Series line : series) {
+            String c = line.label();
             for (String shape : shapes) {
                 long[] kn = parseShape(shape);
                 List<Point> ps = points.stream().filter(p -> p.config().equals(c) && p.k() == kn[0] && p.n() == kn[1]).toList();
                 chart.addSeries(c + " " + shape, ps.stream().mapToDouble(Point::m).toArray(),
                         ps.stream().mapToDouble(Point::gflops).toArray()).setMarker(SeriesMarkers.CIRCLE);
             }
+            if (line.int8Backend() != null) continue;  // the peer is a measurement, not a config with a roof
             // roofline: weights streamed from DRAM once per call, capped by the int8 compute peak
             Point any = points.stream().filter(p -> p.config().equals(c)).findFirst().orElseThrow();
             double bytesPerWeight = (double) any.weightBytes() / (any.k() * any.n());

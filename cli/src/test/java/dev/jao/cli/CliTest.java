@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,7 +64,11 @@ class CliTest {
         Path csv = dir.resolve("b.csv"), png = dir.resolve("b.png");
         Run bench = jao("bench", "--shapes", "256x128", "--m", "1,4", "--runs", "3", "--csv", csv.toString(), "--png", png.toString());
         assertEquals(0, bench.code(), bench.err());
-        assertEquals(1 + 2 * 2, Files.readAllLines(csv).size());
+        List<String> rows = Files.readAllLines(csv);
+        assertEquals(1 + 3 * 2, rows.size(), "2 default configs + the oneDNN peer, x 2 values of M");
+        assertEquals(2, rows.stream().filter(r -> r.startsWith(BenchCommand.ONEDNN_LABEL + ",256,128,")).count(), rows.toString());
+        assertTrue(bench.out().contains("read bandwidth (roofline)"), bench.out());
+        assertTrue(bench.out().lines().anyMatch(l -> l.startsWith("int8-pc") && l.strip().endsWith("x")), bench.out());
         byte[] magic = Arrays.copyOf(Files.readAllBytes(png), 4);
         assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, magic);
     }
@@ -85,6 +90,12 @@ class CliTest {
         Run shape = jao("bench", "--shapes", "12x", "--runs", "1");
         assertEquals(1, shape.code());
         assertTrue(shape.err().contains("bad shape"), shape.err());
+        Run skipped = jao("bench", "--shapes", "16x32", "--configs", "w8a8", "--runs", "1", "--dram-gbs", "10");
+        assertEquals(1, skipped.code());
+        assertTrue(skipped.err().contains("does not quantize a 16x32"), skipped.err());
+        Run badRoof = jao("bench", "--dram-gbs", "-1", "--runs", "1");
+        assertEquals(1, badRoof.code());
+        assertTrue(badRoof.err().contains("--dram-gbs must be > 0"), badRoof.err());
     }
 
     @Test

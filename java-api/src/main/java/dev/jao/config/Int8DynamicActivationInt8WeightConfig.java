@@ -8,6 +8,8 @@ import dev.jao.quant.MappingType;
  * {@code Int8DynamicActivationInt8WeightConfig}, version 2 / Int8Tensor): an exact integer
  * matmul (oneDNN or jao's VNNI kernels) followed by torchao's float epilogue, bit-exact
  * with torchao. Layers with {@code in_features <= 16} are skipped, as torchao does.
+ * The integer matmul is chosen per layer when it is packed; the system property
+ * {@value #BACKEND_PROPERTY} overrides the choice.
  *
  * @param actMappingType SYMMETRIC (default) or ASYMMETRIC per-token activation quantization
  * @param weightOnlyDecode when true, single-row inputs (decode) skip activation quantization and run
@@ -19,6 +21,14 @@ import dev.jao.quant.MappingType;
 public record Int8DynamicActivationInt8WeightConfig(MappingType actMappingType, boolean weightOnlyDecode,
                                                     Granularity granularity, boolean reduceRange, int version)
         implements QuantConfig {
+    /**
+     * System property that forces the integer matmul of layers quantized from now on:
+     * {@code auto} (default: the faster on this CPU for the layer's shape, by a measured
+     * rule), {@code onednn} (oneDNN's s8 matmul, weights in its blocked layout) or
+     * {@code jao} (jao's own VNNI / AVX2 / scalar kernels). Outputs are identical.
+     */
+    public static final String BACKEND_PROPERTY = "jao.int8.backend";
+
     /** Checks the fields as torchao does. */
     public Int8DynamicActivationInt8WeightConfig {
         ConfigChecks.require(actMappingType == MappingType.SYMMETRIC || actMappingType == MappingType.ASYMMETRIC,

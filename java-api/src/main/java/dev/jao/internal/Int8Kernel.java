@@ -3,6 +3,7 @@ package dev.jao.internal;
 import dev.jao.bindings.JaoAbi;
 import dev.jao.bindings.jao_int8_info;
 import dev.jao.bindings.jao_int8_params;
+import dev.jao.config.Int8DynamicActivationInt8WeightConfig;
 import dev.jao.quant.DType;
 import dev.jao.quant.MappingType;
 import dev.jao.tensor.Tensor;
@@ -42,7 +43,7 @@ public final class Int8Kernel extends PackedKernel {
             jao_int8_params.act_mapping(p, act == MappingType.ASYMMETRIC ? JaoAbi.JAO_ACT_ASYMMETRIC()
                     : JaoAbi.JAO_ACT_SYMMETRIC());
             jao_int8_params.has_bias(p, bias != null ? 1 : 0);
-            jao_int8_params.backend(p, JaoAbi.JAO_INT8_BACKEND_AUTO());
+            jao_int8_params.backend(p, backendFromProperty());
             jao_int8_params.act_flags(p, (perTensor ? JaoAbi.JAO_INT8_ACT_PER_TENSOR() : 0)
                     | (reduceRange ? JaoAbi.JAO_INT8_ACT_REDUCE_RANGE() : 0));
             MemorySegment size = arena.allocate(ValueLayout.JAVA_LONG);
@@ -55,6 +56,18 @@ public final class Int8Kernel extends PackedKernel {
                     "jao_int8_pack");
             return fromVerified(dst);
         }
+    }
+
+    private static int backendFromProperty() {
+        String name = Int8DynamicActivationInt8WeightConfig.BACKEND_PROPERTY;
+        String v = System.getProperty(name, "auto");
+        return switch (v.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "auto" -> JaoAbi.JAO_INT8_BACKEND_AUTO();
+            case "onednn" -> JaoAbi.JAO_INT8_BACKEND_ONEDNN();
+            case "jao" -> JaoAbi.JAO_INT8_BACKEND_JAO();
+            default -> throw new IllegalArgumentException(
+                    "-D" + name + "=" + v + ": expected auto, onednn or jao");
+        };
     }
 
     /**

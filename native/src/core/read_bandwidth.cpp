@@ -1,0 +1,86 @@
+// DRAM read probe. Each thread reads its share as 4 interleaved streams: the
+// kernels stream weights, scales and sums at once, and a single stream per
+// thread under-reports what they get. AVX2 loads with software prefetch like
+// the kernels, so the probe's own instructions are not the bottleneck.
+#include "core/read_bandwidth.h"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <memory>
+#include <string>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+#include "abi/guard.h"
+#include "core/cpu_features.h"
+
+namespace jao::core {
+namespace {
+
+constexpr int kStreams = 4;
+
+#if defined(__x86_64__)
+__attribute__((target("avx2"))) uint64_t sum_streams_avx2(const uint64_t* s, size_t q) {
+    __m256i acc[kStreams] = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(),
+                             _mm256_setzero_si256()};
+    for (size_t i = 0; i + 4 <= q; i += 4)
+        for (int j = 0; j < kStreams; ++j) {
+            const uint64_t* p = s + j * q + i;
+            _mm_prefetch(reinterpret_cast<const char*>(p + 256), _MM_HINT_T0);
+            acc[j] = _mm256_add_epi64(acc[j], _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
+        }
+    alignas(32) uint64_t out[4];
+    _mm256_store_si256(reinterpret_cast<__m256i*>(out), _mm256_add_epi64(_mm256_add_epi64(acc[0], acc[1]),
+                                                                         _mm256_add_epi64(acc[2], acc[3])));
+    return out[0] + out[1] + out[2] + out[3];
+}
+#endif
+
+uint64_t sum_streams_portable(const uint64_t* s, size_t q) {
+    uint64_t acc[kStreams] = {};
+    for (size_t i = 0; i < q; ++i)
+        for (int j = 0; j < kStreams; ++j) acc[j] += s[j * q + i];
+    return acc[0] + acc[1] + acc[2] + acc[3];
+}
+
+uint64_t sum_streams(const uint64_t* s, size_t q) {
+#if defined(__x86_64__)
+    if (supported_isa_mask() & (uint64_t{1} << JAO_ISA_AVX2)) return sum_streams_avx2(s, q & ~size_t{3});
+#endif
+    return sum_streams_portable(s, q);
+}
+
+double seconds_now() {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+double measure_read_bandwidth(int64_t bytes, int32_t threads, int32_t repeats) {
+    constexpr const char* fn = "jao_measure_read_bandwidth";
+    require(bytes >= (int64_t{1} << 20) && bytes <= (int64_t{1} << 36), fn, "bytes must be in [2^20, 2^36]");
+    require(threads >= 1 && threads <= 4096, fn, "threads must be in [1, 4096]");
+    require(repeats >= 1 && repeats <= 1000, fn, "repeats must be in [1, 1000]");
+    const size_t q = static_cast<size_t>(bytes) / 8 / static_cast<size_t>(threads) / kStreams / 4 * 4;
+    require(q >= 4, fn, "bytes is too small for that many threads");
+    const size_t words = q * kStreams * static_cast<size_t>(threads);
+    std::unique_ptr<uint64_t[]> buf(new uint64_t[words]);  // bad_alloc: JAO_OUT_OF_MEMORY (abi/guard.h)
+    std::fill_n(buf.get(), words, uint64_t{1});  // touch every page before timing
+    double best = 0;
+    for (int32_t rep = 0; rep < repeats; ++rep) {
+        uint64_t total = 0;
+        const double t0 = seconds_now();
+#pragma omp parallel num_threads(threads) reduction(+ : total)
+        total += sum_streams(buf.get() + static_cast<size_t>(omp_get_thread_num()) * kStreams * q, q);
+        const double t = seconds_now() - t0;
+        // The sum is checked so the reads cannot be optimized away.
+        if (total != words) fail(JAO_INTERNAL, std::string(fn) + ": probe sum mismatch");
+        best = std::max(best, static_cast<double>(words * 8) / t * 1e-9);
+    }
+    return best;
+}
+
+}  // namespace jao::core
