@@ -158,12 +158,19 @@ public final class ConfigJson {
 
     private static Granularity granularity(Map<?, ?> m) {
         return switch (String.valueOf(m.get("type"))) {
-            case "PerGroup" -> new Granularity.PerGroup(((Long) m.get("group_size")).intValue());
-            case "PerAxis" -> new Granularity.PerAxis(((Long) m.get("axis")).intValue());
+            case "PerGroup" -> new Granularity.PerGroup(intField(m, "group_size"));
+            case "PerAxis" -> new Granularity.PerAxis(intField(m, "axis"));
             case "PerTensor" -> new Granularity.PerTensor();
             case "PerRow" -> new Granularity.PerRow();
             case "PerToken" -> new Granularity.PerToken();
             default -> throw new IllegalArgumentException("unknown granularity " + m.get("type"));
         };
+    }
+
+    private static int intField(Map<?, ?> granularity, String key) {
+        if (!(granularity.get(key) instanceof Long v) || v != v.intValue()) {
+            throw new IllegalArgumentException("granularity field " + key + " must be an int, got " + granularity.get(key));
+        }
+        return v.intValue();
     }
 }

@@ -193,33 +193,33 @@ public final class JaoModelFile {
         MemorySegment json = file.asSlice(PREFIX, headerLen);
         if (crc(json) != file.get(i32, 12)) throw bad(path, "header CRC32C mismatch");
         long dataStart = align(PREFIX + headerLen);
-        Map<?, ?> header;
+        Object parsed;
         try {
-            header = (Map<?, ?>) Json.parse(new String(json.toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8));
-        } catch (IllegalArgumentException | ClassCastException e) {
+            parsed = Json.parse(new String(json.toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
             throw bad(path, "header is not valid JSON: " + e.getMessage());
         }
+        if (!(parsed instanceof Map<?, ?> header)) throw bad(path, "header is not a JSON object");
         Container root = new Container();
         if (!(header.get("layers") instanceof List<?> list)) throw bad(path, "header has no layer list");
         for (Object o : list) {
-            Map<?, ?> e = (Map<?, ?>) o;
-            String fqn = (String) e.get("fqn");
-            Module layer = switch (String.valueOf(e.get("kind"))) {
+            if (!(o instanceof Map<?, ?> e)) throw bad(path, "layer entry is not an object: " + o);
+            String fqn = field(path, e, "fqn", String.class);
+            Module layer = switch (field(path, e, "kind", String.class)) {
                 case "packed", "intx" -> {
                     // fromPacked runs the native verify: header checks and the payload CRC32C
                     MemorySegment packed = blob(path, file, dataStart, e, "packed", false);
-                    QuantConfig config = ConfigJson.decode((Map<?, ?>) e.get("config"));
+                    QuantConfig config = ConfigJson.decode(field(path, e, "config", Map.class));
+                    DType scaleDtype = dtype(path, e, "scale_dtype"), modelDtype = dtype(path, e, "model_dtype");
                     NativeMemory memory = new NativeMemory("QuantizedLinear " + fqn);
                     LinearKernel k;
                     try {
-                        k = LinearQuantizers.fromPacked(config, packed, DType.valueOf((String) e.get("scale_dtype")),
-                                memory);
+                        k = LinearQuantizers.fromPacked(config, packed, scaleDtype, memory);
                     } catch (dev.jao.JaoException corrupt) {
                         memory.close();
                         throw bad(path, "layer " + fqn + ": packed weights rejected: " + corrupt.nativeMessage());
                     }
-                    QuantizedLinear q = new QuantizedLinear(config, DType.valueOf((String) e.get("model_dtype")), k,
-                            memory);
+                    QuantizedLinear q = new QuantizedLinear(config, modelDtype, k, memory);
                     layers.add(q);
                     yield q;
                 }
@@ -233,10 +233,32 @@ public final class JaoModelFile {
     }
 
     private static Tensor tensor(Path path, MemorySegment file, long dataStart, Map<?, ?> e, String name) {
-        List<?> dims = (List<?>) e.get(name + "_shape");
+        List<?> dims = field(path, e, name + "_shape", List.class);
         long[] shape = new long[dims.size()];
-        for (int i = 0; i < shape.length; i++) shape[i] = (Long) dims.get(i);
-        return Tensor.of(blob(path, file, dataStart, e, name, true), DType.valueOf((String) e.get(name + "_dtype")), shape);
+        for (int i = 0; i < shape.length; i++) {
+            if (!(dims.get(i) instanceof Long d) || d < 0) throw bad(path, "layer " + e.get("fqn") + ": bad " + name + " shape " + dims);
+            shape[i] = d;
+        }
+        return Tensor.of(blob(path, file, dataStart, e, name, true), dtype(path, e, name + "_dtype"), shape);
+    }
+
+    /** A header field of the expected JSON type; anything else is a malformed file, not a crash. */
+    private static <T> T field(Path path, Map<?, ?> e, String key, Class<T> type) {
+        Object v = e.get(key);
+        if (!type.isInstance(v)) {
+            throw bad(path, "layer " + e.get("fqn") + ": field " + key + " must be a JSON "
+                    + type.getSimpleName().toLowerCase(java.util.Locale.ROOT) + ", got " + v);
+        }
+        return type.cast(v);
+    }
+
+    private static DType dtype(Path path, Map<?, ?> e, String key) {
+        String name = field(path, e, key, String.class);
+        try {
+            return DType.valueOf(name);
+        } catch (IllegalArgumentException unknown) {
+            throw bad(path, "layer " + e.get("fqn") + ": unknown " + key + " " + name);
+        }
     }
 
     private static MemorySegment blob(Path path, MemorySegment file, long dataStart, Map<?, ?> e, String name,
