@@ -11,7 +11,7 @@ flags="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-f
 cmake -S "$root/native" -B "$build" -DJAO_DNNL_ROOT="$dnnl" -DCMAKE_BUILD_TYPE=Debug -DJAO_BUILD_TESTS=ON \
   -DJAO_BUILD_BENCH=OFF "-DCMAKE_CXX_FLAGS=$flags" "-DCMAKE_EXE_LINKER_FLAGS=-fsanitize=address,undefined" \
   "-DCMAKE_SHARED_LINKER_FLAGS=-fsanitize=address,undefined" >/dev/null
-cmake --build "$build" --parallel --target jao_native_tests >/dev/null
+cmake --build "$build" --parallel "$(nproc)" --target jao_native_tests >/dev/null
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
   "$build/test/jao_native_tests" --gtest_brief=1
 echo "sanitizers: native suite clean under ASan + UBSan + LSan"
