@@ -18,9 +18,9 @@ struct Avx2 {
     using F = __m256;
     using I = __m256i;
     static constexpr int kLanes = 8;
-    static I lanes_below(int64_t left) {
-        return _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int32_t>(left < 8 ? left : 8)),
-                                  _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    static I lanes_below(int64_t left) {  // left < 8
+        const I lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+        return _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int32_t>(left)), lane);
     }
     static F set1(float v) { return _mm256_set1_ps(v); }
     static I set1_i(int32_t v) { return _mm256_set1_epi32(v); }
