@@ -1,7 +1,7 @@
 // int8 x int8 linear against the scalar plain-tensor reference, bitwise:
 // random shapes (n, k not multiples of 16 / 64), every m of the brief, both
-// activation mappings, per token / per tensor / reduced range, with and
-// without bias, both backends, every ISA tier, 1 and 2 threads; edge rows.
+// activation mappings, per token / per tensor / reduced range / bf16 model, with
+// and without bias, both backends, every ISA tier, 1 and 2 threads; edge rows.
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -50,10 +50,11 @@ Weights random_weights(int64_t n, int64_t k, std::mt19937& rng) {
 std::vector<float> reference(const jao_int8_params& p, const Weights& w, int64_t m, const std::vector<float>& x) {
     std::vector<float> y(static_cast<size_t>(m * p.n));
     const bool rr = p.act_flags & JAO_INT8_ACT_REDUCE_RANGE;
-    jao::kernels::int8::linear_plain_ref(p.n, p.k, p.act_mapping == JAO_ACT_ASYMMETRIC,
-                                         (p.act_flags & JAO_INT8_ACT_PER_TENSOR) != 0, rr ? -64 : -128, rr ? 63 : 127,
-                                         w.q.data(), w.scale.data(), p.has_bias ? w.bias.data() : nullptr, m, x.data(),
-                                         y.data(), nullptr, nullptr, nullptr);
+    const jao::kernels::int8::ActQuant aq{p.act_mapping == JAO_ACT_ASYMMETRIC,
+                                          (p.act_flags & JAO_INT8_ACT_PER_TENSOR) != 0,
+                                          (p.act_flags & JAO_INT8_ACT_BF16) != 0, rr ? -64 : -128, rr ? 63 : 127};
+    jao::kernels::int8::linear_plain_ref(p.n, p.k, aq, w.q.data(), w.scale.data(), p.has_bias ? w.bias.data() : nullptr,
+                                         m, x.data(), y.data(), nullptr, nullptr, nullptr);
     return y;
 }
 
@@ -71,7 +72,8 @@ TEST(Int8Linear, RandomShapesBothBackendsEveryTierAndThreadCountMatchReference) 
     std::mt19937 rng(1234);
     const int64_t shapes[][2] = {{1, 1}, {7, 5}, {33, 70}, {100, 131}, {47, 1000}, {130, 259}};
     const int64_t ms[] = {1, 2, 3, 4, 7, 8, 16, 17, 33, 128};
-    const int32_t flag_sets[] = {0, JAO_INT8_ACT_PER_TENSOR, JAO_INT8_ACT_REDUCE_RANGE};
+    const int32_t flag_sets[] = {0, JAO_INT8_ACT_PER_TENSOR, JAO_INT8_ACT_REDUCE_RANGE, JAO_INT8_ACT_BF16,
+                                 JAO_INT8_ACT_BF16 | JAO_INT8_ACT_PER_TENSOR | JAO_INT8_ACT_REDUCE_RANGE};
     int runs = 0;
     for (const auto& shape : shapes) {
         const int64_t n = shape[0], k = shape[1];
@@ -79,7 +81,8 @@ TEST(Int8Linear, RandomShapesBothBackendsEveryTierAndThreadCountMatchReference) 
         for (int32_t mapping : {JAO_ACT_SYMMETRIC, JAO_ACT_ASYMMETRIC})
             for (bool bias : {false, true})
                 for (int32_t flags : flag_sets) {
-                    if (flags != 0 && bias) continue;  // options x bias adds nothing the epilogue tests miss
+                    // options x bias adds nothing the epilogue tests miss, except bf16's rounding of the sum
+                    if (flags != 0 && flags != JAO_INT8_ACT_BF16 && bias) continue;
                     Int8Packed packed[2];
                     const int32_t backends[2] = {JAO_INT8_BACKEND_ONEDNN, JAO_INT8_BACKEND_JAO};
                     for (int b = 0; b < 2; ++b) {
@@ -148,7 +151,8 @@ TEST(Int8Linear, EdgeRowsMatchReferenceAndNonFiniteRowsAreNaN) {
     for (const auto& r : rows) x.insert(x.end(), r.begin(), r.end());
 
     for (int32_t mapping : {JAO_ACT_SYMMETRIC, JAO_ACT_ASYMMETRIC})
-        for (int32_t flags : {0, static_cast<int>(JAO_INT8_ACT_PER_TENSOR)})
+        for (int32_t flags : {0, static_cast<int>(JAO_INT8_ACT_PER_TENSOR), static_cast<int>(JAO_INT8_ACT_BF16),
+                              JAO_INT8_ACT_BF16 | JAO_INT8_ACT_PER_TENSOR})
             for (int32_t backend : {JAO_INT8_BACKEND_ONEDNN, JAO_INT8_BACKEND_JAO}) {
                 const auto p = jao::test::int8_params(n, k, mapping, true, backend, flags);
                 Int8Packed pk;
@@ -163,7 +167,8 @@ TEST(Int8Linear, EdgeRowsMatchReferenceAndNonFiniteRowsAreNaN) {
                     EXPECT_TRUE(same_outputs(y, want));
                     for (int64_t r = 0; r < m; ++r) {
                         const bool bad = r >= 6 && r <= 8;
-                        const bool row_nan = flags ? true : bad;  // PerTensor: one NaN scale for every row
+                        // PerTensor: one NaN scale for every row
+                        const bool row_nan = (flags & JAO_INT8_ACT_PER_TENSOR) || bad;
                         for (int64_t c = 0; c < n; ++c) {
                             const float v = y[r * n + c];
                             if (row_nan) {
@@ -174,8 +179,10 @@ TEST(Int8Linear, EdgeRowsMatchReferenceAndNonFiniteRowsAreNaN) {
                         }
                     }
                     // Zero row: torchao gives exactly bias (c = 0, corr term 0 or exact).
-                    if (!flags && mapping == JAO_ACT_SYMMETRIC) {
-                        for (int64_t c = 0; c < n; ++c) ASSERT_EQ(y[c], w.bias[c]);
+                    if (!(flags & JAO_INT8_ACT_PER_TENSOR) && mapping == JAO_ACT_SYMMETRIC) {
+                        const bool bf16 = flags & JAO_INT8_ACT_BF16;
+                        for (int64_t c = 0; c < n; ++c)
+                            ASSERT_EQ(y[c], bf16 ? jao::affine::round_bf16(w.bias[c]) : w.bias[c]);
                     }
                 }
             }

@@ -52,7 +52,8 @@ TEST(Int8Validation, BadParameters) {
     bad([](jao_int8_params& p) { p.act_mapping = 2; }, JAO_INVALID_ARGUMENT);
     bad([](jao_int8_params& p) { p.has_bias = 2; }, JAO_INVALID_ARGUMENT);
     bad([](jao_int8_params& p) { p.backend = 3; }, JAO_INVALID_ARGUMENT);
-    bad([](jao_int8_params& p) { p.act_flags = 4; }, JAO_INVALID_ARGUMENT);
+    bad([](jao_int8_params& p) { p.act_flags = 8; }, JAO_INVALID_ARGUMENT);  // first undefined jao_int8_act_flag bit
+    bad([](jao_int8_params& p) { p.act_flags = JAO_INT8_ACT_BF16 | (1 << 30); }, JAO_INVALID_ARGUMENT);
     bad([](jao_int8_params& p) { p.k = 131072; }, JAO_UNSUPPORTED);  // int32 accumulation could overflow
 }
 

@@ -11,16 +11,26 @@
  *   y = y * w_scale[n];  y = y + bias[n]                         (each op rounded to fp32)
  * Activation quantization (eps = 2^-23, torch.finfo(float32).eps; rint = half to even;
  * qmin, qmax = -128, 127, or -64, 63 with JAO_INT8_ACT_REDUCE_RANGE; min and max over
- * the row, or over the whole x [m, k] with JAO_INT8_ACT_PER_TENSOR; every op in fp32):
+ * the row, or over the whole x [m, k] with JAO_INT8_ACT_PER_TENSOR; every op in fp32; bf16 models: below):
  *   SYMMETRIC:  amax = max(-min(min(x), 0), max(max(x), 0)); s = max(amax / ((qmax - qmin) / 2), eps);
  *               zp = 0; q = clamp(rint(x * (1/s)), qmin, qmax)
  *   ASYMMETRIC: s = max((max(max(x), 0) - min(min(x), 0)) / (qmax - qmin), eps);
  *               zp = clamp(qmin - rint(min(min(x), 0) / s), qmin, qmax);   (true division here)
  *               q = clamp(rint(x * (1/s)) + zp, qmin, qmax)
- * Verified bit-exact against the golden act_q / act_scale / act_zero_point of every
- * fp32 da8w8 case (native/test/int8_golden_test.cpp). bf16 models are outside
- * this fp32-in / fp32-out ABI (torchao rounds x, the scale and every epilogue op
- * to bf16 there).
+ * bf16 models (JAO_INT8_ACT_BF16; x and y stay fp32 arrays holding bf16 values):
+ * torchao's activations are bf16, so choose_qparams_affine computes in bf16 and
+ * the epilogue returns to bf16. With bf() = round to bf16, nearest even:
+ *   x = bf(x) (no-op for bf16 input);  min and max as above (bf16 values)
+ *   SYMMETRIC:  s = max(bf(amax / ((qmax - qmin) / 2)), eps)
+ *   ASYMMETRIC: s = max(bf(bf(max - min) / (qmax - qmin)), eps);  zp = clamp(bf(qmin - rint(bf(min / s))), qmin, qmax)
+ *   (eps = 2^-23 is a bf16 value). Int8Tensor asks for an fp32 scale, so 1/s, x * (1/s)
+ *   and the rest of the quantization are fp32 ops as above. Epilogue:
+ *   y = bf(float(c) * a_scale[m])
+ *   ASYMMETRIC: y = bf(y - bf(float(float(a_zp[m]) * a_scale[m]) * float(rowsum(w_q)[n])))
+ *   y = bf(y * w_scale[n] + bias[n])   (the product and the sum each rounded to fp32 first)
+ *   A row whose bf16 min or max is infinite (|x| >= 3.3961776e38 rounds to inf) gives NaN outputs.
+ * Verified bit-exact against the golden act_q / act_scale / act_zero_point and outputs
+ * of every da8w8 case, fp32 and bf16 models (native/test/int8_golden_test.cpp)
  * (see ../shared/notes/torchao-semantics.md and ../shared/golden/check_semantics.py).
  *
  * Backends: oneDNN's int8 matmul (weights reordered once, at pack time, into
@@ -50,7 +60,9 @@ typedef enum jao_act_mapping {
  */
 typedef enum jao_int8_act_flag {
     JAO_INT8_ACT_PER_TENSOR = 1,   /**< one scale / zero point for all of x (granularity=PerTensor()) */
-    JAO_INT8_ACT_REDUCE_RANGE = 2  /**< qmin, qmax = -64, 63 (torchao's reduce_range=True) */
+    JAO_INT8_ACT_REDUCE_RANGE = 2, /**< qmin, qmax = -64, 63 (torchao's reduce_range=True) */
+    JAO_INT8_ACT_BF16 = 4          /**< a bf16 model: x holds bf16 values (others are rounded to bf16); the
+                                        activation scale and the epilogue follow torchao's bf16 arithmetic */
 } jao_int8_act_flag;
 
 /** Integer matmul engines of the int8 linear. Values are stable. */

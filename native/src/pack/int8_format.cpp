@@ -68,7 +68,7 @@ Int8Layout make_int8_layout(const jao_int8_params& p, const char* fn) {
     require(p.backend == JAO_INT8_BACKEND_AUTO || p.backend == JAO_INT8_BACKEND_ONEDNN ||
                 p.backend == JAO_INT8_BACKEND_JAO,
             fn, "backend must be AUTO (0), ONEDNN (1) or JAO (2), got " + str(p.backend));
-    require((p.act_flags & ~(JAO_INT8_ACT_PER_TENSOR | JAO_INT8_ACT_REDUCE_RANGE)) == 0, fn,
+    require((p.act_flags & ~kInt8ActFlags) == 0, fn,
             "unknown act_flags bits " + str(p.act_flags));
     if (p.k > kInt8MaxK)
         fail(JAO_UNSUPPORTED, std::string(fn) + ": k above " + str(kInt8MaxK) +
@@ -104,7 +104,7 @@ Int8Layout read_int8_header(const void* packed, int64_t packed_size, const char*
         corrupt("bad nr/kr/sr");
     if (p.n < 1 || p.k < 1 || p.k > kInt8MaxK || (p.has_bias != 0 && p.has_bias != 1) ||
         (p.act_mapping != JAO_ACT_SYMMETRIC && p.act_mapping != JAO_ACT_ASYMMETRIC) ||
-        (p.act_flags & ~(JAO_INT8_ACT_PER_TENSOR | JAO_INT8_ACT_REDUCE_RANGE)) != 0)
+        (p.act_flags & ~kInt8ActFlags) != 0)
         corrupt("bad parameters");
     int64_t sizes[2];
     uint32_t record_crc;

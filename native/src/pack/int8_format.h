@@ -17,6 +17,8 @@ constexpr int kInt8Nr = 16, kInt8Kr = 4;  // jao backend: 16 columns x 4 K per 6
 // Largest K whose int32 dot products cannot overflow: 128 * 128 * K < 2^31.
 constexpr int64_t kInt8MaxK = 131071;
 constexpr int64_t kMaxBlobBytes = 1 << 16;
+// Every defined jao_int8_act_flag bit (others are rejected at pack and on read).
+constexpr int32_t kInt8ActFlags = JAO_INT8_ACT_PER_TENSOR | JAO_INT8_ACT_REDUCE_RANGE | JAO_INT8_ACT_BF16;
 
 // Byte geometry; offsets are from the start of the buffer (header included),
 // every section starts on a multiple of 64.
@@ -38,6 +40,7 @@ struct Int8Layout {
     bool per_tensor() const { return (act_flags & JAO_INT8_ACT_PER_TENSOR) != 0; }
     int qmin() const { return act_flags & JAO_INT8_ACT_REDUCE_RANGE ? -64 : -128; }
     int qmax() const { return act_flags & JAO_INT8_ACT_REDUCE_RANGE ? 63 : 127; }
+    bool bf16() const { return (act_flags & JAO_INT8_ACT_BF16) != 0; }
 };
 
 // Validates parameters (throws jao::Error naming fn), resolves AUTO and

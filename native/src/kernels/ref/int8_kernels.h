@@ -11,7 +11,9 @@
 //   ASYM:  y = y - corr[m] * rowsum[n],   corr[m] = float(zp[m]) * s[m]   (rowsum = float(sum_k w))
 //   y      = y * w_scale[n];   bias: y = y + bias[n]
 // each op rounded to fp32, in this order (torchao's eager epilogue; never fused
-// into an FMA: the project compiles with -ffp-contract=off).
+// into an FMA: the project compiles with -ffp-contract=off). bf16 models round
+// x, the activation scale's ops and the epilogue's model-dtype results to bf16
+// (formulas: jao_int8.h, JAO_INT8_ACT_BF16).
 // A row holding NaN / inf gets s = NaN and q = 0, so its outputs are NaN
 // (PerTensor: every row, as torchao's NaN scale would do).
 #pragma once
@@ -19,7 +21,17 @@
 #include <cmath>
 #include <cstdint>
 
+#include "affine/float_formats.h"
+
 namespace jao::kernels::int8 {
+
+// How a packed layer quantizes its activations (act_mapping and act_flags).
+struct ActQuant {
+    bool asymmetric = false;
+    bool per_tensor = false;
+    bool bf16 = false;  // JAO_INT8_ACT_BF16
+    int qmin = -128, qmax = 127;
+};
 
 // Quantized activations and per-row numbers in the workspace.
 struct Act {
@@ -44,11 +56,12 @@ struct Epilogue {
     const float* w_scale = nullptr;
     const float* bias = nullptr;    // null: no bias
     const float* rowsum = nullptr;  // null: symmetric activations
+    bool bf16 = false;              // bf16 model: results in the model dtype are rounded to bf16
 };
 
 // Tier functions. Rows [r0, r1) of x [*, k].
 using RowStatsFn = void (*)(const float* x, int64_t k, int64_t r0, int64_t r1, const Act& a);
-using QuantizeFn = void (*)(const float* x, int64_t k, int64_t r0, int64_t r1, int qmin, int qmax, const Act& a);
+using QuantizeFn = void (*)(const float* x, int64_t k, int64_t r0, int64_t r1, const ActQuant& s, const Act& a);
 // y rows [r0, r1): c (int32, stored in y itself) -> float outputs, in place.
 using EpilogueFn = void (*)(const Epilogue& e, const Act& a, int64_t r0, int64_t r1, float* y);
 // jao backend: y rows [m0, m0 + mr) x columns of blocks [b0, b0 + nb); mr <= 8, nb <= 4.
@@ -57,37 +70,44 @@ using TileFn = void (*)(const uint8_t* w, int64_t kpad, const Epilogue& e, const
 
 // Scalar tier.
 void row_stats_ref(const float* x, int64_t k, int64_t r0, int64_t r1, const Act& a);
-void quantize_ref(const float* x, int64_t k, int64_t r0, int64_t r1, int qmin, int qmax, const Act& a);
+void quantize_ref(const float* x, int64_t k, int64_t r0, int64_t r1, const ActQuant& s, const Act& a);
 void epilogue_ref(const Epilogue& e, const Act& a, int64_t r0, int64_t r1, float* y);
 void tile_ref(const uint8_t* w, int64_t kpad, const Epilogue& e, const Act& a, int64_t m0, int mr, int64_t b0, int nb,
               float* y);
 
 // torchao choose_qparams_affine for int8 activations from the raw min / max
-// of a row (or tensor): writes scale, 1/scale and zero point (as float).
-void act_qparams(float mn, float mx, bool asymmetric, int qmin, int qmax, float* scale, float* inv, float* zp);
+// of a row (or tensor): writes scale, 1/scale and zero point (as float). A
+// bf16 model's min or max that rounds to inf gives a NaN scale (NaN outputs).
+void act_qparams(float mn, float mx, const ActQuant& s, float* scale, float* inv, float* zp);
 
-// One activation: torchao's round(x * (1/s)) + zp, clamped; round = half to
-// even (nearbyint in the default rounding mode). Vector tiers' tails use it.
+// A bf16 model's activation as torchao sees it: rounded to bf16.
+inline float act_value(float x, const ActQuant& s) { return s.bf16 ? affine::round_bf16(x) : x; }
+
+// One activation (act_value applied): torchao's round(x * (1/s)) + zp, clamped;
+// round = half to even (nearbyint in the default rounding mode).
 inline int8_t quantize_one(float x, float inv, float zp, int qmin, int qmax) {
     float v = std::nearbyint(x * inv) + zp;
     v = std::fmin(std::fmax(v, static_cast<float>(qmin)), static_cast<float>(qmax));
     return static_cast<int8_t>(v);
 }
 
+// A result torchao computes in the model dtype.
+inline float to_model(float y, const Epilogue& e) { return e.bf16 ? affine::round_bf16(y) : y; }
+
 // One output element of the epilogue (the scalar definition every tier follows).
 inline float epilogue_one(int32_t c, float s, float corr, const Epilogue& e, int64_t col) {
-    float y = static_cast<float>(c) * s;
-    if (e.rowsum) y = y - corr * e.rowsum[col];
+    float y = to_model(static_cast<float>(c) * s, e);
+    if (e.rowsum) y = to_model(y - to_model(corr * e.rowsum[col], e), e);
     y = y * e.w_scale[col];
     if (e.bias) y = y + e.bias[col];
-    return y;
+    return to_model(y, e);
 }
 
 // Ground truth from plain tensors: qdata [n, k], w_scale [n], bias [n] or null;
 // x [m, k] -> y [m, n]; also returns q [m, k], scale and zero point per row
 // (one for per_tensor) when the pointers are non-null.
-void linear_plain_ref(int64_t n, int64_t k, bool asymmetric, bool per_tensor, int qmin, int qmax, const int8_t* qdata,
-                      const float* w_scale, const float* bias, int64_t m, const float* x, float* y, int8_t* q_out,
-                      float* scale_out, int8_t* zp_out);
+void linear_plain_ref(int64_t n, int64_t k, const ActQuant& s, const int8_t* qdata, const float* w_scale,
+                      const float* bias, int64_t m, const float* x, float* y, int8_t* q_out, float* scale_out,
+                      int8_t* zp_out);
 
 }  // namespace jao::kernels::int8

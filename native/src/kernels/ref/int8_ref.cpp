@@ -21,16 +21,25 @@ bool non_finite(float v) {
 
 }  // namespace
 
-void act_qparams(float mn, float mx, bool asymmetric, int qmin, int qmax, float* scale, float* inv, float* zp) {
-    const float lo = std::min(mn, 0.0f), hi = std::max(mx, 0.0f);
+void act_qparams(float mn, float mx, const ActQuant& q, float* scale, float* inv, float* zp) {
+    // A bf16 model: torchao's choose_qparams_affine runs in bf16, each op rounded
+    // (eps = 2^-23 is a bf16 value, so the clamp keeps s a bf16 value).
+    const auto model = [&](float v) { return act_value(v, q); };
+    const float lo = std::min(model(mn), 0.0f), hi = std::max(model(mx), 0.0f);
+    if (!std::isfinite(lo) || !std::isfinite(hi)) {  // only a bf16 model's rounding gets here with a good row
+        *scale = *inv = std::numeric_limits<float>::quiet_NaN();
+        *zp = 0.0f;
+        return;
+    }
+    const float qmin = static_cast<float>(q.qmin), qmax = static_cast<float>(q.qmax);
     float s, z = 0.0f;
-    if (asymmetric) {
-        s = std::max((hi - lo) / static_cast<float>(qmax - qmin), kEps);
-        z = static_cast<float>(qmin) - std::nearbyint(lo / s);  // true division (torchao's zero point)
-        z = std::min(std::max(z, static_cast<float>(qmin)), static_cast<float>(qmax));
+    if (q.asymmetric) {
+        s = std::max(model(model(hi - lo) / (qmax - qmin)), kEps);
+        z = model(qmin - std::nearbyint(model(lo / s)));  // true division (torchao's zero point)
+        z = std::min(std::max(z, qmin), qmax);
     } else {
         const float amax = std::max(-lo, hi);
-        s = std::max(amax / (static_cast<float>(qmax - qmin) / 2.0f), kEps);
+        s = std::max(model(amax / ((qmax - qmin) / 2.0f)), kEps);
     }
     *scale = s;
     *inv = 1.0f / s;
@@ -53,13 +62,13 @@ void row_stats_ref(const float* x, int64_t k, int64_t r0, int64_t r1, const Act&
     }
 }
 
-void quantize_ref(const float* x, int64_t k, int64_t r0, int64_t r1, int qmin, int qmax, const Act& a) {
+void quantize_ref(const float* x, int64_t k, int64_t r0, int64_t r1, const ActQuant& s, const Act& a) {
     for (int64_t r = r0; r < r1; ++r) {
         int8_t* q = a.q + r * a.stride;
         int32_t sum = 0;
         if (!a.bad[r])
             for (int64_t i = 0; i < k; ++i) {
-                q[i] = quantize_one(x[r * k + i], a.inv[r], a.zp[r], qmin, qmax);
+                q[i] = quantize_one(act_value(x[r * k + i], s), a.inv[r], a.zp[r], s.qmin, s.qmax);
                 sum += q[i];
             }
         else
@@ -100,9 +109,9 @@ void tile_ref(const uint8_t* w, int64_t kpad, const Epilogue& e, const Act& a, i
     }
 }
 
-void linear_plain_ref(int64_t n, int64_t k, bool asymmetric, bool per_tensor, int qmin, int qmax, const int8_t* qdata,
-                      const float* w_scale, const float* bias, int64_t m, const float* x, float* y, int8_t* q_out,
-                      float* scale_out, int8_t* zp_out) {
+void linear_plain_ref(int64_t n, int64_t k, const ActQuant& aq, const int8_t* qdata, const float* w_scale,
+                      const float* bias, int64_t m, const float* x, float* y, int8_t* q_out, float* scale_out,
+                      int8_t* zp_out) {
     std::vector<float> s(m), inv(m), zp(m);
     std::vector<int> bad(m);
     float tmn = std::numeric_limits<float>::infinity(), tmx = -tmn;
@@ -114,14 +123,14 @@ void linear_plain_ref(int64_t n, int64_t k, bool asymmetric, bool per_tensor, in
             mx = std::max(mx, x[r * k + i]);
             bad[r] |= !std::isfinite(x[r * k + i]);
         }
-        act_qparams(mn, mx, asymmetric, qmin, qmax, &s[r], &inv[r], &zp[r]);
+        act_qparams(mn, mx, aq, &s[r], &inv[r], &zp[r]);
         tmn = std::min(tmn, mn);
         tmx = std::max(tmx, mx);
         tbad |= bad[r] != 0;
     }
-    if (per_tensor) {
+    if (aq.per_tensor) {
         float ts, ti, tz;
-        act_qparams(tmn, tmx, asymmetric, qmin, qmax, &ts, &ti, &tz);
+        act_qparams(tmn, tmx, aq, &ts, &ti, &tz);
         std::fill(s.begin(), s.end(), ts);
         std::fill(inv.begin(), inv.end(), ti);
         std::fill(zp.begin(), zp.end(), tz);
@@ -133,14 +142,15 @@ void linear_plain_ref(int64_t n, int64_t k, bool asymmetric, bool per_tensor, in
         for (int64_t i = 0; i < k; ++i) sum += qdata[c * k + i];
         rowsum[c] = static_cast<float>(sum);
     }
-    Epilogue e{n, w_scale, bias, asymmetric ? rowsum.data() : nullptr};
+    Epilogue e{n, w_scale, bias, aq.asymmetric ? rowsum.data() : nullptr, aq.bf16};
     std::vector<int8_t> q(k);
     for (int64_t r = 0; r < m; ++r) {
-        for (int64_t i = 0; i < k; ++i) q[i] = bad[r] ? 0 : quantize_one(x[r * k + i], inv[r], zp[r], qmin, qmax);
+        for (int64_t i = 0; i < k; ++i)
+            q[i] = bad[r] ? 0 : quantize_one(act_value(x[r * k + i], aq), inv[r], zp[r], aq.qmin, aq.qmax);
         if (q_out) std::copy(q.begin(), q.end(), q_out + r * k);
         const float sr = bad[r] ? std::numeric_limits<float>::quiet_NaN() : s[r];
-        if (scale_out && (!per_tensor || r == 0)) scale_out[r] = s[r];
-        if (zp_out && (!per_tensor || r == 0)) zp_out[r] = static_cast<int8_t>(zp[r]);
+        if (scale_out && (!aq.per_tensor || r == 0)) scale_out[r] = s[r];
+        if (zp_out && (!aq.per_tensor || r == 0)) zp_out[r] = static_cast<int8_t>(zp[r]);
         const float corr = zp[r] * sr;
         for (int64_t c = 0; c < n; ++c) {
             int64_t acc = 0;

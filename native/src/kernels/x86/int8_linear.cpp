@@ -54,6 +54,8 @@ Act carve(const Int8Layout& L, int64_t m, void* workspace, uint8_t** rest) {
     return a;
 }
 
+ActQuant act_quant(const Int8Layout& L) { return {L.asymmetric(), L.per_tensor(), L.bf16(), L.qmin(), L.qmax()}; }
+
 // Per-row quantization parameters of rows [r0, r1) from the row statistics
 // (PerTensor: every row gets the parameters of the whole tensor). bad[r]
 // stays the row's own flag: quantize skips exactly the rows it cannot convert.
@@ -74,7 +76,7 @@ void qparams(const Int8Layout& L, int64_t m, int64_t r0, int64_t r1, const Act& 
         const float mn = L.per_tensor() ? tmn : a.mn[r], mx = L.per_tensor() ? tmx : a.mx[r];
         const int32_t bad = L.per_tensor() ? tbad : a.bad[r];
         float s, inv, zp;
-        act_qparams(mn, mx, L.asymmetric(), L.qmin(), L.qmax(), &s, &inv, &zp);
+        act_qparams(mn, mx, act_quant(L), &s, &inv, &zp);
         a.scale[r] = bad ? nan : s;
         a.inv[r] = inv;
         a.zp[r] = zp;
@@ -93,14 +95,14 @@ void quantize_phase(const Tier& t, const Int8Layout& L, int64_t m, const float* 
     }
     if (r1 > r0) {
         qparams(L, m, r0, r1, a);
-        t.quantize(x, L.k, r0, r1, L.qmin(), L.qmax(), a);
+        t.quantize(x, L.k, r0, r1, act_quant(L), a);
         if (t.panel && a.panel) t.panel(a, L.kpad / 4, r0, r1);
     }
 }
 
 Epilogue epilogue_of(const Int8Layout& L, const void* packed) {
     return {L.n, pack::int8_scales(packed, L), pack::int8_bias(packed, L),
-            L.asymmetric() ? pack::int8_rowsums(packed, L) : nullptr};
+            L.asymmetric() ? pack::int8_rowsums(packed, L) : nullptr, L.bf16()};
 }
 
 void run_jao(const Tier& t, const Int8Layout& L, const void* packed, int64_t m, const float* x, float* y, const Act& a,

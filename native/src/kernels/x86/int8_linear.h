@@ -38,12 +38,12 @@ Act quantize_activations(const Int8Layout& L, int64_t m, const float* x, void* w
 
 #if defined(__x86_64__) || defined(_M_X64)
 void row_stats_avx2(const float* x, int64_t k, int64_t r0, int64_t r1, const Act& a);
-void quantize_avx2(const float* x, int64_t k, int64_t r0, int64_t r1, int qmin, int qmax, const Act& a);
+void quantize_avx2(const float* x, int64_t k, int64_t r0, int64_t r1, const ActQuant& s, const Act& a);
 void epilogue_avx2(const Epilogue& e, const Act& a, int64_t r0, int64_t r1, float* y);
 void tile_avx2(const uint8_t* w, int64_t kpad, const Epilogue& e, const Act& a, int64_t m0, int mr, int64_t b0, int nb,
                float* y);
 void row_stats_avx512vnni(const float* x, int64_t k, int64_t r0, int64_t r1, const Act& a);
-void quantize_avx512vnni(const float* x, int64_t k, int64_t r0, int64_t r1, int qmin, int qmax, const Act& a);
+void quantize_avx512vnni(const float* x, int64_t k, int64_t r0, int64_t r1, const ActQuant& s, const Act& a);
 void epilogue_avx512vnni(const Epilogue& e, const Act& a, int64_t r0, int64_t r1, float* y);
 void tile_avx512vnni(const uint8_t* w, int64_t kpad, const Epilogue& e, const Act& a, int64_t m0, int mr, int64_t b0,
                      int nb, float* y);

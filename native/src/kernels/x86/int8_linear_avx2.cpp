@@ -7,17 +7,71 @@
 #include <cstring>
 
 #include "kernels/x86/int8_linear.h"
+#include "kernels/x86/int8_quantize.h"
 
 namespace jao::kernels::int8 {
 namespace {
 
+// Vector traits of int8_quantize.h: 8 lanes; a row's last partial vector goes
+// through lane masks (vmaskmovps loads, a stack copy for the int8 store).
+struct Avx2 {
+    using F = __m256;
+    using I = __m256i;
+    static constexpr int kLanes = 8;
+    static I lanes_below(int64_t left) {  // left < 8
+        const I lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+        return _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int32_t>(left)), lane);
+    }
+    static F set1(float v) { return _mm256_set1_ps(v); }
+    static I set1_i(int32_t v) { return _mm256_set1_epi32(v); }
+    static F load(const float* p, int64_t left) {
+        return left >= 8 ? _mm256_loadu_ps(p) : _mm256_maskload_ps(p, lanes_below(left));
+    }
+    static F round_bf16(F v) {
+        const I u = _mm256_castps_si256(v), high = _mm256_set1_epi32(static_cast<int32_t>(0xffff0000u));
+        const I lsb = _mm256_and_si256(_mm256_srli_epi32(u, 16), _mm256_set1_epi32(1));
+        const I r = _mm256_and_si256(_mm256_add_epi32(u, _mm256_add_epi32(lsb, _mm256_set1_epi32(0x7fff))), high);
+        const I nan = _mm256_or_si256(_mm256_and_si256(u, high), _mm256_set1_epi32(0x00400000));  // quieted, truncated
+        return _mm256_blendv_ps(_mm256_castsi256_ps(r), _mm256_castsi256_ps(nan), _mm256_cmp_ps(v, v, _CMP_UNORD_Q));
+    }
+    static F mul(F a, F b) { return _mm256_mul_ps(a, b); }
+    static F add(F a, F b) { return _mm256_add_ps(a, b); }
+    static F rint(F v) { return _mm256_round_ps(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+    static F min(F a, F b) { return _mm256_min_ps(a, b); }
+    static F max(F a, F b) { return _mm256_max_ps(a, b); }
+    static I to_int(F v, int64_t left) {
+        const I iv = _mm256_cvtps_epi32(v);
+        return left >= 8 ? iv : _mm256_and_si256(iv, lanes_below(left));
+    }
+    static I add_i(I a, I b) { return _mm256_add_epi32(a, b); }
+    static int32_t reduce_add(I v) {
+        int32_t lanes[8];
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(lanes), v);
+        int32_t total = 0;
+        for (int32_t l : lanes) total += l;
+        return total;
+    }
+    static void store_q(int8_t* q, I iv, int64_t left) {
+        const __m128i w16 = _mm_packs_epi32(_mm256_castsi256_si128(iv), _mm256_extracti128_si256(iv, 1));
+        const __m128i w8 = _mm_packs_epi16(w16, w16);
+        if (left >= 8) {
+            _mm_storel_epi64(reinterpret_cast<__m128i*>(q), w8);
+        } else {
+            int8_t tmp[16];
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(tmp), w8);
+            std::memcpy(q, tmp, static_cast<size_t>(left));
+        }
+    }
+};
+
 // The epilogue on 8 columns; exactly epilogue_one's ops.
 inline __m256 epilogue8(__m256i c, __m256 s, __m256 corr, const Epilogue& e, int64_t col) {
-    __m256 y = _mm256_mul_ps(_mm256_cvtepi32_ps(c), s);
-    if (e.rowsum) y = _mm256_sub_ps(y, _mm256_mul_ps(corr, _mm256_loadu_ps(e.rowsum + col)));
+    const auto model = [&e](__m256 v) { return e.bf16 ? Avx2::round_bf16(v) : v; };  // to_model
+    __m256 y = model(_mm256_mul_ps(_mm256_cvtepi32_ps(c), s));
+    if (e.rowsum) y = model(_mm256_sub_ps(y, model(_mm256_mul_ps(corr, _mm256_loadu_ps(e.rowsum + col)))));
     y = _mm256_mul_ps(y, _mm256_loadu_ps(e.w_scale + col));
     if (e.bias) y = _mm256_add_ps(y, _mm256_loadu_ps(e.bias + col));
-    return y;
+    return model(y);
 }
 
 // Writes 16 columns of c (int32, exact) of one row through the epilogue.
@@ -95,39 +149,8 @@ void row_stats_avx2(const float* x, int64_t k, int64_t r0, int64_t r1, const Act
     }
 }
 
-void quantize_avx2(const float* x, int64_t k, int64_t r0, int64_t r1, int qmin, int qmax, const Act& a) {
-    const __m256 lo = _mm256_set1_ps(static_cast<float>(qmin)), hi = _mm256_set1_ps(static_cast<float>(qmax));
-    for (int64_t r = r0; r < r1; ++r) {
-        int8_t* q = a.q + r * a.stride;
-        if (a.bad[r]) {
-            std::memset(q, 0, static_cast<size_t>(a.stride));
-            a.asum[r] = 0;
-            continue;
-        }
-        const float* row = x + r * k;
-        const __m256 inv = _mm256_set1_ps(a.inv[r]), zp = _mm256_set1_ps(a.zp[r]);
-        __m256i sum = _mm256_setzero_si256();
-        int64_t i = 0;
-        for (; i + 8 <= k; i += 8) {
-            __m256 v = _mm256_mul_ps(_mm256_loadu_ps(row + i), inv);
-            v = _mm256_add_ps(_mm256_round_ps(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC), zp);
-            v = _mm256_min_ps(_mm256_max_ps(v, lo), hi);
-            const __m256i iv = _mm256_cvtps_epi32(v);
-            sum = _mm256_add_epi32(sum, iv);
-            const __m128i w16 = _mm_packs_epi32(_mm256_castsi256_si128(iv), _mm256_extracti128_si256(iv, 1));
-            _mm_storel_epi64(reinterpret_cast<__m128i*>(q + i), _mm_packs_epi16(w16, w16));
-        }
-        int32_t lanes[8];
-        _mm256_storeu_si256(reinterpret_cast<__m256i*>(lanes), sum);
-        int32_t total = 0;
-        for (int l = 0; l < 8; ++l) total += lanes[l];
-        for (; i < k; ++i) {
-            q[i] = quantize_one(row[i], a.inv[r], a.zp[r], qmin, qmax);
-            total += q[i];
-        }
-        std::memset(q + k, 0, static_cast<size_t>(a.stride - k));
-        a.asum[r] = total;
-    }
+void quantize_avx2(const float* x, int64_t k, int64_t r0, int64_t r1, const ActQuant& s, const Act& a) {
+    quantize_rows<Avx2>(x, k, r0, r1, s, a);
 }
 
 void epilogue_avx2(const Epilogue& e, const Act& a, int64_t r0, int64_t r1, float* y) {

@@ -11,19 +11,47 @@
 #include <cstring>
 
 #include "kernels/x86/int8_linear.h"
+#include "kernels/x86/int8_quantize.h"
 
 namespace jao::kernels::int8 {
 namespace {
 
 __mmask16 tail_mask(int64_t left) { return left >= 16 ? __mmask16(0xffff) : __mmask16((1u << left) - 1u); }
 
+// Vector traits of int8_quantize.h: 16 lanes, partial vectors through masks.
+struct Avx512 {
+    using F = __m512;
+    using I = __m512i;
+    static constexpr int kLanes = 16;
+    static F set1(float v) { return _mm512_set1_ps(v); }
+    static I set1_i(int32_t v) { return _mm512_set1_epi32(v); }
+    static F load(const float* p, int64_t left) { return _mm512_maskz_loadu_ps(tail_mask(left), p); }
+    static F round_bf16(F v) {
+        const I u = _mm512_castps_si512(v), high = _mm512_set1_epi32(static_cast<int32_t>(0xffff0000u));
+        const I lsb = _mm512_and_si512(_mm512_srli_epi32(u, 16), _mm512_set1_epi32(1));
+        const I r = _mm512_and_si512(_mm512_add_epi32(u, _mm512_add_epi32(lsb, _mm512_set1_epi32(0x7fff))), high);
+        const I nan = _mm512_or_si512(_mm512_and_si512(u, high), _mm512_set1_epi32(0x00400000));  // quieted, truncated
+        return _mm512_castsi512_ps(_mm512_mask_blend_epi32(_mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q), r, nan));
+    }
+    static F mul(F a, F b) { return _mm512_mul_ps(a, b); }
+    static F add(F a, F b) { return _mm512_add_ps(a, b); }
+    static F rint(F v) { return _mm512_roundscale_ps(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+    static F min(F a, F b) { return _mm512_min_ps(a, b); }
+    static F max(F a, F b) { return _mm512_max_ps(a, b); }
+    static I to_int(F v, int64_t left) { return _mm512_maskz_cvtps_epi32(tail_mask(left), v); }
+    static I add_i(I a, I b) { return _mm512_add_epi32(a, b); }
+    static int32_t reduce_add(I v) { return _mm512_reduce_add_epi32(v); }
+    static void store_q(int8_t* q, I iv, int64_t left) { _mm512_mask_cvtepi32_storeu_epi8(q, tail_mask(left), iv); }
+};
+
 // The epilogue on 16 columns starting at col (lanes in `mask`); exactly epilogue_one's ops.
 inline __m512 epilogue16(__m512i c, __m512 s, __m512 corr, const Epilogue& e, int64_t col, __mmask16 mask) {
-    __m512 y = _mm512_mul_ps(_mm512_cvtepi32_ps(c), s);
-    if (e.rowsum) y = _mm512_sub_ps(y, _mm512_mul_ps(corr, _mm512_maskz_loadu_ps(mask, e.rowsum + col)));
+    const auto model = [&e](__m512 v) { return e.bf16 ? Avx512::round_bf16(v) : v; };  // to_model
+    __m512 y = model(_mm512_mul_ps(_mm512_cvtepi32_ps(c), s));
+    if (e.rowsum) y = model(_mm512_sub_ps(y, model(_mm512_mul_ps(corr, _mm512_maskz_loadu_ps(mask, e.rowsum + col)))));
     y = _mm512_mul_ps(y, _mm512_maskz_loadu_ps(mask, e.w_scale + col));
     if (e.bias) y = _mm512_add_ps(y, _mm512_maskz_loadu_ps(mask, e.bias + col));
-    return y;
+    return model(y);
 }
 
 // Writes MR x NB blocks of accumulators (acc = sum_k u * q, before the -128 * asum term) through the epilogue.
@@ -149,30 +177,8 @@ void row_stats_avx512vnni(const float* x, int64_t k, int64_t r0, int64_t r1, con
     }
 }
 
-void quantize_avx512vnni(const float* x, int64_t k, int64_t r0, int64_t r1, int qmin, int qmax, const Act& a) {
-    const __m512 lo = _mm512_set1_ps(static_cast<float>(qmin)), hi = _mm512_set1_ps(static_cast<float>(qmax));
-    for (int64_t r = r0; r < r1; ++r) {
-        int8_t* q = a.q + r * a.stride;
-        if (a.bad[r]) {
-            std::memset(q, 0, static_cast<size_t>(a.stride));
-            a.asum[r] = 0;
-            continue;
-        }
-        const float* row = x + r * k;
-        const __m512 inv = _mm512_set1_ps(a.inv[r]), zp = _mm512_set1_ps(a.zp[r]);
-        __m512i sum = _mm512_setzero_si512();
-        for (int64_t i = 0; i < k; i += 16) {
-            const __mmask16 m = tail_mask(k - i);
-            __m512 v = _mm512_mul_ps(_mm512_maskz_loadu_ps(m, row + i), inv);
-            v = _mm512_add_ps(_mm512_roundscale_ps(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC), zp);
-            v = _mm512_min_ps(_mm512_max_ps(v, lo), hi);
-            const __m512i iv = _mm512_maskz_cvtps_epi32(m, v);
-            sum = _mm512_add_epi32(sum, iv);
-            _mm512_mask_cvtepi32_storeu_epi8(q + i, m, iv);
-        }
-        std::memset(q + k, 0, static_cast<size_t>(a.stride - k));
-        a.asum[r] = _mm512_reduce_add_epi32(sum);
-    }
+void quantize_avx512vnni(const float* x, int64_t k, int64_t r0, int64_t r1, const ActQuant& s, const Act& a) {
+    quantize_rows<Avx512>(x, k, r0, r1, s, a);
 }
 
 void epilogue_avx512vnni(const Epilogue& e, const Act& a, int64_t r0, int64_t r1, float* y) {

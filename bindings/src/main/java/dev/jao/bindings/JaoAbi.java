@@ -2369,6 +2369,15 @@ public class JaoAbi extends JaoAbi$shared {
     public static int JAO_INT8_ACT_REDUCE_RANGE() {
         return JAO_INT8_ACT_REDUCE_RANGE;
     }
+    private static final int JAO_INT8_ACT_BF16 = (int)4L;
+    /**
+     * {@snippet lang=c :
+     * enum jao_int8_act_flag.JAO_INT8_ACT_BF16 = 4
+     * }
+     */
+    public static int JAO_INT8_ACT_BF16() {
+        return JAO_INT8_ACT_BF16;
+    }
     private static final int JAO_INT8_BACKEND_AUTO = (int)0L;
     /**
      * {@snippet lang=c :

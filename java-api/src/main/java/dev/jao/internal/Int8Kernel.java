@@ -31,10 +31,11 @@ public final class Int8Kernel extends PackedKernel {
     /**
      * Packs {@code qdata [n, k]}, per-row {@code scales [n]} and {@code bias [n]} (or null) into
      * {@code memory}; activations are quantized per token, or per tensor when {@code perTensor},
-     * to [-64, 63] when {@code reduceRange}.
+     * to [-64, 63] when {@code reduceRange}, with torchao's bf16 arithmetic (activation scale and
+     * epilogue, {@code JAO_INT8_ACT_BF16}) when {@code bf16Model}.
      */
     public static Int8Kernel pack(NativeMemory memory, long n, long k, MappingType act, boolean perTensor,
-                                  boolean reduceRange, byte[] qdata, float[] scales, float[] bias) {
+                                  boolean reduceRange, boolean bf16Model, byte[] qdata, float[] scales, float[] bias) {
         Native.ready();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment p = jao_int8_params.allocate(arena);
@@ -45,7 +46,8 @@ public final class Int8Kernel extends PackedKernel {
             jao_int8_params.has_bias(p, bias != null ? 1 : 0);
             jao_int8_params.backend(p, backendFromProperty());
             jao_int8_params.act_flags(p, (perTensor ? JaoAbi.JAO_INT8_ACT_PER_TENSOR() : 0)
-                    | (reduceRange ? JaoAbi.JAO_INT8_ACT_REDUCE_RANGE() : 0));
+                    | (reduceRange ? JaoAbi.JAO_INT8_ACT_REDUCE_RANGE() : 0)
+                    | (bf16Model ? JaoAbi.JAO_INT8_ACT_BF16() : 0));
             MemorySegment size = arena.allocate(ValueLayout.JAVA_LONG);
             Native.check(JaoAbi.jao_int8_packed_size(p, size), "jao_int8_packed_size");
             long bytes = size.get(ValueLayout.JAVA_LONG, 0);
@@ -87,8 +89,10 @@ public final class Int8Kernel extends PackedKernel {
             Native.check(JaoAbi.jao_int8_packed_info(packed, packed.byteSize(), 1, info), "jao_int8_packed_info");
             MemorySegment p = jao_int8_info.params(info);
             String backend = jao_int8_params.backend(p) == JaoAbi.JAO_INT8_BACKEND_ONEDNN() ? "oneDNN" : "jao";
+            int flags = jao_int8_params.act_flags(p);
             String act = (jao_int8_params.act_mapping(p) == JaoAbi.JAO_ACT_ASYMMETRIC() ? "asymmetric" : "symmetric")
-                    + ((jao_int8_params.act_flags(p) & JaoAbi.JAO_INT8_ACT_PER_TENSOR()) != 0 ? " per-tensor" : "");
+                    + ((flags & JaoAbi.JAO_INT8_ACT_PER_TENSOR()) != 0 ? " per-tensor" : "")
+                    + ((flags & JaoAbi.JAO_INT8_ACT_BF16()) != 0 ? " bf16" : "");
             return new Int8Kernel(packed, jao_int8_params.n(p), jao_int8_params.k(p), jao_int8_params.has_bias(p) != 0,
                     "int8 x int8 (" + backend + "), " + act + " activations");
         }

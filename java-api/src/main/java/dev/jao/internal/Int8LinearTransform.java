@@ -25,8 +25,9 @@ final class Int8LinearTransform {
         NativeMemory memory = new NativeMemory("QuantizedLinear[" + n + "x" + k + "]");
         try {
             boolean perTensor = c.granularity() instanceof dev.jao.quant.Granularity.PerTensor;
-            Int8Kernel prefill = Int8Kernel.pack(memory, n, k, c.actMappingType(), perTensor, c.reduceRange(), q.qdata(),
-                    q.rowScales(), bias);
+            // torchao quantizes a bf16 model's (bf16) activations and runs its epilogue with bf16 arithmetic
+            Int8Kernel prefill = Int8Kernel.pack(memory, n, k, c.actMappingType(), perTensor, c.reduceRange(),
+                    linear.dtype() == DType.BFLOAT16, q.qdata(), q.rowScales(), bias);
             LinearKernel kernel = c.weightOnlyDecode() ? withDecode(memory, prefill, q.qdata(), q.rowScales(), bias)
                     : prefill;
             return new LinearQuantizers.Result(new QuantizedLinear(c, linear.dtype(), kernel, memory), null);

@@ -28,8 +28,8 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * Every {@code 4_int4wo}, {@code 5_int8} and {@code 6_intxwo} case made by the real torchao,
  * through the public API at every ISA tier: quantized tensors bit-exact, outputs within the
- * case's tolerance, and the Int8DynamicActivationInt8Weight outputs of fp32 models bit-exact
- * (torchao's integer matmul and float epilogue are reproduced exactly).
+ * case's tolerance, and the Int8DynamicActivationInt8Weight outputs bit-exact, fp32 and bf16 models
+ * (torchao's activation quantization, integer matmul and float epilogue are reproduced exactly).
  */
 class WeightOnlyGoldenTest {
     @TestFactory
@@ -79,17 +79,9 @@ class WeightOnlyGoldenTest {
             try (QuantizedLinear q = (QuantizedLinear) model.children().get("linear")) {
                 assertTrue(q.tier(17).code() <= Jao.activeIsa().code(), c + ": kernel tier above the cap");
                 checkQuantizedTensors(c, f, q.plainTensors());
-                // torchao's integer matmul + float epilogue is reproduced bit for bit for fp32 models; bf16 models
-                // (torchao rounds x, the scale and each epilogue op to bf16) are checked at the manifest tolerance
-                boolean bf16 = f.tensor("weight").dtype() == DType.BFLOAT16;
-                boolean exactOutputs = config instanceof Int8DynamicActivationInt8WeightConfig && !bf16;
-                if (bf16 && config instanceof Int8DynamicActivationInt8WeightConfig a && a.reduceRange()) {
-                    // Known deviation (README, "Configs"): jao quantizes activations in fp32; torchao rounds
-                    // bf16 models' activation quantization to bf16, and with the [-64, 63] range an outlier
-                    // row then lands outside the tolerance. Quantized weights were checked above.
-                    org.junit.jupiter.api.Assumptions.abort(c + ": outputs of bf16 models with reduce_range are a known "
-                            + "deviation (activation quantization in fp32)");
-                }
+                // torchao's integer matmul + float epilogue is reproduced bit for bit, for bf16 models too (their
+                // activation scale and epilogue follow torchao's bf16 arithmetic)
+                boolean exactOutputs = config instanceof Int8DynamicActivationInt8WeightConfig;
                 for (String m : new String[] {"m1", "m3", "m17"}) {
                     if (!f.entries().containsKey("x_" + m)) continue;
                     Tensor y = q.forward(f.tensor("x_" + m));
