@@ -118,11 +118,7 @@ TEST(Int8Validation, RunChecksArguments) {
         EXPECT_EQ(info.params.has_bias, 1);
         EXPECT_EQ(info.format_version, 1);
         EXPECT_EQ(info.workspace_size, ws);
-#if defined(__x86_64__)
         EXPECT_EQ(info.isa, jao_isa_active());
-#else
-        EXPECT_EQ(info.isa, JAO_ISA_SCALAR);  // no Arm int8 kernels yet: the scalar tier (oneDNN has its own)
-#endif
     }
 }
 

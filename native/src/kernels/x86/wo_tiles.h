@@ -1,9 +1,10 @@
 // The weight-only kernels, written once over a vector-traits class V whose
-// F holds one 16-column block of fp32 (a zmm on AVX-512, two ymm on AVX2).
-// Included only by the tier files (wo_linear_avx2.cpp / wo_linear_avx512.cpp),
-// which compile it with their own -m flags and instantiate it with their traits.
+// F holds one 16-column block of fp32 (a zmm on AVX-512, two ymm on AVX2,
+// four q registers on NEON). Included only by the tier files
+// (wo_linear_avx2.cpp / wo_linear_avx512.cpp / kernels/arm/wo_linear_neon.cpp),
+// which compile it with their own flags and instantiate it with their traits.
 //
-// V provides: F, I (16 x fp32 / int32), kLut (vpermps over 16 entries),
+// V provides: F, I (16 x fp32 / int32), kLut (a 16-entry fp32 table lookup: vpermps),
 // tile constants kGemvMr, kGemvNb1 (blocks per GEMV tile at 1 row), kGemvNb
 // (more rows), kGemmMr, kGemmNb, and the small ops used below.
 #pragma once
