@@ -9,14 +9,14 @@
 //  - small weights (K * N <= 2^20) are call-overhead bound, where jao's path
 //    (no oneDNN primitive lookup / execute) wins at every M (256x256: 8 vs 10 us);
 //  - below AVX-512 VNNI jao has only the vpmaddwd AVX2 tier: oneDNN there;
-//  - Arm with dotprod or i8mm (no Arm timings exist, emulation only): jao, by
-//    construction rather than measurement. Its tiles run sdot / smmla straight
-//    on the packed weights with no per-call primitive lookup, and the oneDNN
-//    jar from Maven is built without the Arm Compute Library, so its int8
-//    matmul there has no dotprod / i8mm kernels of its own (JIT code only for
-//    SVE). A NEON-only Arm core (Armv8.0) keeps oneDNN: jao's smull tile does
-//    a quarter of sdot's work per instruction, and nothing was measured to
-//    say it beats oneDNN there.
+//  - Arm with dotprod or i8mm: jao, by construction (no Arm timings exist,
+//    emulation only). Its tiles run sdot / smmla straight on the packed
+//    weights with no per-call primitive lookup, while the oneDNN jar from
+//    Maven carries no Arm Compute Library and its aarch64 brgemm kernels are
+//    SVE only (brg:sve_128/256/512): ONEDNN_VERBOSE under qemu shows its s8
+//    matmul on the generic gemm:jit path (-cpu neoverse-n1 and -cpu max). A
+//    NEON-only core (Armv8.0) keeps oneDNN: jao's smull tile does a quarter
+//    of sdot's work per instruction, and nothing measured says it wins there.
 #include "kernels/int8_backend_choice.h"
 
 #include "core/isa.h"
