@@ -119,14 +119,6 @@ struct V128x4 {
 
 }  // namespace
 
-const int kGemmMrNeon = V128x4::kGemmMr;
-
-void gemv_neon(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t b0, int64_t b1, float* y) {
-    JAO_WO_DISPATCH_NBIT(tiles::gemv, V128x4, L, payload, a, m, b0, b1, y)
-}
-
-void gemm_neon(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t b0, int64_t b1, float* y) {
-    JAO_WO_DISPATCH_NBIT(tiles::gemm, V128x4, L, payload, a, m, b0, b1, y)
-}
+JAO_WO_TIER_ENTRY_POINTS(gemv_neon, gemm_neon, kGemmMrNeon, V128x4)
 
 }  // namespace jao::kernels::wo

@@ -282,3 +282,16 @@ void gemm(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, in
     }
 
 }  // namespace jao::kernels::wo::tiles
+
+// A tier's entry points (BlocksFn, declared in wo_linear.h / kernels/arm/wo_arm.h)
+// and its GEMM tile height, defined in namespace jao::kernels::wo by the tier's file.
+#define JAO_WO_TIER_ENTRY_POINTS(GEMV, GEMM, GEMM_MR, V)                                                     \
+    const int GEMM_MR = V::kGemmMr;                                                                          \
+    void GEMV(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t b0, int64_t b1,    \
+              float* y) {                                                                                    \
+        JAO_WO_DISPATCH_NBIT(tiles::gemv, V, L, payload, a, m, b0, b1, y)                                    \
+    }                                                                                                        \
+    void GEMM(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t b0, int64_t b1,    \
+              float* y) {                                                                                    \
+        JAO_WO_DISPATCH_NBIT(tiles::gemm, V, L, payload, a, m, b0, b1, y)                                    \
+    }
