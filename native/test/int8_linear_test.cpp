@@ -121,6 +121,50 @@ TEST(Int8Linear, RandomShapesBothBackendsEveryTierAndThreadCountMatchReference) 
     std::printf("[ int8 ] %d random-shape runs bitwise equal to the scalar reference\n", runs);
 }
 
+// The jao backend at every tier against the scalar tier, bitwise, for every m
+// from 1 to 33 (every row tile and tail of the 8-row driver loop) with n not a
+// multiple of 16 and odd K (K tails inside the 4-K steps and the 32-K chunks),
+// every mapping and act flag.
+TEST(Int8Linear, JaoBackendEveryMEveryFlagEveryTierEqualsScalarTier) {
+    std::mt19937 rng(77);
+    const int64_t shapes[][2] = {{37, 75}, {21, 131}};
+    int runs = 0;
+    for (const auto& shape : shapes) {
+        const int64_t n = shape[0], k = shape[1];
+        const Weights w = random_weights(n, k, rng);
+        for (int32_t mapping : {JAO_ACT_SYMMETRIC, JAO_ACT_ASYMMETRIC})
+            for (int32_t flags = 0; flags < 4; ++flags) {
+                const bool bias = flags % 2 == 0;
+                const auto p = jao::test::int8_params(n, k, mapping, bias, JAO_INT8_BACKEND_JAO, flags);
+                Int8Packed pk;
+                ASSERT_EQ(JAO_OK, jao::test::int8_pack(p, w.q, w.scale, bias ? &w.bias : nullptr, pk))
+                    << jao_last_error();
+                std::normal_distribution<float> xd(0.0f, 1.0f);
+                std::vector<float> x(static_cast<size_t>(33 * k));
+                for (auto& v : x) v = xd(rng) + (mapping == JAO_ACT_ASYMMETRIC ? 0.5f : 0.0f);
+                for (int64_t m = 1; m <= 33; ++m) {
+                    std::vector<float> want;
+                    for (int32_t tier : jao::test::supported_tiers()) {
+                        jao::test::IsaCap cap(tier);
+                        std::vector<float> y;
+                        ASSERT_EQ(JAO_OK, jao::test::int8_run(pk, m, x, y, n)) << jao_last_error();
+                        if (want.empty()) {
+                            ASSERT_EQ(tier, JAO_ISA_SCALAR);
+                            want = y;
+                            continue;
+                        }
+                        ASSERT_TRUE(jao::test::same_bits(y, want))
+                            << "n " << n << " k " << k << " m " << m << " mapping " << mapping << " flags " << flags
+                            << " tier " << jao_isa_name(tier);
+                        ++runs;
+                    }
+                }
+            }
+    }
+    EXPECT_GT(runs, 0) << "no vectorized tier on this CPU";
+    std::printf("[ int8 ] %d jao-backend runs (m 1..33) bitwise equal to the scalar tier\n", runs);
+}
+
 TEST(Int8Linear, EdgeRowsMatchReferenceAndNonFiniteRowsAreNaN) {
     std::mt19937 rng(99);
     const int64_t n = 37, k = 75;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "int8_test_util.h"
+#include "linear_test_util.h"
 
 namespace {
 
@@ -119,11 +120,7 @@ TEST(Int8Validation, RunChecksArguments) {
         EXPECT_EQ(info.params.has_bias, 1);
         EXPECT_EQ(info.format_version, 1);
         EXPECT_EQ(info.workspace_size, ws);
-#if defined(__x86_64__)
         EXPECT_EQ(info.isa, jao_isa_active());
-#else
-        EXPECT_EQ(info.isa, JAO_ISA_SCALAR);  // no Arm int8 kernels yet: the scalar tier (oneDNN has its own)
-#endif
     }
 }
 
@@ -132,6 +129,19 @@ TEST(Int8Validation, AutoResolvesToAConcreteBackend) {
     jao_int8_info info{};
     ASSERT_EQ(jao_int8_packed_info(f.pk.data(), f.pk.bytes, 1, &info), JAO_OK) << jao_last_error();
     EXPECT_TRUE(info.params.backend == JAO_INT8_BACKEND_ONEDNN || info.params.backend == JAO_INT8_BACKEND_JAO);
+}
+
+// The rule of kernels/int8_backend_choice.cpp per tier, for a small weight
+// (n * k <= 2^20): jao on AVX-512 VNNI and on the Arm dot product tiers.
+TEST(Int8Validation, AutoPicksJaoWhereItHasADotProductKernel) {
+    for (int32_t tier : jao::test::supported_tiers()) {
+        jao::test::IsaCap cap(tier);
+        Fixture f(JAO_INT8_BACKEND_AUTO);
+        jao_int8_info info{};
+        ASSERT_EQ(jao_int8_packed_info(f.pk.data(), f.pk.bytes, 1, &info), JAO_OK) << jao_last_error();
+        const bool jao = tier == JAO_ISA_AVX512_VNNI || tier == JAO_ISA_DOTPROD || tier == JAO_ISA_I8MM;
+        EXPECT_EQ(info.params.backend, jao ? JAO_INT8_BACKEND_JAO : JAO_INT8_BACKEND_ONEDNN) << jao_isa_name(tier);
+    }
 }
 
 TEST(Int8Validation, EveryFlippedHeaderByteIsCorruptData) {

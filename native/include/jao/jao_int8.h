@@ -34,7 +34,7 @@
  * (see ../shared/notes/torchao-semantics.md and ../shared/golden/check_semantics.py).
  *
  * Backends: oneDNN's int8 matmul (weights reordered once, at pack time, into
- * oneDNN's blocked layout for this CPU) or jao's own VNNI kernels; both give the
+ * oneDNN's blocked layout for this CPU) or jao's own kernels; both give the
  * exact c, so every backend, tier and thread count give bit-identical y.
  */
 #ifndef JAO_JAO_INT8_H
@@ -71,11 +71,13 @@ typedef enum jao_int8_backend {
      * Pack request only, resolved from measurements (native/bench/jao_bench_int8.cpp,
      * kernels/int8_backend_choice.cpp): JAO on AVX-512 VNNI CPUs for weights with
      * n * k <= 2^20 (call-overhead bound, jao wins at every M), ONEDNN otherwise
-     * (oneDNN's brgemm leads by 5-12 % at M = 128, jao is 0-13 % faster at M = 1).
+     * (oneDNN's brgemm leads by 5-12 % at M = 128, jao is 0-13 % faster at M = 1);
+     * on Arm JAO when dotprod or i8mm is active (not measured: no Arm timings exist),
+     * ONEDNN on NEON-only cores.
      */
     JAO_INT8_BACKEND_AUTO = 0,
     JAO_INT8_BACKEND_ONEDNN = 1, /**< oneDNN matmul s8 x s8 -> s32, blocked weights */
-    JAO_INT8_BACKEND_JAO = 2     /**< jao's own VNNI / AVX2 / scalar kernels */
+    JAO_INT8_BACKEND_JAO = 2     /**< jao's own kernels: VNNI / AVX2, Arm i8mm / dotprod / NEON, scalar */
 } jao_int8_backend;
 
 /** Parameters of one packed int8 weight. */

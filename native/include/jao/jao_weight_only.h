@@ -103,8 +103,8 @@ JAO_API jao_status jao_wo_linear_run(const void* packed, int64_t packed_size, in
 
 /**
  * Reads the header and the kernel/tier a run with m rows (>= 1) would use now:
- * x86 SIMD tiers (isa JAO_ISA_AVX2, or JAO_ISA_AVX512 for every AVX-512 tier)
- * run GEMV for m <= 4 and GEMM above; the scalar tier (any CPU) is GEMV for all m.
+ * SIMD tiers (isa JAO_ISA_AVX2; JAO_ISA_AVX512 for every AVX-512 tier; JAO_ISA_NEON
+ * for every Arm tier) run GEMV for m <= 4 and GEMM above; the scalar tier is GEMV for all m.
  */
 JAO_API jao_status jao_wo_packed_info(const void* packed, int64_t packed_size, int64_t m, jao_wo_info* info);
 

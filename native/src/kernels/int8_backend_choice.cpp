@@ -8,8 +8,15 @@
 //    large weights get oneDNN;
 //  - small weights (K * N <= 2^20) are call-overhead bound, where jao's path
 //    (no oneDNN primitive lookup / execute) wins at every M (256x256: 8 vs 10 us);
-//  - below AVX-512 VNNI jao has only the vpmaddwd AVX2 tier and on Arm only the
-//    scalar one: oneDNN everywhere there.
+//  - below AVX-512 VNNI jao has only the vpmaddwd AVX2 tier: oneDNN there;
+//  - Arm with dotprod or i8mm: jao, by construction (no Arm timings exist,
+//    emulation only). Its tiles run sdot / smmla straight on the packed
+//    weights with no per-call primitive lookup, while the oneDNN jar from
+//    Maven carries no Arm Compute Library and its aarch64 brgemm kernels are
+//    SVE only (brg:sve_128/256/512): ONEDNN_VERBOSE under qemu shows its s8
+//    matmul on the generic gemm:jit path (-cpu neoverse-n1 and -cpu max). A
+//    NEON-only core (Armv8.0) keeps oneDNN: jao's smull tile does a quarter
+//    of sdot's work per instruction, and nothing measured says it wins there.
 #include "kernels/int8_backend_choice.h"
 
 #include "core/isa.h"
@@ -19,7 +26,9 @@ namespace jao::kernels::int8 {
 
 int32_t auto_backend(int64_t n, int64_t k) {
     constexpr int64_t kSmallWeights = int64_t{1} << 20;
-    if (core::active_isa() == JAO_ISA_AVX512_VNNI && n * k <= kSmallWeights) return JAO_INT8_BACKEND_JAO;
+    const jao_isa active = core::active_isa();
+    if (active == JAO_ISA_AVX512_VNNI && n * k <= kSmallWeights) return JAO_INT8_BACKEND_JAO;
+    if (active == JAO_ISA_DOTPROD || active == JAO_ISA_I8MM) return JAO_INT8_BACKEND_JAO;
     return JAO_INT8_BACKEND_ONEDNN;
 }
 

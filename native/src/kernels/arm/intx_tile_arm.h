@@ -1,11 +1,9 @@
-// The tile of every Arm intx tier, written once: weight unpacking, the group
-// loop, the integer correction and the fixed fp32 epilogue of the contract
+// The intx tile of every Arm tier, written once: the group loop, the integer
+// correction and the fixed fp32 epilogue of the contract
 // (kernels/ref/intx_kernels.h). A tier supplies only its multiply-accumulate
-// policy (a "Mac", below) and includes this header from its own .cpp, which
-// is compiled with that tier's -march. Everything here therefore has internal
-// linkage (and calls no std:: inline template): an inline function with
-// external linkage could be merged by the linker into one copy compiled for
-// i8mm and then run on a NEON-only CPU.
+// policy (tile_arm.h, with Signed = false) and includes this header from its
+// own .cpp, compiled with that tier's -march (hence internal linkage only:
+// tile_arm.h says why).
 //
 // Why every tier multiplies unsigned by unsigned: the workspace holds
 // u_a = q_act + 128 and the packed weights hold unsigned u_w (nbit <= 7:
@@ -18,70 +16,20 @@
 // correction is one multiply-subtract per output and group. The arithmetic is
 // modulo 2^32; the true D (and mode X's I) fits int32, so the wrapped result
 // is exact and every tier stays bit-identical to the scalar one.
-//
-// A Mac provides
-//   template <int NBIT, int MR, int NB> struct Acc {  MR rows x NB blocks of int32 sums
-//       static constexpr int kRegsPerBlock;                                 accumulator registers per block
-//       void zero();
-//       void chunk(const uint8_t* const w[NB], const uint8_t* const q[MR]);  one 32-K chunk
-//       void sums(int r, int j, uint32x4_t out[4]) const;                   columns 0-3 .. 12-15
-//   };
 #pragma once
 
-#include <arm_neon.h>
-
 #include <cstring>
-#include <utility>
 
+#include "kernels/arm/tile_arm.h"
 #include "kernels/ref/intx_kernels.h"
 
 namespace jao::kernels::intx {
 namespace {
 
-using pack::kChunkK;
-using pack::kNr;
-using pack::kVecBytes;
-
-// Calls f.template operator()<I>() for I = 0..N-1 (lane and shift immediates must be constants).
-template <int N, class F>
-inline void static_for(F&& f) {
-    [&]<int... I>(std::integer_sequence<int, I...>) { (f.template operator()<I>(), ...); }
-    (std::make_integer_sequence<int, N>{});
-}
-
-// One packed vector: 16 columns x 4 K, column c in bytes 4c..4c+3, as four
-// registers of 4 columns each.
-struct Vec64 {
-    uint8x16_t q[4];
-};
-
-// Unsigned weights u_w of vector V (0..7) of a chunk (layout: pack/README.md).
-template <int NBIT, int V>
-inline Vec64 unpack_vector(const uint8_t* chunk) {
-    Vec64 u;
-    if constexpr (NBIT == 8) {
-        for (int i = 0; i < 4; ++i) u.q[i] = veorq_u8(vld1q_u8(chunk + V * kVecBytes + 16 * i), vdupq_n_u8(0x80));
-    } else {
-        constexpr pack::BitPieces ps = pack::bit_pieces(NBIT);
-        static_for<ps.count>([&]<int P>() {
-            constexpr pack::BitPiece bp = ps.piece[P];
-            constexpr int per = 8 / bp.width;
-            constexpr int s = (V % per) * bp.width;  // bit of the field in its plane byte
-            constexpr uint8_t mask = ((1 << bp.width) - 1) << bp.shift;
-            // Only the plane's top field shifted down to bit 0 needs no mask.
-            constexpr bool masked = !(bp.shift == 0 && s + bp.width == 8);
-            const uint8_t* plane = chunk + (bp.plane_base + V / per) * kVecBytes;
-            for (int i = 0; i < 4; ++i) {
-                uint8x16_t f = vld1q_u8(plane + 16 * i);
-                if constexpr (s > bp.shift) f = vshrq_n_u8(f, s - bp.shift);
-                if constexpr (s < bp.shift) f = vshlq_n_u8(f, bp.shift - s);
-                if constexpr (masked) f = vandq_u8(f, vdupq_n_u8(mask));
-                u.q[i] = P == 0 ? f : vorrq_u8(u.q[i], f);
-            }
-        });
-    }
-    return u;
-}
+using arm::kChunkK;
+using arm::kNr;
+using arm::run_tiles;
+using arm::static_for;
 
 inline float32x4_t load_f32(const uint8_t* p) { return vreinterpretq_f32_u8(vld1q_u8(p)); }
 
@@ -125,7 +73,6 @@ void tile(const IntxLayout& L, const uint8_t* payload, const Act& a, int64_t m0,
     for (int64_t g = 0; g < L.groups; ++g) {
         const int64_t gofs = g * L.group_bytes;
         typename Mac::template Acc<NBIT, MR, NB> acc;
-        acc.zero();
         for (int64_t ch = 0; ch < L.chunks; ++ch) {
             const uint8_t* w[NB];
             const uint8_t* q[MR];
@@ -182,53 +129,15 @@ void tile(const IntxLayout& L, const uint8_t* payload, const Act& a, int64_t m0,
     }
 }
 
-// Accumulator registers of one 16-column block of an MR-row tile.
-template <class Mac, int NBIT, int MR>
-constexpr int kAccRegs = Mac::template Acc<NBIT, MR, 1>::kRegsPerBlock;
-// Tile shapes: at most half of the 32 vector registers hold accumulators (the
-// rest hold unpacked weights, activations and scales). Rows per tile: up to 4;
-// blocks per tile: the widest of 4 / 2 / 1.
-template <class Mac, int NBIT>
-constexpr int kMaxRows = kAccRegs<Mac, NBIT, 4> <= 16 ? 4 : kAccRegs<Mac, NBIT, 3> <= 16 ? 3
-                       : kAccRegs<Mac, NBIT, 2> <= 16 ? 2 : 1;
-template <class Mac, int NBIT, int MR>
-constexpr int kBlocks = 4 * kAccRegs<Mac, NBIT, MR> <= 16 ? 4 : 2 * kAccRegs<Mac, NBIT, MR> <= 16 ? 2 : 1;
-
-template <class Mac, int NBIT, int MR>
-void run_blocks(const IntxLayout& L, const uint8_t* payload, const Act& a, int64_t m0, int64_t b0, int nb, float* y) {
-    constexpr int NB = kBlocks<Mac, NBIT, MR>;
-    int64_t b = b0;
-    const int64_t end = b0 + nb;
-    for (; end - b >= NB; b += NB) tile<Mac, NBIT, MR, NB>(L, payload, a, m0, b, y);
-    if constexpr (NB == 4)
-        if (end - b >= 2) {
-            tile<Mac, NBIT, MR, 2>(L, payload, a, m0, b, y);
-            b += 2;
-        }
-    if constexpr (NB > 1)
-        for (; b < end; ++b) tile<Mac, NBIT, MR, 1>(L, payload, a, m0, b, y);
-}
-
-// Rows [m0, m0+mr) x blocks [b0, b0+nb) as tiles of at most kMaxRows rows.
-template <class Mac, int NBIT>
-void run_tiles(const IntxLayout& L, const uint8_t* payload, const Act& a, int64_t m0, int mr, int64_t b0, int nb,
-               float* y) {
-    constexpr int R = kMaxRows<Mac, NBIT>;
-    for (; mr > 0;) {
-        const int rows = mr < R ? mr : R;
-        static_for<R>([&]<int I>() {
-            if (rows == I + 1) run_blocks<Mac, NBIT, I + 1>(L, payload, a, m0, b0, nb, y);
-        });
-        m0 += rows;
-        mr -= rows;
-    }
-}
-
 template <class Mac>
 void run_tiles_any_nbit(const IntxLayout& L, const uint8_t* payload, const Act& a, int64_t m0, int mr, int64_t b0,
                         int nb, float* y) {
     static_for<8>([&]<int I>() {
-        if (L.nbit == I + 1) run_tiles<Mac, I + 1>(L, payload, a, m0, mr, b0, nb, y);
+        constexpr int NBIT = I + 1;
+        if (L.nbit == NBIT)
+            run_tiles<Mac, NBIT>(
+                [&]<int MR, int NB>(int64_t m, int64_t b) { tile<Mac, NBIT, MR, NB>(L, payload, a, m, b, y); }, m0, mr,
+                b0, nb);
     });
 }
 

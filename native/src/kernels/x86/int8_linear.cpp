@@ -164,6 +164,17 @@ Tier active_tier() {
              panel_rows_avx512vnni};
     else if (active >= JAO_ISA_AVX2)
         t = {JAO_ISA_AVX2, row_stats_avx2, quantize_avx2, epilogue_avx2, tile_avx2, nullptr};
+#elif defined(__aarch64__)
+    // NEON quantization and epilogue at every Arm tier; the tile by tier.
+    const jao_isa active = core::active_isa();
+    if (active >= JAO_ISA_NEON) t = {JAO_ISA_NEON, row_stats_neon, quantize_neon, epilogue_neon, tile_neon, nullptr};
+    if (active >= JAO_ISA_I8MM) {
+        t.isa = JAO_ISA_I8MM;
+        t.tile = tile_i8mm;
+    } else if (active >= JAO_ISA_DOTPROD) {
+        t.isa = JAO_ISA_DOTPROD;
+        t.tile = tile_dotprod;
+    }
 #endif
     return t;
 }

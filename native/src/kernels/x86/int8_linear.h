@@ -1,11 +1,12 @@
 // Driver of the int8 x int8 linear: quantizes the activations into the
 // workspace (tier by the active ISA), then runs jao's tiles or oneDNN's
-// matmul + the epilogue pass. Compiled on every architecture (non-x86 builds
-// run the scalar tier); the tier kernels live in int8_linear_{avx2,avx512vnni}.cpp.
+// matmul + the epilogue pass. Compiled on every architecture; the tier kernels
+// live in int8_linear_{avx2,avx512vnni}.cpp and kernels/arm (int8_arm.h).
 #pragma once
 
 #include <cstdint>
 
+#include "kernels/arm/int8_arm.h"
 #include "kernels/ref/int8_kernels.h"
 #include "pack/int8_format.h"
 

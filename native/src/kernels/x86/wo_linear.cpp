@@ -72,6 +72,15 @@ Plan make_plan(const WoLayout& L, int64_t m) {
         p.gemm_mr = kGemmMrAvx2;
         p.kernel = gemm ? JAO_WO_KERNEL_GEMM : JAO_WO_KERNEL_GEMV;
     }
+#elif defined(__aarch64__)
+    // One fp32 tier serves every Arm tier (the dot product extensions do not help it).
+    const bool gemm = m > kGemvMaxRows;
+    if (core::active_isa() >= JAO_ISA_NEON) {
+        p.isa = JAO_ISA_NEON;
+        p.blocks = gemm ? gemm_neon : gemv_neon;
+        p.gemm_mr = kGemmMrNeon;
+        p.kernel = gemm ? JAO_WO_KERNEL_GEMM : JAO_WO_KERNEL_GEMV;
+    }
 #endif
     return p;
 }

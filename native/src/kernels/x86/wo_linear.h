@@ -1,12 +1,13 @@
 // Driver of the weight-only linear: picks the tier (active ISA) and the kernel
 // family (by M), prepares the activations in the workspace and runs the tier
-// on OpenMP threads split over N. Compiled on every architecture (non-x86
-// builds run the scalar tier); the tiers live in wo_linear_{avx2,avx512}.cpp,
-// written once in wo_tiles.h.
+// on OpenMP threads split over N. Compiled on every architecture; the tiers
+// live in wo_linear_{avx2,avx512}.cpp and kernels/arm/wo_linear_neon.cpp
+// (wo_arm.h), written once in wo_tiles.h.
 #pragma once
 
 #include <cstdint>
 
+#include "kernels/arm/wo_arm.h"
 #include "kernels/ref/wo_kernels.h"
 
 namespace jao::kernels::wo {

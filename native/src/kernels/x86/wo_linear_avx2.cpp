@@ -77,14 +77,6 @@ struct V256 {
 
 }  // namespace
 
-const int kGemmMrAvx2 = V256::kGemmMr;
-
-void gemv_avx2(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t b0, int64_t b1, float* y) {
-    JAO_WO_DISPATCH_NBIT(tiles::gemv, V256, L, payload, a, m, b0, b1, y)
-}
-
-void gemm_avx2(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t b0, int64_t b1, float* y) {
-    JAO_WO_DISPATCH_NBIT(tiles::gemm, V256, L, payload, a, m, b0, b1, y)
-}
+JAO_WO_TIER_ENTRY_POINTS(gemv_avx2, gemm_avx2, kGemmMrAvx2, V256)
 
 }  // namespace jao::kernels::wo

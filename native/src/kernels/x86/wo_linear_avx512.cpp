@@ -52,14 +52,6 @@ struct V512 {
 
 }  // namespace
 
-const int kGemmMrAvx512 = V512::kGemmMr;
-
-void gemv_avx512(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t b0, int64_t b1, float* y) {
-    JAO_WO_DISPATCH_NBIT(tiles::gemv, V512, L, payload, a, m, b0, b1, y)
-}
-
-void gemm_avx512(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t b0, int64_t b1, float* y) {
-    JAO_WO_DISPATCH_NBIT(tiles::gemm, V512, L, payload, a, m, b0, b1, y)
-}
+JAO_WO_TIER_ENTRY_POINTS(gemv_avx512, gemm_avx512, kGemmMrAvx512, V512)
 
 }  // namespace jao::kernels::wo
