@@ -1,10 +1,10 @@
-// Guard-page tests (DESIGN §8) of the int8 x int8 linear (jao backend: jao's
-// own tiles, quantizer and epilogue) and of the weight-only linear: packed
-// weights, x, workspace and y each end flush against a PROT_NONE page, so a
-// tail loop reading or writing one byte too far crashes the test. Every ISA
-// tier, shapes with tails in M, N (not a multiple of 16) and K (not a multiple
-// of 4 / 32); every tier must also give what the scalar tier gives (int8:
-// bitwise; weight-only: the tests' bound, wo_test_util.h).
+// Guard-page tests (DESIGN §8) of the int8 x int8 linear (both backends, every
+// activation flag) and of the weight-only linear: packed weights, x, workspace,
+// y and the unpack outputs each end flush against a PROT_NONE page, so a tail
+// loop reading or writing one byte too far crashes the test. Every ISA tier,
+// shapes with tails in M, N (not a multiple of 16) and K (not a multiple of
+// 4 / 32); every tier must also give what the scalar tier gives (int8: bitwise;
+// weight-only: the tests' bound, wo_test_util.h).
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -30,10 +30,14 @@ struct GuardedFloats : Guarded {
 
 TEST(GuardPage, Int8LinearTailsNeverTouchMemoryPastTheirBuffers) {
     const int64_t shapes[][3] = {{1, 1, 1}, {1, 17, 7}, {3, 33, 35}, {9, 15, 67}, {17, 50, 100}, {33, 3, 259}};
+    const int32_t flag_sets[] = {0, JAO_INT8_ACT_PER_TENSOR, JAO_INT8_ACT_REDUCE_RANGE | JAO_INT8_ACT_BF16};
     for (const auto& [m, n, k] : shapes)
-        for (int32_t mapping : {JAO_ACT_SYMMETRIC, JAO_ACT_ASYMMETRIC}) {
+        for (int32_t mapping : {JAO_ACT_SYMMETRIC, JAO_ACT_ASYMMETRIC})
+            for (int32_t backend : {JAO_INT8_BACKEND_JAO, JAO_INT8_BACKEND_ONEDNN})
+                for (int32_t flags : flag_sets) {
             SCOPED_TRACE("m " + std::to_string(m) + " n " + std::to_string(n) + " k " + std::to_string(k) +
-                         " mapping " + std::to_string(mapping));
+                         " mapping " + std::to_string(mapping) + " backend " + std::to_string(backend) + " flags " +
+                         std::to_string(flags));
             std::mt19937 rng(static_cast<uint32_t>(m * 1000 + n * 10 + k));
             std::uniform_int_distribution<int> qd(-128, 127);
             std::normal_distribution<float> xd(0.0f, 1.0f);
@@ -43,7 +47,7 @@ TEST(GuardPage, Int8LinearTailsNeverTouchMemoryPastTheirBuffers) {
                 xv(static_cast<size_t>(m * k));
             for (auto& v : bias) v = xd(rng);
             for (auto& v : xv) v = xd(rng);
-            const jao_int8_params p{n, k, mapping, 1, JAO_INT8_BACKEND_JAO, 0};
+            const jao_int8_params p{n, k, mapping, 1, backend, flags};
             int64_t size = 0;
             ASSERT_EQ(jao_int8_packed_size(&p, &size), JAO_OK);
             ASSERT_EQ(size % 4, 0);  // flush against the guard page and still 4-byte aligned
@@ -67,6 +71,10 @@ TEST(GuardPage, Int8LinearTailsNeverTouchMemoryPastTheirBuffers) {
                 EXPECT_EQ(0, std::memcmp(first.data(), out.data(), out.size() * sizeof(float)))
                     << "tier " << jao_isa_name(tier);
             }
+            Guarded uq(q.size()), us(s.size() * sizeof(float)), ub(bias.size() * sizeof(float));
+            ASSERT_EQ(jao_int8_unpack(packed.as<void>(), size, uq.as<int8_t>(), us.as<float>(), ub.as<float>()), JAO_OK);
+            EXPECT_EQ(0, std::memcmp(uq.as<int8_t>(), q.data(), q.size()));
+            EXPECT_EQ(jao_int8_verify(packed.as<void>(), size), JAO_OK);
         }
 }
 
@@ -104,6 +112,14 @@ TEST(GuardPage, WeightOnlyLinearTailsNeverTouchMemoryPastTheirBuffers) {
             if (scalar.empty()) scalar = out;
             else jao::test::wo::expect_near_each_other(out, scalar, ref, std::string("tier ") + jao_isa_name(tier));
         }
+        const size_t groups = static_cast<size_t>(c.n * (c.k / c.group));
+        Guarded codes(pr.codes.size()), scales(groups * sizeof(float)), zeros(groups * sizeof(int32_t)),
+            offsets(groups * sizeof(float)), bias(static_cast<size_t>(c.n) * sizeof(float));
+        ASSERT_EQ(jao_wo_unpack(packed.as<void>(), pk.size(), codes.as<uint8_t>(), scales.as<float>(),
+                                zeros.as<int32_t>(), offsets.as<float>(), bias.as<float>()), JAO_OK)
+            << jao_last_error();
+        EXPECT_EQ(0, std::memcmp(codes.as<uint8_t>(), pr.codes.data(), pr.codes.size()));
+        EXPECT_EQ(jao_wo_verify(packed.as<void>(), pk.size()), JAO_OK);
     }
 }
 
