@@ -138,9 +138,18 @@ class BadInputMatrixTest {
         cases.add(new Case("kleidiai: junk torchao buffer", JaoException.class, () -> dev.jao.io.KleidiAiFormats
                 .fromTorchaoPackedWeights(Tensor.of(MemorySegment.ofArray(new byte[416]), DType.UINT8, 416), 8, 64, 32,
                         DType.FLOAT32).close()));
-        cases.add(new Case("kleidiai: short ATen buffer", JaoException.class, () -> dev.jao.io.KleidiAiFormats
+        cases.add(new Case("kleidiai: short ATen buffer", iae, () -> dev.jao.io.KleidiAiFormats
                 .fromAtenDynQuant4bit(Tensor.of(MemorySegment.ofArray(new byte[100]), DType.UINT8, 100), 8, 64, 32,
                         DType.FLOAT32).close()));
+        Tensor small = Tensor.of(MemorySegment.ofArray(new byte[416]), DType.UINT8, 416);
+        cases.add(new Case("kleidiai: N*K beyond 2^31, small buffer", iae, () -> dev.jao.io.KleidiAiFormats
+                .fromTorchaoPackedWeights(small, 1L << 20, 1L << 16, 32, DType.FLOAT32).close()));
+        cases.add(new Case("kleidiai: N*K beyond 2^63", iae, () -> dev.jao.io.KleidiAiFormats
+                .fromAtenDynQuant4bit(small, Long.MAX_VALUE / 2, 1L << 40, 32, DType.FLOAT32).close()));
+        cases.add(new Case("kleidiai: group 0", iae, () -> dev.jao.io.KleidiAiFormats
+                .fromAtenDynQuant4bit(small, 8, 64, 0, DType.FLOAT32).close()));
+        cases.add(new Case("kleidiai: negative n", iae, () -> dev.jao.io.KleidiAiFormats
+                .fromTorchaoPackedWeights(small, -8, 64, 32, DType.FLOAT32).close()));
         cases.add(new Case("kleidiai: int8 layer", iae, () -> dev.jao.io.KleidiAiFormats.torchaoPackedWeights(q, 8, 16, 2)));
         Container wo = new Container();
         float[] wv = new float[32 * 64];

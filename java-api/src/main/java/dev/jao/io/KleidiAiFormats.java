@@ -67,6 +67,7 @@ public final class KleidiAiFormats {
      */
     public static QuantizedLinear fromTorchaoPackedWeights(Tensor packedWeights, long n, long k, long groupSize,
                                                            DType modelDtype) {
+        requireShape(packedWeights, n, k, groupSize);
         Native.ready();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment src = dev.jao.internal.Tensors.toNative(packedWeights, arena);
@@ -118,6 +119,7 @@ public final class KleidiAiFormats {
      *     {@code OPAQUE_ATEN_KLEIDIAI} packing format
      */
     public static QuantizedLinear fromAtenDynQuant4bit(Tensor packed, long n, long k, long blockSize, DType modelDtype) {
+        requireShape(packed, n, k, blockSize);
         Native.ready();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment src = dev.jao.internal.Tensors.toNative(packed, arena);
@@ -138,6 +140,23 @@ public final class KleidiAiFormats {
                 scales.setAtIndex(ValueLayout.JAVA_FLOAT, g, v);
             }
             return layer(n, k, blockSize, modelDtype, q, scales, b, IntxPackingFormat.OPAQUE_ATEN_KLEIDIAI);
+        }
+    }
+
+    /**
+     * Checks the claimed shape against the buffer before anything is allocated for it: a
+     * wrong n or k must give a clear error, not a huge allocation (the native unpackers
+     * check the exact layout afterwards).
+     */
+    private static void requireShape(Tensor packed, long n, long k, long group) {
+        if (n < 1 || k < 1 || group < 1 || k % group != 0) {
+            throw new IllegalArgumentException("bad KleidiAI shape n=" + n + " k=" + k + " group=" + group
+                    + ": n, k and the group must be >= 1 and the group must divide k");
+        }
+        long bytes = packed.data().byteSize();
+        if (n > 2 * bytes / k) {  // n * k / 2 > bytes without overflow: every 4-bit weight needs half a byte
+            throw new IllegalArgumentException("a " + bytes + "-byte KleidiAI buffer cannot hold n=" + n + " x k=" + k
+                    + " 4-bit weights");
         }
     }
 
