@@ -6,7 +6,8 @@
 # earlier runs grew in tests/.cifuzz-corpus. A finding (any exception other than the
 # parser's IllegalArgumentException rejection, or a crash) fails the run; Jazzer writes its
 # reproducer next to the seeds, where every ordinary test run then replays it.
-# Prints one line per target: executions and findings.
+# Prints one line per target: executions and findings. Runs the tests module against the
+# installed jao artifacts (./dev test installs them first; else run ./mvnw install).
 #   scripts/test-fuzz-java.sh
 #   JAO_JAVA_FUZZ_TARGETS="ModelFileFuzzTest" scripts/test-fuzz-java.sh
 set -euo pipefail
@@ -18,7 +19,7 @@ mkdir -p "$logs"
 summary=() failed=0
 for t in "${targets[@]}"; do
   out="$logs/$t.log" rc=0
-  JAZZER_FUZZ=1 "$root/mvnw" -B -pl tests -am verify -Djao.skipNativeTests -Dtest="$t" \
+  JAZZER_FUZZ=1 "$root/mvnw" -B -pl tests verify -Dtest="$t" \
     -Dsurefire.failIfNoSpecifiedTests=false >"$out" 2>&1 || rc=$?
   runs=$(grep -oE '^Done [0-9]+ runs in [0-9]+ second' "$out" | tail -1 || true)
   if [ "$rc" -ne 0 ] || [ -z "$runs" ]; then
