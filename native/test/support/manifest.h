@@ -43,14 +43,15 @@ inline int64_t int_field(const std::string& entry, const std::string& key) {
     return std::stoll(*v);
 }
 
-// Names of the cases of `category`, in manifest order.
+// Names of the cases of `category`, in manifest order (one pass over the text).
 inline std::vector<std::string> case_names(const std::string& manifest, const std::string& category) {
     std::vector<std::string> out;
     const std::string tag = "\"name\": \"";
-    for (size_t at = manifest.find(tag); at != std::string::npos; at = manifest.find(tag, at + 1)) {
-        const size_t b = at + tag.size();
-        const std::string name = manifest.substr(b, manifest.find('"', b) - b);
-        if (field(case_entry(manifest, name), "category") == category) out.push_back(name);
+    for (size_t at = manifest.find(tag); at != std::string::npos;) {
+        const size_t next = manifest.find(tag, at + 1);
+        const std::string entry = manifest.substr(at, next == std::string::npos ? std::string::npos : next - at);
+        if (field(entry, "category") == category) out.push_back(*field(entry, "name"));
+        at = next;
     }
     return out;
 }
