@@ -1,8 +1,9 @@
 /*
  * Packers for Arm KleidiAI's packed operand layouts, byte-identical to KleidiAI
  * (495f652, v1.30.0-10) on any host, plus the buffers torchao and ATen build around
- * them, and unpackers back to plain tensors. Layout rules: notes/kleidiai-layouts.md
- * and testdata/golden-kleidiai/README.md (checked byte for byte against it).
+ * them, unpackers back to plain tensors, and a matmul that consumes the packed operands
+ * (last section). Layout rules: notes/kleidiai-layouts.md and
+ * testdata/golden-kleidiai/README.md (checked byte for byte against it).
  *
  * Conventions (DESIGN.md §2):
  *  - `..._packed_size` validates the parameters and writes the byte size of the buffer;
