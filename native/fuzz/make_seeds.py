@@ -11,7 +11,7 @@ smallest and the edge values of every choice).
 import pathlib
 import random
 
-TARGETS = ["fuzz_intx_parse", "fuzz_intx_pack", "fuzz_affine", "fuzz_kleidiai",
+TARGETS = ["fuzz_intx_parse", "fuzz_intx_pack", "fuzz_affine", "fuzz_kleidiai", "fuzz_kai_matmul",
            "fuzz_wo_parse", "fuzz_wo_pack", "fuzz_int8_parse", "fuzz_int8_pack"]
 LENGTHS = [48, 300, 1024, 4096]
 

@@ -4,13 +4,12 @@
 // the manifest's allclose tolerance.
 #include <cmath>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
 #include "kernels/ref/intx_kernels.h"
 #include "linear_test_util.h"
+#include "support/manifest.h"
 #include "support/safetensors.h"
 
 namespace {
@@ -20,25 +19,8 @@ using jao::test::SafeTensors;
 
 const std::string kGolden = std::string(JAO_TESTDATA_DIR) + "/golden";
 
-// atol / rtol of tensor `tensor` of case `name`, read from manifest.json text.
-bool tolerance(const std::string& manifest, const std::string& name, const std::string& tensor, double* atol,
-               double* rtol) {
-    size_t at = manifest.find("\"name\": \"" + name + "\"");
-    if (at == std::string::npos) return false;
-    size_t end = manifest.find("\"name\": \"", at + 10);
-    size_t t = manifest.find("\"" + tensor + "\": {", at);
-    if (t == std::string::npos || t > end) return false;
-    size_t a = manifest.find("\"atol\": ", t), r = manifest.find("\"rtol\": ", t);
-    if (a == std::string::npos || r == std::string::npos || a > end || r > end) return false;
-    *atol = std::stod(manifest.substr(a + 8, 40));
-    *rtol = std::stod(manifest.substr(r + 8, 40));
-    return true;
-}
-
 TEST(LinearGolden, Da8IntxFloat32CasesAtEveryTier) {
-    std::ifstream in(kGolden + "/manifest.json");
-    ASSERT_TRUE(in) << "missing " << kGolden << "/manifest.json";
-    const std::string manifest((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string manifest = jao::test::read_manifest(kGolden);
     std::vector<fs::path> files;
     for (const auto& e : fs::directory_iterator(kGolden + "/data")) {
         std::string f = e.path().filename().string();
@@ -87,7 +69,7 @@ TEST(LinearGolden, Da8IntxFloat32CasesAtEveryTier) {
                 ASSERT_TRUE(std::equal(myq.begin(), myq.end(), act_q.begin() + r * k)) << "act q row " << r;
             }
             double atol = 0, rtol = 0;
-            ASSERT_TRUE(tolerance(manifest, name, "y" + suffix, &atol, &rtol));
+            ASSERT_TRUE(jao::test::tolerance(manifest, name, "y" + suffix, &atol, &rtol));
             for (int32_t tier : jao::test::supported_tiers()) {
                 jao::test::IsaCap cap(tier);
                 std::vector<float> y;

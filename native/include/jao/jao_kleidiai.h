@@ -1,8 +1,9 @@
 /*
  * Packers for Arm KleidiAI's packed operand layouts, byte-identical to KleidiAI
  * (495f652, v1.30.0-10) on any host, plus the buffers torchao and ATen build around
- * them, and unpackers back to plain tensors. Layout rules: notes/kleidiai-layouts.md
- * and testdata/golden-kleidiai/README.md (checked byte for byte against it).
+ * them, unpackers back to plain tensors, and a matmul that consumes the packed operands
+ * (last section). Layout rules: notes/kleidiai-layouts.md and
+ * testdata/golden-kleidiai/README.md (checked byte for byte against it).
  *
  * Conventions (DESIGN.md §2):
  *  - `..._packed_size` validates the parameters and writes the byte size of the buffer;
@@ -169,6 +170,48 @@ JAO_API jao_status jao_kai_aten_dyn_quant_4bit_pack(int64_t n, int64_t k, int64_
 JAO_API jao_status jao_kai_aten_dyn_quant_4bit_unpack(int64_t n, int64_t k, int64_t block_size, const void* src,
                                                       int64_t src_size, uint8_t* weights, void* scales,
                                                       float* bias);
+
+/* ---------------------------------------------------------------- matmul over the packed operands
+ * y[i][j] = clamp(sum_k (q[i][k] + neg_zero_point[i]) * inv_scale[i] * w_q[j][k] * w_scale[j][k / bl]
+ *                 + bias[j], clamp_min, clamp_max)
+ * (KleidiAI's matmul_clamp_f32_qai8dxp_*), with lhs_packed from jao_kai_lhs_qai8dxp_pack(m, k, mr,
+ * kr, sr) and rhs_packed from the RHS pack of the same format with (n, k, [bl,] nr, kr, sr): both
+ * operands share kr and sr. Computed as KleidiAI does: int32 sums of q * w (per block for
+ * qsi4c32p), the zero point added once through the packed row sums, then the f32 scales.
+ * Results are bit-identical at every ISA tier (jao_isa_active(): scalar, neon, dotprod, i8mm)
+ * and for any thread count; they match KleidiAI's kernels within f32 rounding (its summation
+ * order inside a kernel is its own).
+ *  - Parameters as for the packers, plus: kr / sr in {4, 8, 16} (KleidiAI has no matmul with
+ *    kr / sr = 2), k <= 65536 (the int32 sums cannot overflow), clamp_min <= clamp_max.
+ *  - lhs_size / rhs_size: bytes readable at the pointers, at least the packed sizes.
+ *  - y: m rows of n f32, row i at y + i * y_row_stride (y_row_stride >= n, in elements).
+ * Bytes of the LHS padding rows (rows m..roundup(m, mr)-1) are never read. */
+
+JAO_API jao_status jao_kai_matmul_f32_qai8dxp_qsi4c32p(int64_t m, int64_t n, int64_t k, int64_t bl, int32_t mr,
+                                                      int32_t nr, int32_t kr, int32_t sr, const void* lhs_packed,
+                                                      int64_t lhs_size, const void* rhs_packed, int64_t rhs_size,
+                                                      float* y, int64_t y_row_stride, float clamp_min,
+                                                      float clamp_max);
+
+JAO_API jao_status jao_kai_matmul_f32_qai8dxp_qsi4cxp(int64_t m, int64_t n, int64_t k, int32_t mr, int32_t nr,
+                                                     int32_t kr, int32_t sr, const void* lhs_packed,
+                                                     int64_t lhs_size, const void* rhs_packed, int64_t rhs_size,
+                                                     float* y, int64_t y_row_stride, float clamp_min,
+                                                     float clamp_max);
+
+JAO_API jao_status jao_kai_matmul_f32_qai8dxp_qsi8cxp(int64_t m, int64_t n, int64_t k, int32_t mr, int32_t nr,
+                                                     int32_t kr, int32_t sr, const void* lhs_packed,
+                                                     int64_t lhs_size, const void* rhs_packed, int64_t rhs_size,
+                                                     float* y, int64_t y_row_stride, float clamp_min,
+                                                     float clamp_max);
+
+/** ATen's _dyn_quant_matmul_4bit on its KleidiAI path: x f32 [m][k] (row stride k) is quantized
+ * per row with qai8dxp (the same quantization as ATen's), multiplied with the buffer of
+ * jao_kai_aten_dyn_quant_4bit_pack(n, k, block_size) (packed_size bytes readable), y f32 [m][n]
+ * (row stride n), no clamp. k <= 65536. */
+JAO_API jao_status jao_kai_aten_dyn_quant_matmul_4bit(int64_t m, int64_t n, int64_t k, int64_t block_size,
+                                                     const float* x, const void* packed, int64_t packed_size,
+                                                     float* y);
 
 #ifdef __cplusplus
 }

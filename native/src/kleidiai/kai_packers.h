@@ -95,6 +95,9 @@ void pack(const AtenShape& s, const uint8_t* weights, const void* scales, int32_
           uint8_t* dst, const char* fn);
 void unpack(const AtenShape& s, const uint8_t* src, uint8_t* weights, void* scales, float* bias);
 bool aten_channelwise(const AtenShape& s);
+// The KleidiAI shapes of ATen's two buffers (nr 8, kr 16, sr 2).
+Qsi4cxpShape aten_channel_shape(const AtenShape& s);
+Qsi4c32pShape aten_group_shape(const AtenShape& s);
 
 // ---------------------------------------------------------------- bf16
 uint16_t bf16_truncate(float f);

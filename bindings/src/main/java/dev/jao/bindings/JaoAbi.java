@@ -4162,5 +4162,295 @@ public class JaoAbi extends JaoAbi$shared {
            throw new AssertionError("should not reach here", ex$);
         }
     }
+
+    private static class jao_kai_matmul_f32_qai8dxp_qsi4c32p {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_INT,
+            JaoAbi.C_INT,
+            JaoAbi.C_INT,
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_LONG,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_LONG,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_LONG,
+            JaoAbi.C_FLOAT,
+            JaoAbi.C_FLOAT
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_kai_matmul_f32_qai8dxp_qsi4c32p");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_matmul_f32_qai8dxp_qsi4c32p(int64_t m, int64_t n, int64_t k, int64_t bl, int32_t mr, int32_t nr, int32_t kr, int32_t sr, const void *lhs_packed, int64_t lhs_size, const void *rhs_packed, int64_t rhs_size, float *y, int64_t y_row_stride, float clamp_min, float clamp_max)
+     * }
+     */
+    public static FunctionDescriptor jao_kai_matmul_f32_qai8dxp_qsi4c32p$descriptor() {
+        return jao_kai_matmul_f32_qai8dxp_qsi4c32p.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_matmul_f32_qai8dxp_qsi4c32p(int64_t m, int64_t n, int64_t k, int64_t bl, int32_t mr, int32_t nr, int32_t kr, int32_t sr, const void *lhs_packed, int64_t lhs_size, const void *rhs_packed, int64_t rhs_size, float *y, int64_t y_row_stride, float clamp_min, float clamp_max)
+     * }
+     */
+    public static MethodHandle jao_kai_matmul_f32_qai8dxp_qsi4c32p$handle() {
+        return jao_kai_matmul_f32_qai8dxp_qsi4c32p.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_matmul_f32_qai8dxp_qsi4c32p(int64_t m, int64_t n, int64_t k, int64_t bl, int32_t mr, int32_t nr, int32_t kr, int32_t sr, const void *lhs_packed, int64_t lhs_size, const void *rhs_packed, int64_t rhs_size, float *y, int64_t y_row_stride, float clamp_min, float clamp_max)
+     * }
+     */
+    public static MemorySegment jao_kai_matmul_f32_qai8dxp_qsi4c32p$address() {
+        return jao_kai_matmul_f32_qai8dxp_qsi4c32p.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_kai_matmul_f32_qai8dxp_qsi4c32p(int64_t m, int64_t n, int64_t k, int64_t bl, int32_t mr, int32_t nr, int32_t kr, int32_t sr, const void *lhs_packed, int64_t lhs_size, const void *rhs_packed, int64_t rhs_size, float *y, int64_t y_row_stride, float clamp_min, float clamp_max)
+     * }
+     */
+    public static int jao_kai_matmul_f32_qai8dxp_qsi4c32p(long m, long n, long k, long bl, int mr, int nr, int kr, int sr, MemorySegment lhs_packed, long lhs_size, MemorySegment rhs_packed, long rhs_size, MemorySegment y, long y_row_stride, float clamp_min, float clamp_max) {
+        var mh$ = jao_kai_matmul_f32_qai8dxp_qsi4c32p.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_kai_matmul_f32_qai8dxp_qsi4c32p", m, n, k, bl, mr, nr, kr, sr, lhs_packed, lhs_size, rhs_packed, rhs_size, y, y_row_stride, clamp_min, clamp_max);
+            }
+            return (int)mh$.invokeExact(m, n, k, bl, mr, nr, kr, sr, lhs_packed, lhs_size, rhs_packed, rhs_size, y, y_row_stride, clamp_min, clamp_max);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jao_kai_matmul_f32_qai8dxp_qsi4cxp {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_INT,
+            JaoAbi.C_INT,
+            JaoAbi.C_INT,
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_LONG,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_LONG,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_LONG,
+            JaoAbi.C_FLOAT,
+            JaoAbi.C_FLOAT
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_kai_matmul_f32_qai8dxp_qsi4cxp");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_matmul_f32_qai8dxp_qsi4cxp(int64_t m, int64_t n, int64_t k, int32_t mr, int32_t nr, int32_t kr, int32_t sr, const void *lhs_packed, int64_t lhs_size, const void *rhs_packed, int64_t rhs_size, float *y, int64_t y_row_stride, float clamp_min, float clamp_max)
+     * }
+     */
+    public static FunctionDescriptor jao_kai_matmul_f32_qai8dxp_qsi4cxp$descriptor() {
+        return jao_kai_matmul_f32_qai8dxp_qsi4cxp.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_matmul_f32_qai8dxp_qsi4cxp(int64_t m, int64_t n, int64_t k, int32_t mr, int32_t nr, int32_t kr, int32_t sr, const void *lhs_packed, int64_t lhs_size, const void *rhs_packed, int64_t rhs_size, float *y, int64_t y_row_stride, float clamp_min, float clamp_max)
+     * }
+     */
+    public static MethodHandle jao_kai_matmul_f32_qai8dxp_qsi4cxp$handle() {
+        return jao_kai_matmul_f32_qai8dxp_qsi4cxp.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_matmul_f32_qai8dxp_qsi4cxp(int64_t m, int64_t n, int64_t k, int32_t mr, int32_t nr, int32_t kr, int32_t sr, const void *lhs_packed, int64_t lhs_size, const void *rhs_packed, int64_t rhs_size, float *y, int64_t y_row_stride, float clamp_min, float clamp_max)
+     * }
+     */
+    public static MemorySegment jao_kai_matmul_f32_qai8dxp_qsi4cxp$address() {
+        return jao_kai_matmul_f32_qai8dxp_qsi4cxp.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_kai_matmul_f32_qai8dxp_qsi4cxp(int64_t m, int64_t n, int64_t k, int32_t mr, int32_t nr, int32_t kr, int32_t sr, const void *lhs_packed, int64_t lhs_size, const void *rhs_packed, int64_t rhs_size, float *y, int64_t y_row_stride, float clamp_min, float clamp_max)
+     * }
+     */
+    public static int jao_kai_matmul_f32_qai8dxp_qsi4cxp(long m, long n, long k, int mr, int nr, int kr, int sr, MemorySegment lhs_packed, long lhs_size, MemorySegment rhs_packed, long rhs_size, MemorySegment y, long y_row_stride, float clamp_min, float clamp_max) {
+        var mh$ = jao_kai_matmul_f32_qai8dxp_qsi4cxp.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_kai_matmul_f32_qai8dxp_qsi4cxp", m, n, k, mr, nr, kr, sr, lhs_packed, lhs_size, rhs_packed, rhs_size, y, y_row_stride, clamp_min, clamp_max);
+            }
+            return (int)mh$.invokeExact(m, n, k, mr, nr, kr, sr, lhs_packed, lhs_size, rhs_packed, rhs_size, y, y_row_stride, clamp_min, clamp_max);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jao_kai_matmul_f32_qai8dxp_qsi8cxp {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_INT,
+            JaoAbi.C_INT,
+            JaoAbi.C_INT,
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_LONG,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_LONG,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_LONG,
+            JaoAbi.C_FLOAT,
+            JaoAbi.C_FLOAT
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_kai_matmul_f32_qai8dxp_qsi8cxp");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_matmul_f32_qai8dxp_qsi8cxp(int64_t m, int64_t n, int64_t k, int32_t mr, int32_t nr, int32_t kr, int32_t sr, const void *lhs_packed, int64_t lhs_size, const void *rhs_packed, int64_t rhs_size, float *y, int64_t y_row_stride, float clamp_min, float clamp_max)
+     * }
+     */
+    public static FunctionDescriptor jao_kai_matmul_f32_qai8dxp_qsi8cxp$descriptor() {
+        return jao_kai_matmul_f32_qai8dxp_qsi8cxp.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_matmul_f32_qai8dxp_qsi8cxp(int64_t m, int64_t n, int64_t k, int32_t mr, int32_t nr, int32_t kr, int32_t sr, const void *lhs_packed, int64_t lhs_size, const void *rhs_packed, int64_t rhs_size, float *y, int64_t y_row_stride, float clamp_min, float clamp_max)
+     * }
+     */
+    public static MethodHandle jao_kai_matmul_f32_qai8dxp_qsi8cxp$handle() {
+        return jao_kai_matmul_f32_qai8dxp_qsi8cxp.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_matmul_f32_qai8dxp_qsi8cxp(int64_t m, int64_t n, int64_t k, int32_t mr, int32_t nr, int32_t kr, int32_t sr, const void *lhs_packed, int64_t lhs_size, const void *rhs_packed, int64_t rhs_size, float *y, int64_t y_row_stride, float clamp_min, float clamp_max)
+     * }
+     */
+    public static MemorySegment jao_kai_matmul_f32_qai8dxp_qsi8cxp$address() {
+        return jao_kai_matmul_f32_qai8dxp_qsi8cxp.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_kai_matmul_f32_qai8dxp_qsi8cxp(int64_t m, int64_t n, int64_t k, int32_t mr, int32_t nr, int32_t kr, int32_t sr, const void *lhs_packed, int64_t lhs_size, const void *rhs_packed, int64_t rhs_size, float *y, int64_t y_row_stride, float clamp_min, float clamp_max)
+     * }
+     */
+    public static int jao_kai_matmul_f32_qai8dxp_qsi8cxp(long m, long n, long k, int mr, int nr, int kr, int sr, MemorySegment lhs_packed, long lhs_size, MemorySegment rhs_packed, long rhs_size, MemorySegment y, long y_row_stride, float clamp_min, float clamp_max) {
+        var mh$ = jao_kai_matmul_f32_qai8dxp_qsi8cxp.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_kai_matmul_f32_qai8dxp_qsi8cxp", m, n, k, mr, nr, kr, sr, lhs_packed, lhs_size, rhs_packed, rhs_size, y, y_row_stride, clamp_min, clamp_max);
+            }
+            return (int)mh$.invokeExact(m, n, k, mr, nr, kr, sr, lhs_packed, lhs_size, rhs_packed, rhs_size, y, y_row_stride, clamp_min, clamp_max);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jao_kai_aten_dyn_quant_matmul_4bit {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_LONG,
+            JaoAbi.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_kai_aten_dyn_quant_matmul_4bit");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_aten_dyn_quant_matmul_4bit(int64_t m, int64_t n, int64_t k, int64_t block_size, const float *x, const void *packed, int64_t packed_size, float *y)
+     * }
+     */
+    public static FunctionDescriptor jao_kai_aten_dyn_quant_matmul_4bit$descriptor() {
+        return jao_kai_aten_dyn_quant_matmul_4bit.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_aten_dyn_quant_matmul_4bit(int64_t m, int64_t n, int64_t k, int64_t block_size, const float *x, const void *packed, int64_t packed_size, float *y)
+     * }
+     */
+    public static MethodHandle jao_kai_aten_dyn_quant_matmul_4bit$handle() {
+        return jao_kai_aten_dyn_quant_matmul_4bit.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_kai_aten_dyn_quant_matmul_4bit(int64_t m, int64_t n, int64_t k, int64_t block_size, const float *x, const void *packed, int64_t packed_size, float *y)
+     * }
+     */
+    public static MemorySegment jao_kai_aten_dyn_quant_matmul_4bit$address() {
+        return jao_kai_aten_dyn_quant_matmul_4bit.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_kai_aten_dyn_quant_matmul_4bit(int64_t m, int64_t n, int64_t k, int64_t block_size, const float *x, const void *packed, int64_t packed_size, float *y)
+     * }
+     */
+    public static int jao_kai_aten_dyn_quant_matmul_4bit(long m, long n, long k, long block_size, MemorySegment x, MemorySegment packed, long packed_size, MemorySegment y) {
+        var mh$ = jao_kai_aten_dyn_quant_matmul_4bit.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_kai_aten_dyn_quant_matmul_4bit", m, n, k, block_size, x, packed, packed_size, y);
+            }
+            return (int)mh$.invokeExact(m, n, k, block_size, x, packed, packed_size, y);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
 }
 
