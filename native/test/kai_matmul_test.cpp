@@ -1,7 +1,8 @@
 // The KleidiAI-layout matmul on random problems: every tier bit-identical to the scalar
 // tier (they share the f32 epilogue and compute exact int32 sums), any thread count
 // gives the same bytes, the scalar tier agrees with a float64 evaluation of the unpacked
-// operands, y_row_stride and clamps are honoured, and bad arguments are refused.
+// operands, y_row_stride and clamps are honoured, no tier reads or writes past an
+// operand (guard pages), and bad arguments are refused.
 #include <gtest/gtest.h>
 
 #include <cfloat>
@@ -11,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "guarded_buffer.h"
 #include "jao/jao.h"
 #include "linear_test_util.h"
 
@@ -94,17 +96,23 @@ struct Operands {
     }
 
     jao_status run(float* y, int64_t y_stride, float lo = -FLT_MAX, float hi = FLT_MAX) const {
+        return run_from(lhs.data(), rhs.data(), y, y_stride, lo, hi);
+    }
+
+    // The same call with the packed operands read from other copies of them (guard-page test).
+    jao_status run_from(const void* lhs_p, const void* rhs_p, float* y, int64_t y_stride, float lo = -FLT_MAX,
+                        float hi = FLT_MAX) const {
         const int64_t ls = int64_t(lhs.size()), rs = int64_t(rhs.size());
         switch (p.fmt) {
             case Fmt::Qsi4c32p:
-                return jao_kai_matmul_f32_qai8dxp_qsi4c32p(p.m, p.n, p.k, p.bl, p.mr, p.nr, p.kr, p.sr, lhs.data(), ls,
-                                                           rhs.data(), rs, y, y_stride, lo, hi);
+                return jao_kai_matmul_f32_qai8dxp_qsi4c32p(p.m, p.n, p.k, p.bl, p.mr, p.nr, p.kr, p.sr, lhs_p, ls,
+                                                           rhs_p, rs, y, y_stride, lo, hi);
             case Fmt::Qsi4cxp:
-                return jao_kai_matmul_f32_qai8dxp_qsi4cxp(p.m, p.n, p.k, p.mr, p.nr, p.kr, p.sr, lhs.data(), ls,
-                                                          rhs.data(), rs, y, y_stride, lo, hi);
+                return jao_kai_matmul_f32_qai8dxp_qsi4cxp(p.m, p.n, p.k, p.mr, p.nr, p.kr, p.sr, lhs_p, ls, rhs_p, rs,
+                                                          y, y_stride, lo, hi);
             case Fmt::Qsi8cxp:
-                return jao_kai_matmul_f32_qai8dxp_qsi8cxp(p.m, p.n, p.k, p.mr, p.nr, p.kr, p.sr, lhs.data(), ls,
-                                                          rhs.data(), rs, y, y_stride, lo, hi);
+                return jao_kai_matmul_f32_qai8dxp_qsi8cxp(p.m, p.n, p.k, p.mr, p.nr, p.kr, p.sr, lhs_p, ls, rhs_p, rs,
+                                                          y, y_stride, lo, hi);
         }
         return JAO_INVALID_ARGUMENT;
     }
@@ -175,6 +183,28 @@ TEST(KaiMatmul, EveryTierBitIdenticalToScalarAndCloseToFloat64) {
         }
     }
     EXPECT_GE(checked, int(problems().size()));
+}
+
+// DESIGN §8: both packed operands and y end flush against a PROT_NONE page; every tier
+// must stay inside them (and still give the unguarded bytes).
+TEST(KaiMatmul, GuardPagesAroundEveryOperand) {
+    uint32_t seed = 500;
+    const std::vector<Problem> all = problems();
+    for (size_t i = 0; i < all.size(); i += 5) {
+        const Problem& p = all[i];
+        SCOPED_TRACE(describe(p));
+        const Operands ops(p, seed++);
+        const std::vector<float> want = ops.run();
+        jao::test::Guarded lhs(ops.lhs.size()), rhs(ops.rhs.size()), y(size_t(p.m * p.n) * sizeof(float));
+        std::memcpy(lhs.as<void>(), ops.lhs.data(), ops.lhs.size());
+        std::memcpy(rhs.as<void>(), ops.rhs.data(), ops.rhs.size());
+        for (int32_t tier : jao::test::supported_tiers()) {
+            jao::test::IsaCap cap(tier);
+            ASSERT_TRUE(cap.ok());
+            ASSERT_EQ(ops.run_from(lhs.as<void>(), rhs.as<void>(), y.as<float>(), p.n), JAO_OK) << jao_last_error();
+            ASSERT_EQ(std::memcmp(y.as<float>(), want.data(), 4 * want.size()), 0) << "tier " << jao_isa_name(tier);
+        }
+    }
 }
 
 TEST(KaiMatmul, ThreadCountDoesNotChangeTheBytes) {

@@ -51,8 +51,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--dram-gbs", description = "DRAM bandwidth for the roofline, GB/s (default: measured at start)")
     Double dramGbs;
 
-    @Option(names = "--peak-gops", defaultValue = "830", description = "int8 compute peak for the roofline, GOPS (default ${DEFAULT-VALUE})")
-    double peakGops;
+    @Option(names = "--peak-gops", description = "int8 compute ceiling of the roofline, GOPS (default: the best GFLOP/s"
+            + " measured in this run, jao or oneDNN)")
+    Double peakGops;
 
     @Option(names = "--onednn", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "also measure oneDNN's s8 matmul (w8a8 through jao's oneDNN backend) on each shape as the peer line"
@@ -77,6 +78,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (runs < 1) throw new IllegalArgumentException("--runs must be >= 1");
         if (dramGbs != null && !(dramGbs > 0)) throw new IllegalArgumentException("--dram-gbs must be > 0");
+        if (peakGops != null && !(peakGops > 0)) throw new IllegalArgumentException("--peak-gops must be > 0");
         var out = spec.commandLine().getOut();
         out.println(Jao.capabilities());
         List<Series> series = new ArrayList<>();
@@ -95,8 +97,7 @@ final class BenchCommand implements Callable<Integer> {
                 try (QuantizedLinear q = quantize(layer, s)) {
                     for (int m : rows) {
                         bar.update("benchmarking", done++, total);
-                        float[] x = new float[Math.toIntExact(m * kn[0])];
-                        Arrays.fill(x, 0.5f);
+                        float[] x = activations(m, kn[0]);
                         double ms = Timing.medianMs(3, runs, () -> q.forward(x));
                         points.add(new Point(s.label(), kn[0], kn[1], m, ms, 2.0 * m * kn[0] * kn[1] / (ms * 1e6),
                                 q.packedBytes()));
@@ -152,6 +153,14 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /** Seeded normal activations: real rows differ, and a constant row is a degenerate quantization case. */
+    private static float[] activations(int m, long k) {
+        SplittableRandom rng = new SplittableRandom(m * 7919L + k);
+        float[] x = new float[Math.toIntExact(m * k)];
+        for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextGaussian();
+        return x;
+    }
+
     private static Linear randomLinear(long k, long n) {
         SplittableRandom rng = new SplittableRandom(k * 31 + n);
         float[] w = new float[Math.toIntExact(k * n)];
@@ -175,6 +184,8 @@ final class BenchCommand implements Callable<Integer> {
         chart.getStyler().setXAxisLogarithmic(true);
         chart.getStyler().setYAxisLogarithmic(true);
         double[] ms = rows.stream().mapToDouble(Integer::doubleValue).sorted().toArray();
+        double ceiling = peakGops != null ? peakGops : points.stream().mapToDouble(Point::gflops).max().orElseThrow();
+        String ceilingSource = peakGops != null ? "given" : "best measured";
         for (Series line : series) {
             String c = line.label();
             for (String shape : shapes) {
@@ -184,12 +195,12 @@ final class BenchCommand implements Callable<Integer> {
                         ps.stream().mapToDouble(Point::gflops).toArray()).setMarker(SeriesMarkers.CIRCLE);
             }
             if (line.int8Backend() != null) continue;  // the peer is a measurement, not a config with a roof
-            // roofline: weights streamed from DRAM once per call, capped by the int8 compute peak
+            // roofline: weights streamed from DRAM once per call, capped by the compute ceiling
             Point any = points.stream().filter(p -> p.config().equals(c)).findFirst().orElseThrow();
             double bytesPerWeight = (double) any.weightBytes() / (any.k() * any.n());
-            double[] roof = Arrays.stream(ms).map(m -> Math.min(peakGops, 2 * m * dramGbs / bytesPerWeight)).toArray();
-            XYSeries r = chart.addSeries(String.format("roofline %s (%.2f B/weight, %.0f GB/s, %.0f GOPS)", c,
-                    bytesPerWeight, dramGbs, peakGops), ms, roof);
+            double[] roof = Arrays.stream(ms).map(m -> Math.min(ceiling, 2 * m * dramGbs / bytesPerWeight)).toArray();
+            XYSeries r = chart.addSeries(String.format("roofline %s (%.2f B/weight, %.0f GB/s, %.0f GOPS %s)", c,
+                    bytesPerWeight, dramGbs, ceiling, ceilingSource), ms, roof);
             r.setMarker(SeriesMarkers.NONE);
         }
         BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
