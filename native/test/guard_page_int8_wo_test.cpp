@@ -50,8 +50,9 @@ TEST(GuardPage, Int8LinearTailsNeverTouchMemoryPastTheirBuffers) {
             const jao_int8_params p{n, k, mapping, 1, backend, flags};
             int64_t size = 0;
             ASSERT_EQ(jao_int8_packed_size(&p, &size), JAO_OK);
-            ASSERT_EQ(size % 4, 0);  // flush against the guard page and still 4-byte aligned
-            Guarded packed(static_cast<size_t>(size));
+            // Packed buffers must be 4-byte aligned: flush against the guard page when the size is a
+            // multiple of 4 (the jao layout always; oneDNN's blocked one not always), else within 3 bytes.
+            Guarded packed(static_cast<size_t>((size + 3) / 4 * 4));
             ASSERT_EQ(jao_int8_pack(&p, q.data(), s.data(), bias.data(), packed.as<void>(), size), JAO_OK)
                 << jao_last_error();
             GuardedFloats x(xv);

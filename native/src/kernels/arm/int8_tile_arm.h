@@ -15,6 +15,7 @@
 
 #include <cstring>
 
+#include "kernels/arm/int8_arm.h"
 #include "kernels/arm/tile_arm.h"
 #include "kernels/ref/int8_kernels.h"
 
@@ -30,11 +31,12 @@ constexpr int64_t kChunkBytes = kChunkK / 4 * kVecBytes;  // 8 packed vectors
 // epilogue_one on 4 columns from col: the same fp32 ops in the same order
 // (the build's -ffp-contract=off keeps the mul and sub unfused).
 inline float32x4_t epilogue4(int32x4_t c, float32x4_t s, float32x4_t corr, const Epilogue& e, int64_t col) {
-    float32x4_t y = vmulq_f32(vcvtq_f32_s32(c), s);
-    if (e.rowsum) y = vsubq_f32(y, vmulq_f32(corr, vld1q_f32(e.rowsum + col)));
+    const auto model = [&e](float32x4_t v) { return e.bf16 ? round_bf16_neon(v) : v; };  // to_model
+    float32x4_t y = model(vmulq_f32(vcvtq_f32_s32(c), s));
+    if (e.rowsum) y = model(vsubq_f32(y, model(vmulq_f32(corr, vld1q_f32(e.rowsum + col)))));
     y = vmulq_f32(y, vld1q_f32(e.w_scale + col));
     if (e.bias) y = vaddq_f32(y, vld1q_f32(e.bias + col));
-    return y;
+    return model(y);
 }
 
 // Outputs of 4 columns from col of one row (fewer at the end of the row: the

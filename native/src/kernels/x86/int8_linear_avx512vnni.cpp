@@ -11,7 +11,7 @@
 #include <cstring>
 
 #include "kernels/x86/int8_linear.h"
-#include "kernels/x86/int8_quantize.h"
+#include "kernels/int8_quantize.h"
 
 namespace jao::kernels::int8 {
 namespace {

@@ -1,7 +1,8 @@
 // Activation quantization of the int8 x int8 linear, written once over a
 // vector-traits class V (contract: kernels/ref/int8_kernels.h, quantize_ref).
-// Included only by the tier files (int8_linear_{avx2,avx512vnni}.cpp), which
-// compile it with their own -m flags and instantiate it with their traits.
+// Included only by the tier files (x86/int8_linear_{avx2,avx512vnni}.cpp,
+// arm/int8_quant_neon.cpp), which compile it with their own flags and
+// instantiate it with their traits.
 //
 // V provides: F, I (kLanes fp32 / int32 lanes); set1, load (lanes past `left`
 // read as 0), round_bf16 (RNE, NaN kept: affine::round_bf16 per lane), mul,
