@@ -4,6 +4,8 @@
 //   cmake -S native -B /tmp/build-wo -DJAO_DNNL_ROOT=<dnnl> -DCMAKE_BUILD_TYPE=Release
 //   cmake --build /tmp/build-wo --parallel 2 --target jao_bench_wo
 //   /tmp/build-wo/bench/jao_bench_wo [--threads 2] [--seconds 1] [--isa avx512] [--quick] [--no-peers] [--hot] [--m M]
+//       [--shape KxN]   (one shape instead of the standard three; with --hot, e.g. 1024x1024: kernel speed from L2)
+//       [--act bf16]    (bf16 activations and outputs: jao_wo_linear_run_typed, the bf16 dot GEMV on avx512_bf16)
 //
 // Formats: int4 g32 bf16 scales center 8 (Int4WeightOnly / IntxWeightOnly
 // int4), int8 per channel fp32 scales center 128 (Int8WeightOnly), int2 / int3
@@ -17,6 +19,7 @@
 #include <dnnl.h>
 #include <omp.h>
 
+#include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -24,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "affine/float_formats.h"
 #include "bench_util.h"
 #include "jao/jao.h"
 
@@ -84,7 +88,8 @@ int main(int argc, char** argv) {
     int threads = 2;
     double seconds = 1.0;
     bool quick = false, peers = true, hot = false;
-    int64_t only_m = 0;
+    int64_t only_m = 0, only_k = 0, only_n = 0;
+    int32_t act = JAO_F32;  // activation and output type of jao's runs
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         if (a == "--threads" && i + 1 < argc) threads = std::atoi(argv[++i]);
@@ -93,12 +98,27 @@ int main(int argc, char** argv) {
         else if (a == "--no-peers") peers = false;
         else if (a == "--hot") hot = true;  // one packed copy: weights stay in cache (kernel speed, not DRAM)
         else if (a == "--m" && i + 1 < argc) only_m = std::atoll(argv[++i]);
-        else if (a == "--isa" && i + 1 < argc) {
+        else if (a == "--act" && i + 1 < argc) {
+            const std::string t = argv[++i];
+            if (t != "f32" && t != "bf16") {
+                std::fprintf(stderr, "--act wants f32 or bf16\n");
+                return 2;
+            }
+            act = t == "bf16" ? JAO_BF16 : JAO_F32;
+        } else if (a == "--shape" && i + 1 < argc) {
+            long long k = 0, n = 0;
+            if (std::sscanf(argv[++i], "%lldx%lld", &k, &n) != 2 || k <= 0 || n <= 0) {
+                std::fprintf(stderr, "--shape wants KxN, e.g. 1024x1024\n");
+                return 2;
+            }
+            only_k = k;
+            only_n = n;
+        }        else if (a == "--isa" && i + 1 < argc) {
             int32_t tier;
             check(jao_isa_parse(argv[++i], &tier), "jao_isa_parse");
             check(jao_isa_set_cap(tier), "jao_isa_set_cap");
         } else {
-            std::fprintf(stderr, "usage: %s [--threads N] [--seconds S] [--isa TIER] [--quick] [--no-peers] [--hot] [--m M]\n", argv[0]);
+            std::fprintf(stderr, "usage: %s [--threads N] [--seconds S] [--isa TIER] [--quick] [--no-peers] [--hot] [--m M] [--shape KxN] [--act f32|bf16]\n", argv[0]);
             return 2;
         }
     }
@@ -110,8 +130,9 @@ int main(int argc, char** argv) {
         if (std::fscanf(f, "%lf %lf %lf", &load[0], &load[1], &load[2]) != 3) load[0] = -1;
         std::fclose(f);
     }
-    std::printf("jao %s, isa %s, %d threads, measured DRAM read %.1f GB/s, load %.2f %.2f %.2f\n",
-                jao_version_string(), jao_isa_name(jao_isa_active()), threads, dram, load[0], load[1], load[2]);
+    std::printf("jao %s, isa %s, %d threads, %s activations, measured DRAM read %.1f GB/s, load %.2f %.2f %.2f\n",
+                jao_version_string(), jao_isa_name(jao_isa_active()), threads, act == JAO_BF16 ? "bf16" : "fp32", dram,
+                load[0], load[1], load[2]);
     std::printf("%-9s %-11s %4s %9s %8s %8s %7s %6s %5s | %9s %8s %6s | %9s\n", "format", "KxN", "M", "median_ms",
                 "best_ms", "GFLOP/s", "GB/s", "%DRAM", "kern", "sgemm_ms", "GFLOP/s", "x_sg", "scalar_ms");
 
@@ -119,14 +140,15 @@ int main(int argc, char** argv) {
                               {"int8_pc", 8, 128, true, false, false},
                               {"int2_g32", 2, 2, false, true, true},
                               {"int3_g32", 3, 4, false, true, true}};
-    const int64_t shapes[][2] = {{4096, 4096}, {4096, 11008}, {11008, 4096}};
+    std::vector<std::array<int64_t, 2>> shapes = {{4096, 4096}, {4096, 11008}, {11008, 4096}};
+    if (only_k > 0) shapes = {{only_k, only_n}};
     const int64_t ms[] = {1, 4, 8, 32, 128};
     std::mt19937 rng(42);
     for (const Format& f : formats)
         for (const auto& shape : shapes) {
             const int64_t K = shape[0], N = shape[1];
             if (quick && !(K == 4096 && N == 11008)) continue;
-            if (f.m1_only && N != 11008) continue;
+            if (f.m1_only && N != 11008 && only_k == 0) continue;
             Weights w = make_weights(f, K, N, peers && !f.m1_only, hot, rng);
             const int copies = static_cast<int>(w.copies.size());
             for (int64_t M : ms) {
@@ -134,14 +156,23 @@ int main(int argc, char** argv) {
                 std::vector<float> x(static_cast<size_t>(M * K)), y(static_cast<size_t>(M * N));
                 std::normal_distribution<float> xd(0.0f, 1.0f);
                 for (auto& v : x) v = xd(rng);
+                // bf16 runs: x and y as bf16 bits (the sgemm peer keeps fp32)
+                std::vector<uint16_t> x16(x.size()), y16(y.size());
+                for (size_t i = 0; i < x.size(); ++i) x16[i] = jao::affine::bf16_bits_rne(x[i]);
                 int64_t ws = 0;
                 check(jao_wo_workspace_size(w.copies[0].data(), w.size, M, &ws), "jao_wo_workspace_size");
                 std::vector<uint8_t> work(static_cast<size_t>(ws));
                 jao_wo_info info{};
                 check(jao_wo_packed_info(w.copies[0].data(), w.size, M, &info), "jao_wo_packed_info");
                 auto run = [&](int i) {
-                    check(jao_wo_linear_run(w.copies[i % copies].data(), w.size, M, x.data(), y.data(), work.data(), ws),
-                          "jao_wo_linear_run");
+                    const auto& packed = w.copies[i % copies];
+                    if (act == JAO_F32)
+                        check(jao_wo_linear_run(packed.data(), w.size, M, x.data(), y.data(), work.data(), ws),
+                              "jao_wo_linear_run");
+                    else
+                        check(jao_wo_linear_run_typed(packed.data(), w.size, M, x16.data(), act, y16.data(), act,
+                                                      work.data(), ws),
+                              "jao_wo_linear_run_typed");
                 };
                 const std::vector<double> t = time_calls(seconds, run);
                 const double med = median(t), flops = 2.0 * M * K * N;

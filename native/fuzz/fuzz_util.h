@@ -57,8 +57,8 @@ inline const Setup setup_once;
 // Caps the ISA tier at a fuzzed one, so every tier's kernels see the inputs
 // (tiers the CPU lacks are refused: JAO_UNSUPPORTED, and the cap stays).
 inline void pick_isa(FuzzedDataProvider& f) {
-    static const int32_t tiers[] = {JAO_ISA_SCALAR, JAO_ISA_AVX2, JAO_ISA_AVX512, JAO_ISA_AVX512_VNNI,
-                                    JAO_ISA_NEON, JAO_ISA_DOTPROD, JAO_ISA_I8MM};
+    static const int32_t tiers[] = {JAO_ISA_SCALAR,      JAO_ISA_AVX2, JAO_ISA_AVX512,  JAO_ISA_AVX512_VNNI,
+                                    JAO_ISA_AVX512_BF16, JAO_ISA_NEON, JAO_ISA_DOTPROD, JAO_ISA_I8MM};
     jao_isa_set_cap(f.PickValueInArray(tiers));
 }
 

@@ -33,7 +33,7 @@ TEST(ArmProbe, MaskMatchesHwcaps) {
     EXPECT_TRUE(has(mask, JAO_ISA_NEON)) << "Advanced SIMD is mandatory on AArch64";
     EXPECT_EQ(has(mask, JAO_ISA_DOTPROD), (hw & kHwcapAsimdDp) != 0);
     EXPECT_EQ(has(mask, JAO_ISA_I8MM), (hw & kHwcapAsimdDp) && (hw2 & kHwcap2I8mm));
-    for (int32_t x86 : {JAO_ISA_AVX2, JAO_ISA_AVX512, JAO_ISA_AVX512_VNNI}) EXPECT_FALSE(has(mask, x86));
+    for (int32_t x86 : {JAO_ISA_AVX2, JAO_ISA_AVX512, JAO_ISA_AVX512_VNNI, JAO_ISA_AVX512_BF16}) EXPECT_FALSE(has(mask, x86));
 }
 
 TEST(ArmProbe, CapFromEnvironmentIsHonoured) {

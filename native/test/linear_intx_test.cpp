@@ -315,11 +315,12 @@ TEST(LinearIntx, Bf16ScalesRoundToNearestEven) {
 }
 
 // The tier whose kernel runs m rows under cap `tier` (intx_linear.cpp's pick_tier):
-// AVX-512 without VNNI has no intx kernel of its own; i8mm's ummla needs row
-// pairs, so GEMV (m <= 3) runs the dotprod kernel.
+// AVX-512 without VNNI has no intx kernel of its own, avx512_bf16 runs VNNI's;
+// i8mm's ummla needs row pairs, so GEMV (m <= 3) runs the dotprod kernel.
 int32_t expected_kernel_isa(int32_t tier, int64_t m) {
     switch (tier) {
         case JAO_ISA_AVX512: return JAO_ISA_AVX2;
+        case JAO_ISA_AVX512_BF16: return JAO_ISA_AVX512_VNNI;
         case JAO_ISA_I8MM: return m >= 4 ? JAO_ISA_I8MM : JAO_ISA_DOTPROD;
         default: return tier;
     }

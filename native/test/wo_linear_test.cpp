@@ -4,7 +4,6 @@
 // 128 / k and padded ones, m from 1 to 128); bitwise thread-count
 // independence; pack -> unpack round trips; kernel / tier reporting.
 #include <cstring>
-#include <random>
 #include <vector>
 
 #include "linear_test_util.h"
@@ -14,49 +13,6 @@ namespace {
 
 using jao::test::IsaCap;
 using namespace jao::test::wo;
-
-std::vector<Case> grid() {
-    std::vector<Case> cases;
-    const int64_t ms[] = {1, 2, 3, 4, 5, 7, 8, 13, 17, 31, 64, 128};
-    // (k, group): 32 / 64 / 128 / per channel, and groups that need K padding.
-    const int64_t kg[][2] = {{64, 32}, {256, 64}, {256, 128}, {192, 192}, {150, 50}, {40, 40}, {512, 32}};
-    const int64_t ns[] = {1, 15, 17, 33, 50, 67};
-    std::mt19937 rng(20261201);
-    int i = 0;
-    for (int nbit = 1; nbit <= 8; ++nbit)
-        for (int centered = 0; centered < 2; ++centered)
-            for (const auto& g : kg) {
-                Case c;
-                c.nbit = nbit;
-                c.center = centered ? 1 << (nbit - 1) : 0;
-                c.k = g[0];
-                c.group = g[1];
-                c.m = ms[(i * 5 + nbit) % 12];
-                c.n = ns[i % 6];
-                c.zp = rng() % 3 == 0;
-                c.off = rng() % 3 == 0;
-                c.bias = rng() % 2 == 0;
-                c.bf16 = rng() % 2 == 0;
-                cases.push_back(c);
-                ++i;
-            }
-    // Every m with the headline format (int4 g32, bf16, center 8) and with everything on.
-    for (int64_t m : ms) {
-        Case c;
-        c.m = m;
-        c.n = 83;
-        c.k = 256;
-        c.group = 32;
-        c.bf16 = true;
-        cases.push_back(c);
-        c.nbit = 8;
-        c.center = 128;
-        c.group = 256;
-        c.zp = c.off = c.bias = true;
-        cases.push_back(c);
-    }
-    return cases;
-}
 
 TEST(WoLinear, EveryTierMatchesPlainReferenceAndScalarTier) {
     uint32_t seed = 1;

@@ -36,6 +36,7 @@ typedef enum jao_isa {
     JAO_ISA_AVX2 = 1,         /**< AVX2 + FMA + F16C */
     JAO_ISA_AVX512 = 2,       /**< AVX-512 F/BW/DQ/VL */
     JAO_ISA_AVX512_VNNI = 3,  /**< AVX-512 + VNNI (vpdpbusd) */
+    JAO_ISA_AVX512_BF16 = 4,  /**< + AVX512_BF16 (vdpbf16ps): every CPU with it has VNNI (Zen 4+, Cooper Lake+) */
     JAO_ISA_NEON = 16,        /**< AArch64 Advanced SIMD */
     JAO_ISA_DOTPROD = 17,     /**< + SDOT/UDOT (FEAT_DotProd) */
     JAO_ISA_I8MM = 18         /**< + SMMLA/USMMLA (FEAT_I8MM) */

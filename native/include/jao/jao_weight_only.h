@@ -29,6 +29,7 @@
 
 #include <stdint.h>
 
+#include "jao/jao_affine.h"
 #include "jao/jao_core.h"
 #include "jao/jao_linear.h"
 
@@ -86,9 +87,10 @@ JAO_API jao_status jao_wo_pack(const jao_wo_params* params, const uint8_t* codes
                                int64_t dst_size);
 
 /**
- * Bytes of workspace jao_wo_linear_run needs for m rows (any alignment accepted).
- * Depends only on the packed parameters and m, never on the ISA tier or the
- * thread count, so one size stays valid whatever jao_isa_set_cap / jao_threads_set do.
+ * Bytes of workspace jao_wo_linear_run and jao_wo_linear_run_typed need for m rows (any
+ * alignment accepted). Depends only on the packed parameters and m, never on the ISA tier,
+ * the thread count or the activation types, so one size stays valid whatever
+ * jao_isa_set_cap / jao_threads_set do.
  */
 JAO_API jao_status jao_wo_workspace_size(const void* packed, int64_t packed_size, int64_t m, int64_t* size);
 
@@ -102,9 +104,22 @@ JAO_API jao_status jao_wo_linear_run(const void* packed, int64_t packed_size, in
                                      void* workspace, int64_t workspace_size);
 
 /**
+ * jao_wo_linear_run with activations and outputs of any jao_float_type: x [m, k] of x_type,
+ * y [m, n] of y_type (JAO_F32, JAO_BF16 or JAO_F16; y rounded from the fp32 result to nearest
+ * even). Computed in fp32 like jao_wo_linear_run, except on the avx512_bf16 tier for JAO_BF16
+ * activations, 1-, 2- or 4-bit codes and m <= 4: a bf16 dot-product GEMV (vdpbf16ps; the
+ * products are exact, the fp32 sums are ordered differently, subnormal bf16 inputs count as 0),
+ * with about half the vector instructions per weight of the fp32 GEMV.
+ */
+JAO_API jao_status jao_wo_linear_run_typed(const void* packed, int64_t packed_size, int64_t m, const void* x,
+                                           int32_t x_type, void* y, int32_t y_type, void* workspace,
+                                           int64_t workspace_size);
+
+/**
  * Reads the header and the kernel/tier a run with m rows (>= 1) would use now:
  * SIMD tiers (isa JAO_ISA_AVX2; JAO_ISA_AVX512 for every AVX-512 tier; JAO_ISA_NEON
  * for every Arm tier) run GEMV for m <= 4 and GEMM above; the scalar tier is GEMV for all m.
+ * Reports fp32 activations (jao_wo_linear_run_typed with bf16 ones may use the avx512_bf16 GEMV).
  */
 JAO_API jao_status jao_wo_packed_info(const void* packed, int64_t packed_size, int64_t m, jao_wo_info* info);
 

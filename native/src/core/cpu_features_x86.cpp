@@ -42,7 +42,10 @@ uint64_t probe() {
     bool avx512 = bit(l7.b, 16) && bit(l7.b, 17) && bit(l7.b, 30) && bit(l7.b, 31);  // F DQ BW VL
     if (os_avx512 && avx512 && (mask & (1ull << JAO_ISA_AVX2))) {
         mask |= 1ull << JAO_ISA_AVX512;
-        if (bit(l7.c, 11)) mask |= 1ull << JAO_ISA_AVX512_VNNI;
+        if (bit(l7.c, 11)) {
+            mask |= 1ull << JAO_ISA_AVX512_VNNI;
+            if (bit(cpuid(7, 1).a, 5)) mask |= 1ull << JAO_ISA_AVX512_BF16;  // tiers are ordered: only above VNNI
+        }
     }
     return mask;
 }

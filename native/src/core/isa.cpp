@@ -17,8 +17,8 @@ constexpr struct {
     const char* name;
 } kTiers[] = {
     {JAO_ISA_SCALAR, "scalar"}, {JAO_ISA_AVX2, "avx2"},       {JAO_ISA_AVX512, "avx512"},
-    {JAO_ISA_AVX512_VNNI, "avx512_vnni"}, {JAO_ISA_NEON, "neon"}, {JAO_ISA_DOTPROD, "dotprod"},
-    {JAO_ISA_I8MM, "i8mm"},
+    {JAO_ISA_AVX512_VNNI, "avx512_vnni"}, {JAO_ISA_AVX512_BF16, "avx512_bf16"}, {JAO_ISA_NEON, "neon"},
+    {JAO_ISA_DOTPROD, "dotprod"}, {JAO_ISA_I8MM, "i8mm"},
 };
 
 bool same_arch(int32_t a, int32_t b) { return (a == JAO_ISA_SCALAR || b == JAO_ISA_SCALAR) || ((a >= 16) == (b >= 16)); }

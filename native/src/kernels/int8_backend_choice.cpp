@@ -27,7 +27,8 @@ namespace jao::kernels::int8 {
 int32_t auto_backend(int64_t n, int64_t k) {
     constexpr int64_t kSmallWeights = int64_t{1} << 20;
     const jao_isa active = core::active_isa();
-    if (active == JAO_ISA_AVX512_VNNI && n * k <= kSmallWeights) return JAO_INT8_BACKEND_JAO;
+    const bool vnni = active == JAO_ISA_AVX512_VNNI || active == JAO_ISA_AVX512_BF16;
+    if (vnni && n * k <= kSmallWeights) return JAO_INT8_BACKEND_JAO;
     if (active == JAO_ISA_DOTPROD || active == JAO_ISA_I8MM) return JAO_INT8_BACKEND_JAO;
     return JAO_INT8_BACKEND_ONEDNN;
 }

@@ -26,6 +26,7 @@ using pack::WoLayout;
 // Activations as the kernels read them (carved from the workspace by the driver).
 struct Act {
     const float* x = nullptr;     // [m, kpad]: x itself when kpad == k, else copied with zero group padding
+    const uint32_t* xpairs = nullptr;  // [m, kpad / 2]: bf16 x, two K per element (bf16 dot GEMV: wo_linear.h)
     const float* xsum = nullptr;  // [m, groups]: X[g] (has_t only)
     const float* apack = nullptr; // GEMM: x in K slices of kPanelK, each slice row tiles of [kc][tile rows]:
                                   // (r, k) at apack + k0 * m + r0 * kc + (k - k0) * rows + (r - r0)

@@ -3,8 +3,8 @@
 #include <omp.h>
 
 #include <algorithm>
-#include <cstring>
 
+#include "affine/float_formats.h"
 #include "core/isa.h"
 #include "core/threads.h"
 
@@ -16,8 +16,9 @@ namespace {
 constexpr int64_t kGemvMaxRows = 4;
 
 struct Work {
-    float* rows;  // [m, kpad]: padded x (GEMV) or packed row tiles (GEMM)
+    float* rows;  // [m, kpad]: padded x (GEMV), its bf16 pairs (bf16 dot GEMV) or packed row tiles (GEMM)
     float* xsum;  // [m, groups]
+    float* y;     // [m, n]: fp32 results before rounding, when y is not fp32
 };
 
 Work carve(const WoLayout& L, int64_t m, void* workspace) {
@@ -26,13 +27,36 @@ Work carve(const WoLayout& L, int64_t m, void* workspace) {
     Work w;
     w.rows = reinterpret_cast<float*>(p);
     w.xsum = w.rows + m * L.kpad;
+    w.y = w.xsum + m * L.groups;
     return w;
+}
+
+// x[r, k] widened to fp32 from its storage type T (float, or uint16_t bits of a bf16 / fp16).
+template <class T, int32_t kType>
+struct XReader {
+    const T* x;
+    int64_t k;
+    float operator()(int64_t r, int64_t kk) const {
+        if constexpr (kType == JAO_F32) return x[r * k + kk];
+        else return affine::load_as_float(kType, x, r * k + kk);
+    }
+};
+
+// Calls fn(reader) with the XReader of x's type (one dispatch per call, not per element).
+template <class Fn>
+void with_reader(const void* x, int32_t type, int64_t k, Fn&& fn) {
+    switch (type) {
+        case JAO_BF16: fn(XReader<uint16_t, JAO_BF16>{static_cast<const uint16_t*>(x), k}); break;
+        case JAO_F16: fn(XReader<uint16_t, JAO_F16>{static_cast<const uint16_t*>(x), k}); break;
+        default: fn(XReader<float, JAO_F32>{static_cast<const float*>(x), k}); break;
+    }
 }
 
 // Row tiles [t0, t1) of x into the GEMM layout of Act::apack: every K slice
 // of every tile contiguous, and the slices of all tiles of one K slice next to
 // each other (one contiguous m x 256 block per K slice, however large K is).
-void pack_rows(const WoLayout& L, const float* x, int64_t m, int mr, int64_t t0, int64_t t1, float* rows) {
+template <class Reader>
+void pack_rows(const WoLayout& L, const Reader& x, int64_t m, int mr, int64_t t0, int64_t t1, float* rows) {
     const int64_t tiles = row_tiles(m, mr);
     for (int64_t t = t0; t < t1; ++t) {
         const int64_t r0 = tile_row(m, tiles, t), h = tile_row(m, tiles, t + 1) - r0;
@@ -42,26 +66,54 @@ void pack_rows(const WoLayout& L, const float* x, int64_t m, int mr, int64_t t0,
             for (int64_t kk = k0; kk < k0 + kc; ++kk) {
                 float* d = dst + (kk - k0) * h;
                 const int64_t g = kk / L.gpad, kl = kk % L.gpad;
-                if (kl < L.group_size) {
-                    const float* src = x + r0 * L.k + g * L.group_size + kl;
-                    for (int64_t r = 0; r < h; ++r) d[r] = src[r * L.k];
-                } else {
-                    for (int64_t r = 0; r < h; ++r) d[r] = 0.0f;
-                }
+                for (int64_t r = 0; r < h; ++r) d[r] = kl < L.group_size ? x(r0 + r, g * L.group_size + kl) : 0.0f;
             }
         }
     }
 }
 
+// GEMV activations: x as fp32 rows [m, kpad], each group padded with zeros to L.gpad.
+template <class Reader>
+void stage_gemv_rows(const WoLayout& L, const Reader& x, int64_t m, float* rows) {
+    for (int64_t r = 0; r < m; ++r)
+        for (int64_t g = 0; g < L.groups; ++g) {
+            float* d = rows + r * L.kpad + g * L.gpad;
+            for (int64_t kl = 0; kl < L.group_size; ++kl) d[kl] = x(r, g * L.group_size + kl);
+            std::fill(d + L.group_size, d + L.gpad, 0.0f);
+        }
+}
+
+// bf16 dot GEMV activations: the bf16 bits of x, two K per uint32 in the
+// kernel's order (bf16_pair_k), each group padded with zeros to L.gpad.
+void stage_bf16_pairs(const WoLayout& L, const uint16_t* x, int64_t m, uint32_t* pairs) {
+    constexpr int kSteps = pack::kWoChunkK / 2;
+    int lo[kSteps];
+    for (int s = 0; s < kSteps; ++s) lo[s] = bf16_pair_k(L.nbit, s);
+    const int half = 16 / L.nbit;
+    for (int64_t r = 0; r < m; ++r)
+        for (int64_t g = 0; g < L.groups; ++g) {
+            const uint16_t* src = x + r * L.k + g * L.group_size;
+            const auto bits = [&](int64_t kl) { return kl < L.group_size ? uint32_t{src[kl]} : 0u; };
+            uint32_t* d = pairs + (r * L.kpad + g * L.gpad) / 2;
+            for (int64_t c = 0; c < L.gpad; c += pack::kWoChunkK)
+                for (int s = 0; s < kSteps; ++s) d[c / 2 + s] = bits(c + lo[s]) | bits(c + lo[s] + half) << 16;
+        }
+}
+
 }  // namespace
 
-Plan make_plan(const WoLayout& L, int64_t m) {
+Plan make_plan(const WoLayout& L, int64_t m, int32_t x_type) {
     Plan p;
     p.blocks = gemv_ref;
 #if defined(__x86_64__) || defined(_M_X64)
     const jao_isa active = core::active_isa();
     const bool gemm = m > kGemvMaxRows;
-    if (active >= JAO_ISA_AVX512) {
+    if (active >= JAO_ISA_AVX512_BF16 && !gemm && x_type == JAO_BF16 && bf16_dot_nbit(L.nbit)) {
+        p.isa = JAO_ISA_AVX512_BF16;
+        p.blocks = gemv_avx512bf16;
+        p.kernel = JAO_WO_KERNEL_GEMV;
+        p.bf16_pairs = true;
+    } else if (active >= JAO_ISA_AVX512) {
         p.isa = JAO_ISA_AVX512;
         p.blocks = gemm ? gemm_avx512 : gemv_avx512;
         p.gemm_mr = kGemmMrAvx512;
@@ -85,29 +137,34 @@ Plan make_plan(const WoLayout& L, int64_t m) {
     return p;
 }
 
-int64_t workspace_bytes(const WoLayout& L, int64_t m) { return 64 + 4 * m * (L.kpad + L.groups); }
+int64_t workspace_bytes(const WoLayout& L, int64_t m) { return 64 + 4 * m * (L.kpad + L.groups + L.n); }
 
-void run(const WoLayout& L, const uint8_t* payload, int64_t m, const float* x, float* y, void* workspace) {
-    const Plan p = make_plan(L, m);
-    const Work w = carve(L, m, workspace);
+namespace {
+
+// run() once x's type is known: stages the activations, then the kernel on
+// OpenMP threads over column blocks, then (y not fp32) the rounding of each
+// thread's own columns.
+template <class Reader>
+void run_with(const WoLayout& L, const uint8_t* payload, int64_t m, const Plan& p, const Work& w, const Reader& xr,
+              const void* x, int32_t x_type, void* y, int32_t y_type) {
+    float* out = y_type == JAO_F32 ? static_cast<float*>(y) : w.y;
     Act a;
-    a.x = x;
     if (p.kernel == JAO_WO_KERNEL_GEMV) {
-        if (L.kpad != L.k) {
-            for (int64_t r = 0; r < m; ++r)
-                for (int64_t g = 0; g < L.groups; ++g) {
-                    float* d = w.rows + r * L.kpad + g * L.gpad;
-                    std::memcpy(d, x + r * L.k + g * L.group_size, static_cast<size_t>(L.group_size) * 4);
-                    std::fill(d + L.group_size, d + L.gpad, 0.0f);
-                }
+        if (p.bf16_pairs) {
+            auto* pairs = reinterpret_cast<uint32_t*>(w.rows);
+            stage_bf16_pairs(L, static_cast<const uint16_t*>(x), m, pairs);
+            a.xpairs = pairs;
+        } else if (L.kpad != L.k || x_type != JAO_F32) {
+            stage_gemv_rows(L, xr, m, w.rows);
             a.x = w.rows;
+        } else {
+            a.x = static_cast<const float*>(x);
         }
         if (L.has_t()) {
             for (int64_t r = 0; r < m; ++r)
                 for (int64_t g = 0; g < L.groups; ++g) {
-                    const float* xr = x + r * L.k + g * L.group_size;
                     float sum = 0.0f;
-                    for (int64_t kl = 0; kl < L.group_size; ++kl) sum += xr[kl];
+                    for (int64_t kl = 0; kl < L.group_size; ++kl) sum += xr(r, g * L.group_size + kl);
                     w.xsum[r * L.groups + g] = sum;
                 }
             a.xsum = w.xsum;
@@ -123,14 +180,36 @@ void run(const WoLayout& L, const uint8_t* payload, int64_t m, const float* x, f
         const int t = omp_get_thread_num(), nt = omp_get_num_threads();
         if (p.kernel == JAO_WO_KERNEL_GEMM) {
             const int64_t tiles = row_tiles(m, p.gemm_mr);
-            pack_rows(L, x, m, p.gemm_mr, tiles * t / nt, tiles * (t + 1) / nt, w.rows);
+            pack_rows(L, xr, m, p.gemm_mr, tiles * t / nt, tiles * (t + 1) / nt, w.rows);
 #pragma omp barrier
         }
         // Each thread owns a contiguous range of 16-column blocks: every output
         // is computed by one thread in the same order whatever the thread count.
         const int64_t b0 = L.nblocks * t / nt, b1 = L.nblocks * (t + 1) / nt;
-        if (b1 > b0) p.blocks(L, payload, a, m, b0, b1, y);
+        if (b1 > b0) {
+            p.blocks(L, payload, a, m, b0, b1, out);
+            if (y_type != JAO_F32) {
+                const int64_t c0 = b0 * pack::kWoNr, c1 = std::min(L.n, b1 * pack::kWoNr);
+                auto* y16 = static_cast<uint16_t*>(y);
+                for (int64_t r = 0; r < m; ++r) {
+                    const int64_t i0 = r * L.n + c0, i1 = r * L.n + c1;
+                    if (y_type == JAO_BF16)
+                        for (int64_t i = i0; i < i1; ++i) y16[i] = affine::bf16_bits_rne(out[i]);
+                    else
+                        for (int64_t i = i0; i < i1; ++i) y16[i] = affine::f16_bits_rne(out[i]);
+                }
+            }
+        }
     }
+}
+
+}  // namespace
+
+void run(const WoLayout& L, const uint8_t* payload, int64_t m, const void* x, int32_t x_type, void* y, int32_t y_type,
+         void* workspace) {
+    const Plan p = make_plan(L, m, x_type);
+    const Work w = carve(L, m, workspace);
+    with_reader(x, x_type, L.k, [&](const auto& xr) { run_with(L, payload, m, p, w, xr, x, x_type, y, y_type); });
 }
 
 }  // namespace jao::kernels::wo

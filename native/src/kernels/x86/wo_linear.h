@@ -7,6 +7,7 @@
 
 #include <cstdint>
 
+#include "jao/jao_affine.h"
 #include "kernels/arm/wo_arm.h"
 #include "kernels/ref/wo_kernels.h"
 
@@ -17,16 +18,31 @@ struct Plan {
     int kernel = JAO_WO_KERNEL_GEMV;  // jao_wo_kernel
     BlocksFn blocks = nullptr;        // the chosen kernel of the chosen tier
     int gemm_mr = 1;                  // GEMM: rows per register tile (A packing)
+    bool bf16_pairs = false;          // the kernel reads Act::xpairs (bf16 dot GEMV)
 };
 
-Plan make_plan(const WoLayout& L, int64_t m);
+// x_type: jao_float_type of the activations (BF16 may pick the bf16 dot GEMV).
+Plan make_plan(const WoLayout& L, int64_t m, int32_t x_type = JAO_F32);
 
 // Workspace bytes for m rows (64 bytes of alignment slack included); the same
-// for every tier and kernel, so it may be sized before the tier is known.
+// for every tier, kernel and activation / output type, so it may be sized
+// before any of them is known.
 int64_t workspace_bytes(const WoLayout& L, int64_t m);
 
-// y[m, n] = x[m, k] w^T + bias; workspace of workspace_bytes(L, m) bytes.
-void run(const WoLayout& L, const uint8_t* payload, int64_t m, const float* x, float* y, void* workspace);
+// y[m, n] = x[m, k] w^T + bias, x and y of any jao_float_type (the kernels
+// compute in fp32; y is rounded to nearest even); workspace of workspace_bytes(L, m) bytes.
+void run(const WoLayout& L, const uint8_t* payload, int64_t m, const void* x, int32_t x_type, void* y, int32_t y_type,
+         void* workspace);
+
+// The bf16 dot GEMV (wo_gemv_avx512bf16.cpp) decodes codes of one piece of at most 4 bits.
+constexpr bool bf16_dot_nbit(int nbit) { return nbit == 1 || nbit == 2 || nbit == 4; }
+
+// Its activation order: step s of a 32-K chunk multiplies K = bf16_pair_k(nbit, s) (low bf16 of
+// Act::xpairs[s]) and K + 16 / nbit (high bf16): the lowest codes of the two 16-bit halves of a lane word.
+constexpr int bf16_pair_k(int nbit, int s) {
+    const int half = 16 / nbit;
+    return s / half * 2 * half + s % half;
+}
 
 #if defined(__x86_64__) || defined(_M_X64)
 // Tier entry points (BlocksFn) and their GEMM tile heights.
@@ -35,6 +51,9 @@ void gemm_avx2(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t 
 void gemv_avx512(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t b0, int64_t b1, float* y);
 void gemm_avx512(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t b0, int64_t b1, float* y);
 extern const int kGemmMrAvx2, kGemmMrAvx512;
+// bf16 activations (Act::xpairs), nbit with bf16_dot_nbit, m <= kGemvMaxRows rows.
+void gemv_avx512bf16(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t b0, int64_t b1,
+                     float* y);
 #endif
 
 }  // namespace jao::kernels::wo

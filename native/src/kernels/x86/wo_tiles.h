@@ -7,6 +7,11 @@
 // V provides: F, I (16 x fp32 / int32), kLut (a 16-entry fp32 table lookup: vpermps),
 // tile constants kGemvMr, kGemvNb1 (blocks per GEMV tile at 1 row), kGemvNb
 // (more rows), kGemmMr, kGemmNb, and the small ops used below.
+//
+// The GEMV is also written over a Steps class: how one step of a 32-K chunk
+// decodes weights and multiplies them with activations. Fp32Steps (below,
+// every tier): one K per step, vpermps/cvt + fma. Bf16DotSteps
+// (wo_gemv_avx512bf16.cpp): two K per step on bf16 activations, vpermw + vdpbf16ps.
 #pragma once
 
 #include <algorithm>
@@ -79,6 +84,27 @@ struct Decoder {
     }
 };
 
+// fp32 activations, one K per step: q = decoded code, acc = fma(x, q, acc).
+template <class V, int NBIT>
+struct Fp32Steps {
+    using F = typename V::F;
+    using X = float;                                // activation element (Act::x)
+    static constexpr int kSteps = pack::kWoChunkK;  // steps per 32-K chunk
+    Decoder<V, NBIT> dec;
+
+    explicit Fp32Steps(int center) : dec(center) {}
+    static const X* rows(const Act& a) { return a.x; }
+    template <int S>
+    [[gnu::always_inline]] F weights(const uint8_t* chunk) const {
+        return dec.template get<S>(chunk);
+    }
+    template <int S>
+    [[gnu::always_inline]] static F act(const X* xk) {
+        return V::set1(xk[S]);
+    }
+    [[gnu::always_inline]] static F madd(F acc, F w, F x) { return V::fma(x, w, acc); }
+};
+
 // Scales of a group record (bf16 widened) and the per-group term t = o - s * z.
 template <class V>
 [[gnu::always_inline]] inline typename V::F rec_scale(const WoLayout& L, const uint8_t* rec) {
@@ -94,36 +120,39 @@ template <class V>
 inline int cols_of(const WoLayout& L, int64_t b) { return static_cast<int>(std::min<int64_t>(kWoNr, L.n - b * kWoNr)); }
 
 // ---- GEMV: MR rows x NB blocks, codes decoded in registers, per-group accumulators ----
-template <class V, int NBIT, int MR, int NB>
-void gemv_tile(const WoLayout& L, const uint8_t* payload, const Act& a, const Decoder<V, NBIT>& dec, int64_t r0,
-               int64_t b0, float* y) {
+template <class V, class Steps, int MR, int NB>
+void gemv_tile(const WoLayout& L, const uint8_t* payload, const Act& a, const Steps& st, int64_t r0, int64_t b0,
+               float* y) {
     using F = typename V::F;
     constexpr int AS = MR * NB < 8 ? 2 : 1;
+    // K per activation element (Steps::X: 1 fp32, or 2 packed bf16) and the row stride in elements.
+    constexpr int64_t kKPerX = pack::kWoChunkK / Steps::kSteps;
+    const int64_t stride = L.kpad / kKPerX;
     F acc[MR][NB];
     for (int r = 0; r < MR; ++r)
         for (int i = 0; i < NB; ++i) acc[r][i] = V::zero();
-    const float* x0 = a.x + r0 * L.kpad;
+    const typename Steps::X* x0 = Steps::rows(a) + r0 * stride;
     for (int64_t g = 0; g < L.groups; ++g) {
         const uint8_t* rec[NB];
         for (int i = 0; i < NB; ++i) rec[i] = L.record(payload, b0 + i, g);
-        // AS interleaved partial sums per output (even / odd K) when MR * NB
-        // alone gives too few independent fma chains to hide the fma latency.
+        // AS interleaved partial sums per output (even / odd step) when MR * NB
+        // alone gives too few independent chains to hide the fma latency.
         F d[AS][MR][NB];
         for (int h = 0; h < AS; ++h)
             for (int r = 0; r < MR; ++r)
                 for (int i = 0; i < NB; ++i) d[h][r][i] = V::zero();
         for (int64_t ch = 0; ch < L.chunks; ++ch) {
-            const float* xk = x0 + g * L.gpad + ch * pack::kWoChunkK;
+            const typename Steps::X* xk = x0 + (g * L.gpad + ch * pack::kWoChunkK) / kKPerX;
             const int64_t off = ch * L.chunk_bytes;
             for (int i = 0; i < NB; ++i)
                 for (int64_t line = 0; line < L.chunk_bytes; line += 64) V::prefetch(rec[i] + off + line + kGemvPrefetch);
-            unroll<pack::kWoChunkK>([&](auto J) [[gnu::always_inline]] {
-                constexpr int j = decltype(J)::value, h = j % AS;
-                F q[NB];
-                for (int i = 0; i < NB; ++i) q[i] = dec.template get<j>(rec[i] + off);
+            unroll<Steps::kSteps>([&](auto S) [[gnu::always_inline]] {
+                constexpr int j = decltype(S)::value, h = j % AS;
+                decltype(st.template weights<j>(rec[0])) q[NB];
+                for (int i = 0; i < NB; ++i) q[i] = st.template weights<j>(rec[i] + off);
                 for (int r = 0; r < MR; ++r) {
-                    const F xb = V::set1(xk[r * L.kpad + j]);
-                    for (int i = 0; i < NB; ++i) d[h][r][i] = V::fma(xb, q[i], d[h][r][i]);
+                    const auto xb = Steps::template act<j>(xk + r * stride);
+                    for (int i = 0; i < NB; ++i) d[h][r][i] = Steps::madd(d[h][r][i], q[i], xb);
                 }
             });
         }
@@ -147,29 +176,34 @@ void gemv_tile(const WoLayout& L, const uint8_t* payload, const Act& a, const De
     }
 }
 
-template <class V, int NBIT, int MR>
-void gemv_rows(const WoLayout& L, const uint8_t* payload, const Act& a, const Decoder<V, NBIT>& dec, int64_t r,
-               int64_t b0, int64_t b1, float* y) {
+template <class V, class Steps, int MR>
+void gemv_rows(const WoLayout& L, const uint8_t* payload, const Act& a, const Steps& st, int64_t r, int64_t b0,
+               int64_t b1, float* y) {
     constexpr int NB = MR == 1 ? V::kGemvNb1 : V::kGemvNb;
     int64_t b = b0;
-    for (; b + NB <= b1; b += NB) gemv_tile<V, NBIT, MR, NB>(L, payload, a, dec, r, b, y);
-    for (; b < b1; ++b) gemv_tile<V, NBIT, MR, 1>(L, payload, a, dec, r, b, y);
+    for (; b + NB <= b1; b += NB) gemv_tile<V, Steps, MR, NB>(L, payload, a, st, r, b, y);
+    for (; b < b1; ++b) gemv_tile<V, Steps, MR, 1>(L, payload, a, st, r, b, y);
 }
 
 // Row tiles of kGemvMr, then 2, then 1 rows (three tile heights keep the
 // instantiations, and the compile time of the fully unrolled tiles, down).
-template <class V, int NBIT>
-void gemv(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t b0, int64_t b1, float* y) {
+template <class V, class Steps>
+void gemv_steps(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t b0, int64_t b1, float* y) {
     static_assert(V::kGemvMr == 2 || V::kGemvMr == 4);
-    const Decoder<V, NBIT> dec(L.center);
+    const Steps st(L.center);
     int64_t r = 0;
-    for (; r + V::kGemvMr <= m; r += V::kGemvMr) gemv_rows<V, NBIT, V::kGemvMr>(L, payload, a, dec, r, b0, b1, y);
+    for (; r + V::kGemvMr <= m; r += V::kGemvMr) gemv_rows<V, Steps, V::kGemvMr>(L, payload, a, st, r, b0, b1, y);
     if constexpr (V::kGemvMr == 4)
         if (r + 2 <= m) {
-            gemv_rows<V, NBIT, 2>(L, payload, a, dec, r, b0, b1, y);
+            gemv_rows<V, Steps, 2>(L, payload, a, st, r, b0, b1, y);
             r += 2;
         }
-    if (r < m) gemv_rows<V, NBIT, 1>(L, payload, a, dec, r, b0, b1, y);
+    if (r < m) gemv_rows<V, Steps, 1>(L, payload, a, st, r, b0, b1, y);
+}
+
+template <class V, int NBIT>
+void gemv(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t b0, int64_t b1, float* y) {
+    gemv_steps<V, Fp32Steps<V, NBIT>>(L, payload, a, m, b0, b1, y);
 }
 
 // ---- GEMM: weights of NB blocks x kPanelK decoded to fp32 once, MR x NB*16 register tiles ----

@@ -14,6 +14,8 @@ public enum IsaTier {
     AVX512(2, "avx512"),
     /** x86 AVX-512 with VNNI (vpdpbusd). */
     AVX512_VNNI(3, "avx512_vnni"),
+    /** x86 AVX-512 with VNNI and BF16 (vdpbf16ps): the weight-only GEMV on bf16 activations. */
+    AVX512_BF16(4, "avx512_bf16"),
     /** AArch64 Advanced SIMD. */
     NEON(16, "neon"),
     /** AArch64 with SDOT/UDOT. */
