@@ -63,4 +63,9 @@ record DecodeSplitKernel(LinearKernel prefill, LinearKernel decode) implements L
     public void run(MemorySegment x, MemorySegment y, long rows) {
         pick(rows).run(x, y, rows);
     }
+
+    @Override
+    public void run(MemorySegment x, dev.jao.quant.DType xType, MemorySegment y, dev.jao.quant.DType yType, long rows) {
+        pick(rows).run(x, xType, y, yType, rows);
+    }
 }

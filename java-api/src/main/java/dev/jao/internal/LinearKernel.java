@@ -1,7 +1,10 @@
 package dev.jao.internal;
 
 import dev.jao.IsaTier;
+import dev.jao.quant.DType;
+import dev.jao.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * The native side of one quantized linear layer: packed weights plus the call that runs
@@ -38,4 +41,23 @@ public interface LinearKernel {
 
     /** y[rows, N] = layer(x[rows, K]); FLOAT32 row-major, heap or native segments of exact size. */
     void run(MemorySegment x, MemorySegment y, long rows);
+
+    /**
+     * y[rows, N] = layer(x[rows, K]) with x and y of any floating dtype (FLOAT32, BFLOAT16, FLOAT16),
+     * y rounded to nearest even. This default widens x to float32, runs
+     * {@link #run(MemorySegment, MemorySegment, long)} and narrows y; kernels with a typed native
+     * entry point override it.
+     */
+    default void run(MemorySegment x, DType xType, MemorySegment y, DType yType, long rows) {
+        if (xType == DType.FLOAT32 && yType == DType.FLOAT32) {
+            run(x, y, rows);
+            return;
+        }
+        float[] in = xType == DType.FLOAT32 ? x.toArray(ValueLayout.JAVA_FLOAT)
+                : Tensor.of(x, xType, rows * inFeatures()).toFloatArray();
+        float[] out = new float[Math.toIntExact(rows * outFeatures())];
+        run(MemorySegment.ofArray(in), MemorySegment.ofArray(out), rows);
+        MemorySegment rounded = Tensors.rounded(out, yType, out.length).data();
+        MemorySegment.copy(rounded, 0, y, 0, y.byteSize());
+    }
 }

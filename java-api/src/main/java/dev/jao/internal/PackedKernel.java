@@ -75,7 +75,8 @@ abstract class PackedKernel implements LinearKernel {
 
     private volatile WorkspaceSize lastWorkspace = new WorkspaceSize(-1, 0);
 
-    private long workspaceBytes(long rows) {
+    /** Workspace bytes a run of {@code rows} rows needs (cached for the last rows asked). */
+    final long workspaceBytes(long rows) {
         WorkspaceSize last = lastWorkspace;
         if (last.rows() == rows) return last.bytes();
         try (Arena arena = Arena.ofConfined()) {

@@ -30,6 +30,16 @@ public final class Tensors {
         };
     }
 
+    /** The C ABI's {@code jao_float_type} of a floating dtype. */
+    public static int floatTypeCode(DType dtype) {
+        return switch (dtype) {
+            case FLOAT32 -> dev.jao.bindings.JaoAbi.JAO_F32();
+            case BFLOAT16 -> dev.jao.bindings.JaoAbi.JAO_BF16();
+            case FLOAT16 -> dev.jao.bindings.JaoAbi.JAO_F16();
+            default -> throw new IllegalArgumentException("not a floating dtype: " + dtype);
+        };
+    }
+
     /** A tensor of {@code dtype} with {@code values} rounded to nearest even (as torch's {@code .to(dtype)}). */
     public static Tensor rounded(float[] values, DType dtype, long... shape) {
         if (dtype == DType.BFLOAT16) {

@@ -14,6 +14,8 @@ import java.lang.foreign.ValueLayout;
  */
 public final class WeightOnlyKernel extends PackedKernel {
     private static final CriticalCalls.LinearRun RUN = CriticalCalls.LinearRun.bind("jao_wo_linear_run");
+    private static final CriticalCalls.TypedLinearRun RUN_TYPED =
+            CriticalCalls.TypedLinearRun.bind("jao_wo_linear_run_typed");
 
     /**
      * Plain weight-only tensors as the C ABI takes them.
@@ -150,6 +152,14 @@ public final class WeightOnlyKernel extends PackedKernel {
     @Override
     CriticalCalls.LinearRun runCall() {
         return RUN;
+    }
+
+    /** Natively typed: bf16 activations run the bf16 dot-product GEMV where the CPU has it. */
+    @Override
+    public void run(MemorySegment x, DType xType, MemorySegment y, DType yType, long rows) {
+        long wsBytes = workspaceBytes(rows);
+        RUN_TYPED.call(packed(), packedBytes(), rows, x, Tensors.floatTypeCode(xType), y, Tensors.floatTypeCode(yType),
+                Workspace.get(wsBytes), wsBytes);
     }
 
     @Override

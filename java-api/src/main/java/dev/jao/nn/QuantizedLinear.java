@@ -7,7 +7,6 @@ import dev.jao.internal.NativeMemory;
 import dev.jao.quant.DType;
 import dev.jao.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.Objects;
 
 /**
@@ -140,13 +139,14 @@ public final class QuantizedLinear extends Module implements AutoCloseable {
         if (x.rank() < 1 || x.dim(-1) != inFeatures()) {
             throw new IllegalArgumentException("input must be [..., " + inFeatures() + "], got " + x);
         }
-        float[] in = switch (x.dtype()) {
-            case FLOAT32, BFLOAT16, FLOAT16 -> x.toFloatArray();
-            default -> throw new IllegalArgumentException("input must be FLOAT32, BFLOAT16 or FLOAT16, got " + x.dtype());
-        };
+        requireFloating("x", x.dtype());
         long[] shape = x.shape();
         shape[shape.length - 1] = outFeatures();
-        return dev.jao.internal.Tensors.rounded(forward(in), x.dtype(), shape);
+        if (x.dtype() == DType.FLOAT32) return Tensor.ofFloats(forward(x.toFloatArray()), shape);
+        long rows = x.numel() / inFeatures();
+        short[] y = new short[Math.toIntExact(rows * outFeatures())];
+        forward(x.data(), x.dtype(), MemorySegment.ofArray(y), x.dtype(), rows);
+        return Tensor.of(MemorySegment.ofArray(y), x.dtype(), shape);
     }
 
     /**
@@ -159,18 +159,47 @@ public final class QuantizedLinear extends Module implements AutoCloseable {
      * @throws IllegalStateException if this layer is closed
      */
     public void forward(MemorySegment x, MemorySegment y, long rows) {
+        forward(x, DType.FLOAT32, y, DType.FLOAT32, rows);
+    }
+
+    /**
+     * Zero-copy forward with any floating activation and output dtypes: {@code x} holds
+     * {@code rows * K} values of {@code xDtype}, {@code y} receives {@code rows * N} values of
+     * {@code yDtype} (FLOAT32, BFLOAT16 or FLOAT16, native byte order; outputs rounded to nearest
+     * even from the float32 result). Weight-only layers take 16-bit types natively (bf16
+     * activations run a bf16 dot-product kernel on CPUs with AVX512_BF16, tier
+     * {@link dev.jao.IsaTier#AVX512_BF16}); the other layers widen x and narrow y around their
+     * float32 kernels.
+     *
+     * @param x the input, exactly {@code rows * K} elements of {@code xDtype}
+     * @param xDtype FLOAT32, BFLOAT16 or FLOAT16
+     * @param y the output, exactly {@code rows * N} elements of {@code yDtype}, writable; overwritten
+     * @param yDtype FLOAT32, BFLOAT16 or FLOAT16
+     * @param rows the number of rows (M), >= 1
+     * @throws IllegalStateException if this layer is closed
+     */
+    public void forward(MemorySegment x, DType xDtype, MemorySegment y, DType yDtype, long rows) {
         Objects.requireNonNull(x, "x");
         Objects.requireNonNull(y, "y");
+        requireFloating("xDtype", xDtype);
+        requireFloating("yDtype", yDtype);
         if (rows < 1) throw new IllegalArgumentException("rows must be >= 1, got " + rows);
         long k = inFeatures(), n = outFeatures();
-        checkSize("x", x, rows, k);
-        checkSize("y", y, rows, n);
+        checkSize("x", x, xDtype, rows, k);
+        checkSize("y", y, yDtype, rows, n);
         if (y.isReadOnly()) throw new IllegalArgumentException("y is read-only");
         memory.acquire();
         try {
-            kernel.run(x, y, rows);
+            kernel.run(x, xDtype, y, yDtype, rows);
         } finally {
             memory.release();
+        }
+    }
+
+    private static void requireFloating(String name, DType dtype) {
+        Objects.requireNonNull(dtype, name);
+        if (dtype != DType.FLOAT32 && dtype != DType.BFLOAT16 && dtype != DType.FLOAT16) {
+            throw new IllegalArgumentException(name + " must be FLOAT32, BFLOAT16 or FLOAT16, got " + dtype);
         }
     }
 
@@ -182,16 +211,16 @@ public final class QuantizedLinear extends Module implements AutoCloseable {
         return elements / k;
     }
 
-    private static void checkSize(String name, MemorySegment s, long rows, long cols) {
+    private static void checkSize(String name, MemorySegment s, DType dtype, long rows, long cols) {
         long expected;
         try {
-            expected = Math.multiplyExact(Math.multiplyExact(rows, cols), ValueLayout.JAVA_FLOAT.byteSize());
+            expected = Math.multiplyExact(Math.multiplyExact(rows, cols), (long) dtype.storageBytes());
         } catch (ArithmeticException e) {
-            throw new IllegalArgumentException(rows + " rows of " + cols + " floats overflow");
+            throw new IllegalArgumentException(rows + " rows of " + cols + " " + dtype + " values overflow");
         }
         if (s.byteSize() != expected) {
-            throw new IllegalArgumentException(name + " must hold " + rows + " x " + cols + " floats (" + expected
-                    + " bytes), got " + s.byteSize() + " bytes");
+            throw new IllegalArgumentException(name + " must hold " + rows + " x " + cols + " " + dtype + " values ("
+                    + expected + " bytes), got " + s.byteSize() + " bytes");
         }
     }
 

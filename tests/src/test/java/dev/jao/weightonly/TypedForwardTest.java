@@ -1,0 +1,139 @@
+package dev.jao.weightonly;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jao.IsaTier;
+import dev.jao.Jao;
+import dev.jao.Quantizer;
+import dev.jao.config.Int4WeightOnlyConfig;
+import dev.jao.config.Int8DynamicActivationIntxWeightConfig;
+import dev.jao.config.QuantConfig;
+import dev.jao.nn.Container;
+import dev.jao.nn.Linear;
+import dev.jao.nn.QuantizedLinear;
+import dev.jao.quant.DType;
+import dev.jao.tensor.Tensor;
+import java.lang.foreign.MemorySegment;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Forward with bf16 / fp16 activations and outputs ({@code forward(Tensor)} of a 16-bit tensor and
+ * the typed zero-copy {@code forward}): at every ISA tier, outputs are the float32 forward of the
+ * same values rounded to the output dtype, bitwise, except where the bf16 dot-product kernel runs
+ * (weight-only, bf16 activations, AVX512_BF16): there within one bf16 rounding of it.
+ */
+class TypedForwardTest {
+    private static final int N = 70, K = 256;
+
+    private IsaTier before;
+
+    @BeforeEach
+    void remember() {
+        before = Jao.activeIsa();
+    }
+
+    @AfterEach
+    void uncap() {
+        Jao.capIsa(before);
+    }
+
+    @Test
+    void weightOnlyBf16ForwardMatchesFloat32AtEveryTier() {
+        try (QuantizedLinear q = quantized(Int4WeightOnlyConfig.ofGroupSize(32))) {
+            for (int rows : new int[] {1, 3, 4, 9}) {
+                Tensor x = randomTensor(rows, DType.BFLOAT16, 11 + rows);
+                for (IsaTier tier : Jao.capabilities().supported()) {
+                    Jao.capIsa(tier);
+                    float[] y = q.forward(x).toFloatArray();
+                    float[] want = rounded(q.forward(x.toFloatArray()), DType.BFLOAT16, rows, N).toFloatArray();
+                    boolean dot = tier == IsaTier.AVX512_BF16 && rows <= 4;
+                    for (int i = 0; i < y.length; i++) {
+                        // where the dot kernel runs: one bf16 step (2^16 fp32 ulps) apart, plus fp32 cancellation
+                        float tol = dot ? Math.ulp(want[i]) * 65536 + 1e-4f : 0f;
+                        assertTrue(Math.abs(y[i] - want[i]) <= tol,
+                                tier + " rows " + rows + ": y[" + i + "] = " + y[i] + ", float32 path " + want[i]);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void typedOutputsAreTheRoundedFloat32Outputs() {
+        QuantConfig[] configs = {Int4WeightOnlyConfig.ofGroupSize(64),
+                Int8DynamicActivationIntxWeightConfig.builder().weightDtype(DType.INT4).build()};
+        for (QuantConfig config : configs) {
+            try (QuantizedLinear q = quantized(config)) {
+                int rows = 5;
+                float[] x = randomTensor(rows, DType.FLOAT32, 3).toFloatArray();
+                float[] y32 = q.forward(x);
+                for (DType out : new DType[] {DType.BFLOAT16, DType.FLOAT16}) {
+                    short[] y = new short[rows * N];
+                    q.forward(MemorySegment.ofArray(x), DType.FLOAT32, MemorySegment.ofArray(y), out, rows);
+                    Tensor want = rounded(y32, out, rows, N);
+                    assertArrayEquals(want.toFloatArray(), Tensor.of(MemorySegment.ofArray(y), out, rows, N).toFloatArray(),
+                            config + " -> " + out);
+                }
+                // fp16 activations: the float32 forward of the widened values
+                Tensor xh = randomTensor(rows, DType.FLOAT16, 4);
+                float[] yh = new float[rows * N];
+                q.forward(xh.data(), DType.FLOAT16, MemorySegment.ofArray(yh), DType.FLOAT32, rows);
+                assertArrayEquals(q.forward(xh.toFloatArray()), yh, config + ": fp16 activations");
+            }
+        }
+    }
+
+    @Test
+    void typedForwardRejectsBadDtypesAndSizes() {
+        try (QuantizedLinear q = quantized(Int4WeightOnlyConfig.ofGroupSize(32))) {
+            MemorySegment x = MemorySegment.ofArray(new short[K]), y = MemorySegment.ofArray(new short[N]);
+            assertThrows(IllegalArgumentException.class, () -> q.forward(x, DType.INT8, y, DType.BFLOAT16, 1));
+            assertThrows(IllegalArgumentException.class, () -> q.forward(x, DType.BFLOAT16, y, DType.UINT4, 1));
+            assertThrows(NullPointerException.class, () -> q.forward(x, null, y, DType.BFLOAT16, 1));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> q.forward(x, DType.FLOAT32, y, DType.BFLOAT16, 1));
+            assertTrue(e.getMessage().contains("FLOAT32"), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> q.forward(x, DType.BFLOAT16, y, DType.BFLOAT16, 2));
+            assertThrows(IllegalArgumentException.class,
+                    () -> q.forward(Tensor.of(MemorySegment.ofArray(new byte[K]), DType.INT8, 1, K)));
+        }
+    }
+
+    private static QuantizedLinear quantized(QuantConfig config) {
+        SplittableRandom r = new SplittableRandom(5);
+        float[] w = new float[N * K], b = new float[N];
+        for (int i = 0; i < w.length; i++) w[i] = (float) (r.nextGaussian() * 0.05);
+        for (int i = 0; i < b.length; i++) b[i] = (float) r.nextGaussian();
+        Container m = new Container();
+        m.register("l", new Linear(Tensor.ofFloats(w, N, K), Tensor.ofFloats(b, N)));
+        Quantizer.quantize(m, config);
+        return (QuantizedLinear) m.children().get("l");
+    }
+
+    private static Tensor randomTensor(int rows, DType dtype, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] x = new float[rows * K];
+        for (int i = 0; i < x.length; i++) x[i] = (float) (r.nextGaussian() * (1 + i % 3));
+        return rounded(x, dtype, rows, K);
+    }
+
+    /** values rounded to nearest even into a tensor of dtype (torch's {@code .to(dtype)}). */
+    private static Tensor rounded(float[] v, DType dtype, long... shape) {
+        if (dtype == DType.FLOAT32) return Tensor.ofFloats(v, shape);
+        short[] h = new short[v.length];
+        for (int i = 0; i < v.length; i++) {
+            if (dtype == DType.FLOAT16) {
+                h[i] = Float.floatToFloat16(v[i]);
+            } else {
+                int u = Float.floatToRawIntBits(v[i]);
+                h[i] = (short) (Float.isNaN(v[i]) ? (u >>> 16) | 0x40 : (u + 0x7fff + ((u >>> 16) & 1)) >>> 16);
+            }
+        }
+        return Tensor.of(MemorySegment.ofArray(h), dtype, shape);
+    }
+}
