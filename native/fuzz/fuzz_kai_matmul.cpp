@@ -1,11 +1,14 @@
 // Target 5: the matmul over KleidiAI's packed operands (jao_kai_matmul_f32_*,
-// jao_kai_aten_dyn_quant_matmul_4bit). Fuzzed shapes and (mr, nr, kr, sr), operand
+// jao_kai_aten_dyn_quant_matmul_4bit) and over ATen's fallback buffer (jao_aten.h:
+// packed from fuzzed nibbles / scales / bias, sometimes with one element replaced by a
+// fuzzed float, so corrupt nibble floats reach the matmul too). Fuzzed shapes and (mr, nr, kr, sr), operand
 // buffers of fuzzed bytes (any byte is a valid int8 / nibble / float, so the kernels
 // must cope with garbage scales, sums and zero points) sized exactly at, or just
 // below, the packed sizes, fuzzed y strides and clamps, at a fuzzed ISA tier.
 // Contract: documented statuses only, a message with every failure, no read past a
 // buffer (ASan), and an accepted call writes only n values per y row.
 #include "fuzz_util.h"
+#include "jao/jao_aten.h"
 #include "jao/jao_kleidiai.h"
 
 namespace {
@@ -58,6 +61,27 @@ void fuzz_matmul(FuzzedDataProvider& f) {
         for (int64_t j = n; j < stride; ++j) check(y[size_t(i * stride + j)] == 7.0f, "write past n in a y row");
 }
 
+// The fallback buffer of the same shape: packed, maybe corrupted, then multiplied.
+void fuzz_aten_fallback(FuzzedDataProvider& f, int64_t m, int64_t n, int64_t k, int64_t bs) {
+    const int32_t has_bias = f.ConsumeBool();
+    int64_t size = 0;
+    const bool fits = jao_aten_dyn_quant_4bit_fallback_packed_size(n, k, bs, has_bias, &size) == JAO_OK &&
+                      size <= kMaxBytes && bounded(m, k) >= 0 && bounded(m, n) >= 0;
+    if (!fits) return;
+    const std::vector<uint8_t> w = bytes(f, size_t(n * k / 2));
+    const std::vector<float> scales = values<float>(f, n * (k / bs), any_float), bias = values<float>(f, n, any_float);
+    const std::vector<float> x = values<float>(f, m * k, any_float);
+    std::vector<float> packed(size_t(size / 4));
+    JAO_FUZZ_CALL(jao_aten_dyn_quant_4bit_fallback_pack, n, k, bs, w.data(), scales.data(), JAO_KAI_SCALE_F32,
+                  has_bias ? bias.data() : nullptr, packed.data(), size);
+    if (f.ConsumeBool()) packed[f.ConsumeIntegralInRange<size_t>(0, packed.size() - 1)] = any_float(f);
+    const int64_t have = size - 4 * f.ConsumeIntegralInRange<int>(0, 1);
+    std::vector<float> y(size_t(m * n));
+    const jao_status st = JAO_FUZZ_CALL(jao_aten_dyn_quant_matmul_4bit_fallback, m, n, k, bs, has_bias, x.data(),
+                                        packed.data(), have, y.data());
+    if (st == JAO_OK) check(have == size, "aten fallback run accepted a short buffer");
+}
+
 void fuzz_aten(FuzzedDataProvider& f) {
     const int64_t m = dim(f, 1, kMaxRows), n = dim(f, 1, 40), k = dim(f, 2, 256);  // odd k: refused
     const int64_t bs = f.ConsumeBool() ? k : dim(f, 32, 128);
@@ -72,6 +96,7 @@ void fuzz_aten(FuzzedDataProvider& f) {
     const jao_status st =
         JAO_FUZZ_CALL(jao_kai_aten_dyn_quant_matmul_4bit, m, n, k, bs, x.data(), packed.data(), have, y.data());
     if (st == JAO_OK) check(fits && have == size, "aten run accepted a bad call");
+    fuzz_aten_fallback(f, m, n, k, bs);
 }
 
 }  // namespace

@@ -3,7 +3,8 @@
 //    packed by jao from x / w_q / w_scale / bias, y within the manifest's allclose;
 //  - golden 8_dyn_quant_4bit (ATen _dyn_quant_matmul_4bit, x86 reference): through
 //    jao_kai_aten_dyn_quant_4bit_pack + jao_kai_aten_dyn_quant_matmul_4bit; the cases ATen
-//    keeps off KleidiAI (groupwise f32 scales) must be refused by the KleidiAI pack.
+//    keeps off KleidiAI (groupwise f32 scales) must be refused by the KleidiAI pack (all 7
+//    are checked through the fallback format in aten_fallback_golden_test.cpp).
 // Parameters come from the manifest, never from case names. Each test prints how many
 // outputs are bit-exact and the worst error relative to the tolerance.
 #include <gtest/gtest.h>
@@ -25,16 +26,10 @@ namespace {
 
 using jao::test::SafeTensors;
 using jao::test::StTensor;
+using jao::test::values;
 
 const std::string kKaiDir = std::string(JAO_TESTDATA_DIR) + "/golden-kleidiai";
 const std::string kTorchDir = std::string(JAO_TESTDATA_DIR) + "/golden";
-
-template <class T>
-std::vector<T> values(const StTensor& t) {
-    std::vector<T> v(t.data.size() / sizeof(T));
-    std::memcpy(v.data(), t.data.data(), v.size() * sizeof(T));
-    return v;
-}
 
 // Running comparison of outputs with an allclose tolerance.
 struct Score {
@@ -182,7 +177,7 @@ TEST(KaiMatmulGolden, AtenDynQuant4bitCasesAtEveryTier) {
         }
         EXPECT_GT(outputs, 0);
     }
-    std::printf("[ golden   ] 8_dyn_quant_4bit: %d cases refused by the KleidiAI pack (ATen fallback format)\n",
+    std::printf("[ golden   ] 8_dyn_quant_4bit: %d cases refused by the KleidiAI pack (fallback format only)\n",
                 refused);
     score.print("8_dyn_quant_4bit");
 }

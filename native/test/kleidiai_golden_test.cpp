@@ -24,6 +24,7 @@ namespace {
 namespace fs = std::filesystem;
 using jao::test::SafeTensors;
 using jao::test::StTensor;
+using jao::test::values;
 
 const fs::path kDir = fs::path(JAO_TESTDATA_DIR) / "golden-kleidiai" / "data";
 
@@ -36,13 +37,6 @@ std::map<std::string, int64_t> name_params(const std::string& name) {
     p["bias"] = name.size() >= 5 && name.compare(name.size() - 5, 5, "_bias") == 0;
     if (name.find("_bias_") != std::string::npos) p["bias"] = 1;  // matmul names: ..._bl32_bias
     return p;
-}
-
-template <class T>
-std::vector<T> values(const StTensor& t) {
-    std::vector<T> v(t.data.size() / sizeof(T));
-    std::memcpy(v.data(), t.data.data(), v.size() * sizeof(T));
-    return v;
 }
 
 // Empty string = identical (under the mask when given); otherwise a description.

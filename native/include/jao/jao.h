@@ -17,5 +17,6 @@
 #include "jao/jao_weight_only.h"
 #include "jao/jao_int8.h"
 #include "jao/jao_kleidiai.h"
+#include "jao/jao_aten.h"
 
 #endif

@@ -157,8 +157,8 @@ JAO_API jao_status jao_kai_torchao_qsi4c32p_unpack(int64_t n, int64_t k, int64_t
  * f32 [n] (scale_type JAO_KAI_SCALE_F32). block_size < k: groupwise qsi4c32p,
  * block_size % 32 == 0, k % block_size == 0, scales bf16 [n][k/block_size]
  * (JAO_KAI_SCALE_BF16, already rounded by the caller: torch rounds to nearest even).
- * Other combinations are not KleidiAI buffers in ATen (it uses its fallback format):
- * JAO_INVALID_ARGUMENT. k must be even. */
+ * Other combinations are not KleidiAI buffers in ATen (it uses its fallback format, see
+ * jao_aten.h): JAO_INVALID_ARGUMENT. k must be even. */
 
 JAO_API jao_status jao_kai_aten_dyn_quant_4bit_packed_size(int64_t n, int64_t k, int64_t block_size, int64_t* size);
 

@@ -152,4 +152,12 @@ private:
     std::map<std::string, std::string> metadata_;
 };
 
+// The elements of a tensor as T (the caller picks T to match the stored dtype).
+template <class T>
+std::vector<T> values(const StTensor& t) {
+    std::vector<T> v(t.data.size() / sizeof(T));
+    std::memcpy(v.data(), t.data.data(), v.size() * sizeof(T));
+    return v;
+}
+
 }  // namespace jao::test

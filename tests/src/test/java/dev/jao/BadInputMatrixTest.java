@@ -150,6 +150,25 @@ class BadInputMatrixTest {
                 .fromAtenDynQuant4bit(small, 8, 64, 0, DType.FLOAT32).close()));
         cases.add(new Case("kleidiai: negative n", iae, () -> dev.jao.io.KleidiAiFormats
                 .fromTorchaoPackedWeights(small, -8, 64, 32, DType.FLOAT32).close()));
+        // ATen's fallback buffer: shapes checked against the float count before any allocation,
+        // weight values that are not bytes refused natively
+        Tensor fallback = Tensor.ofFloats(new float[8 * 32 + 8 * 2], 8 * 32 + 8 * 2);  // n 8, k 64, blocks of 32
+        cases.add(new Case("aten fallback: wrong n", iae, () -> dev.jao.io.KleidiAiFormats
+                .fromAtenDynQuant4bit(fallback, 9, 64, 32, DType.FLOAT32).close()));
+        cases.add(new Case("aten fallback: block 16", iae, () -> dev.jao.io.KleidiAiFormats
+                .fromAtenDynQuant4bit(fallback, 8, 64, 16, DType.FLOAT32).close()));
+        cases.add(new Case("aten fallback: odd k", iae, () -> dev.jao.io.KleidiAiFormats
+                .fromAtenDynQuant4bit(fallback, 8, 63, 63, DType.FLOAT32).close()));
+        cases.add(new Case("aten fallback: N*K beyond 2^63", iae, () -> dev.jao.io.KleidiAiFormats
+                .fromAtenDynQuant4bit(fallback, Long.MAX_VALUE / 2, 1L << 40, 32, DType.FLOAT32).close()));
+        float[] corrupt = new float[8 * 32 + 8 * 2];
+        corrupt[5] = 2.5f;
+        cases.add(new Case("aten fallback: weight 2.5", JaoException.class, () -> dev.jao.io.KleidiAiFormats
+                .fromAtenDynQuant4bit(Tensor.ofFloats(corrupt, corrupt.length), 8, 64, 32, DType.FLOAT32).close()));
+        float[] nan = new float[8 * 32 + 8 * 2];
+        nan[0] = Float.NaN;
+        cases.add(new Case("aten fallback: weight NaN", JaoException.class, () -> dev.jao.io.KleidiAiFormats
+                .fromAtenDynQuant4bit(Tensor.ofFloats(nan, nan.length), 8, 64, 32, DType.FLOAT32).close()));
         cases.add(new Case("kleidiai: int8 layer", iae, () -> dev.jao.io.KleidiAiFormats.torchaoPackedWeights(q, 8, 16, 2)));
         Container wo = new Container();
         float[] wv = new float[32 * 64];

@@ -4529,5 +4529,273 @@ public class JaoAbi extends JaoAbi$shared {
            throw new AssertionError("should not reach here", ex$);
         }
     }
+
+    private static class jao_aten_dyn_quant_4bit_fallback_packed_size {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_aten_dyn_quant_4bit_fallback_packed_size");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_aten_dyn_quant_4bit_fallback_packed_size(int64_t n, int64_t k, int64_t block_size, int32_t has_bias, int64_t *size)
+     * }
+     */
+    public static FunctionDescriptor jao_aten_dyn_quant_4bit_fallback_packed_size$descriptor() {
+        return jao_aten_dyn_quant_4bit_fallback_packed_size.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_aten_dyn_quant_4bit_fallback_packed_size(int64_t n, int64_t k, int64_t block_size, int32_t has_bias, int64_t *size)
+     * }
+     */
+    public static MethodHandle jao_aten_dyn_quant_4bit_fallback_packed_size$handle() {
+        return jao_aten_dyn_quant_4bit_fallback_packed_size.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_aten_dyn_quant_4bit_fallback_packed_size(int64_t n, int64_t k, int64_t block_size, int32_t has_bias, int64_t *size)
+     * }
+     */
+    public static MemorySegment jao_aten_dyn_quant_4bit_fallback_packed_size$address() {
+        return jao_aten_dyn_quant_4bit_fallback_packed_size.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_aten_dyn_quant_4bit_fallback_packed_size(int64_t n, int64_t k, int64_t block_size, int32_t has_bias, int64_t *size)
+     * }
+     */
+    public static int jao_aten_dyn_quant_4bit_fallback_packed_size(long n, long k, long block_size, int has_bias, MemorySegment size) {
+        var mh$ = jao_aten_dyn_quant_4bit_fallback_packed_size.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_aten_dyn_quant_4bit_fallback_packed_size", n, k, block_size, has_bias, size);
+            }
+            return (int)mh$.invokeExact(n, k, block_size, has_bias, size);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jao_aten_dyn_quant_4bit_fallback_pack {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_LONG
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_aten_dyn_quant_4bit_fallback_pack");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_aten_dyn_quant_4bit_fallback_pack(int64_t n, int64_t k, int64_t block_size, const uint8_t *weights, const void *scales, int32_t scale_type, const float *bias, void *dst, int64_t dst_size)
+     * }
+     */
+    public static FunctionDescriptor jao_aten_dyn_quant_4bit_fallback_pack$descriptor() {
+        return jao_aten_dyn_quant_4bit_fallback_pack.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_aten_dyn_quant_4bit_fallback_pack(int64_t n, int64_t k, int64_t block_size, const uint8_t *weights, const void *scales, int32_t scale_type, const float *bias, void *dst, int64_t dst_size)
+     * }
+     */
+    public static MethodHandle jao_aten_dyn_quant_4bit_fallback_pack$handle() {
+        return jao_aten_dyn_quant_4bit_fallback_pack.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_aten_dyn_quant_4bit_fallback_pack(int64_t n, int64_t k, int64_t block_size, const uint8_t *weights, const void *scales, int32_t scale_type, const float *bias, void *dst, int64_t dst_size)
+     * }
+     */
+    public static MemorySegment jao_aten_dyn_quant_4bit_fallback_pack$address() {
+        return jao_aten_dyn_quant_4bit_fallback_pack.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_aten_dyn_quant_4bit_fallback_pack(int64_t n, int64_t k, int64_t block_size, const uint8_t *weights, const void *scales, int32_t scale_type, const float *bias, void *dst, int64_t dst_size)
+     * }
+     */
+    public static int jao_aten_dyn_quant_4bit_fallback_pack(long n, long k, long block_size, MemorySegment weights, MemorySegment scales, int scale_type, MemorySegment bias, MemorySegment dst, long dst_size) {
+        var mh$ = jao_aten_dyn_quant_4bit_fallback_pack.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_aten_dyn_quant_4bit_fallback_pack", n, k, block_size, weights, scales, scale_type, bias, dst, dst_size);
+            }
+            return (int)mh$.invokeExact(n, k, block_size, weights, scales, scale_type, bias, dst, dst_size);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jao_aten_dyn_quant_4bit_fallback_unpack {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_LONG,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_aten_dyn_quant_4bit_fallback_unpack");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_aten_dyn_quant_4bit_fallback_unpack(int64_t n, int64_t k, int64_t block_size, int32_t has_bias, const void *src, int64_t src_size, uint8_t *weights, float *scales, float *bias)
+     * }
+     */
+    public static FunctionDescriptor jao_aten_dyn_quant_4bit_fallback_unpack$descriptor() {
+        return jao_aten_dyn_quant_4bit_fallback_unpack.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_aten_dyn_quant_4bit_fallback_unpack(int64_t n, int64_t k, int64_t block_size, int32_t has_bias, const void *src, int64_t src_size, uint8_t *weights, float *scales, float *bias)
+     * }
+     */
+    public static MethodHandle jao_aten_dyn_quant_4bit_fallback_unpack$handle() {
+        return jao_aten_dyn_quant_4bit_fallback_unpack.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_aten_dyn_quant_4bit_fallback_unpack(int64_t n, int64_t k, int64_t block_size, int32_t has_bias, const void *src, int64_t src_size, uint8_t *weights, float *scales, float *bias)
+     * }
+     */
+    public static MemorySegment jao_aten_dyn_quant_4bit_fallback_unpack$address() {
+        return jao_aten_dyn_quant_4bit_fallback_unpack.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_aten_dyn_quant_4bit_fallback_unpack(int64_t n, int64_t k, int64_t block_size, int32_t has_bias, const void *src, int64_t src_size, uint8_t *weights, float *scales, float *bias)
+     * }
+     */
+    public static int jao_aten_dyn_quant_4bit_fallback_unpack(long n, long k, long block_size, int has_bias, MemorySegment src, long src_size, MemorySegment weights, MemorySegment scales, MemorySegment bias) {
+        var mh$ = jao_aten_dyn_quant_4bit_fallback_unpack.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_aten_dyn_quant_4bit_fallback_unpack", n, k, block_size, has_bias, src, src_size, weights, scales, bias);
+            }
+            return (int)mh$.invokeExact(n, k, block_size, has_bias, src, src_size, weights, scales, bias);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jao_aten_dyn_quant_matmul_4bit_fallback {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_LONG,
+            JaoAbi.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_aten_dyn_quant_matmul_4bit_fallback");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_aten_dyn_quant_matmul_4bit_fallback(int64_t m, int64_t n, int64_t k, int64_t block_size, int32_t has_bias, const float *x, const void *packed, int64_t packed_size, float *y)
+     * }
+     */
+    public static FunctionDescriptor jao_aten_dyn_quant_matmul_4bit_fallback$descriptor() {
+        return jao_aten_dyn_quant_matmul_4bit_fallback.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_aten_dyn_quant_matmul_4bit_fallback(int64_t m, int64_t n, int64_t k, int64_t block_size, int32_t has_bias, const float *x, const void *packed, int64_t packed_size, float *y)
+     * }
+     */
+    public static MethodHandle jao_aten_dyn_quant_matmul_4bit_fallback$handle() {
+        return jao_aten_dyn_quant_matmul_4bit_fallback.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_aten_dyn_quant_matmul_4bit_fallback(int64_t m, int64_t n, int64_t k, int64_t block_size, int32_t has_bias, const float *x, const void *packed, int64_t packed_size, float *y)
+     * }
+     */
+    public static MemorySegment jao_aten_dyn_quant_matmul_4bit_fallback$address() {
+        return jao_aten_dyn_quant_matmul_4bit_fallback.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_aten_dyn_quant_matmul_4bit_fallback(int64_t m, int64_t n, int64_t k, int64_t block_size, int32_t has_bias, const float *x, const void *packed, int64_t packed_size, float *y)
+     * }
+     */
+    public static int jao_aten_dyn_quant_matmul_4bit_fallback(long m, long n, long k, long block_size, int has_bias, MemorySegment x, MemorySegment packed, long packed_size, MemorySegment y) {
+        var mh$ = jao_aten_dyn_quant_matmul_4bit_fallback.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_aten_dyn_quant_matmul_4bit_fallback", m, n, k, block_size, has_bias, x, packed, packed_size, y);
+            }
+            return (int)mh$.invokeExact(m, n, k, block_size, has_bias, x, packed, packed_size, y);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
 }
 

@@ -19,8 +19,9 @@ import java.util.Map;
  * The Arm KleidiAI weight buffers torchao and ATen build, byte-identical to theirs, from
  * and to jao layers: torchao's {@code OPAQUE_TORCHAO_KLEIDIAI} packed_weights (64-byte
  * header + KleidiAI qsi4c32p bytes) and ATen's {@code _dyn_quant_pack_4bit_weight} buffer
- * on KleidiAI builds. Imported buffers are unpacked and repacked into jao's layout for the
- * running CPU (on x86: the VNNI layout), so they run anywhere.
+ * on KleidiAI builds, plus the float32 buffer the same ATen op builds without KleidiAI (every
+ * x86 torch: its fallback format). Imported buffers are unpacked and repacked into jao's
+ * layout for the running CPU (on x86: the VNNI layout), so they run anywhere.
  */
 public final class KleidiAiFormats {
     private KleidiAiFormats() {}
@@ -76,7 +77,8 @@ public final class KleidiAiFormats {
             Native.check(JaoAbi.jao_kai_torchao_qsi4c32p_unpack(n, k, groupSize, src, src.byteSize(), q, s, b),
                     "jao_kai_torchao_qsi4c32p_unpack");
             boolean hasBias = src.get(ValueLayout.JAVA_INT_UNALIGNED, 16) != 0;  // header word 4
-            return layer(n, k, groupSize, modelDtype, q, s, hasBias ? b : null, IntxPackingFormat.OPAQUE_TORCHAO_KLEIDIAI);
+            return layer(n, k, groupSize, modelDtype, q, s, hasBias ? b : null, IntxPackingFormat.OPAQUE_TORCHAO_KLEIDIAI,
+                    DType.BFLOAT16);
         }
     }
 
@@ -108,17 +110,55 @@ public final class KleidiAiFormats {
     }
 
     /**
-     * A layer from ATen's KleidiAI 4-bit buffer (see {@link #atenDynQuant4bit}).
+     * ATen's {@code _dyn_quant_pack_4bit_weight} buffer as torch builds it without KleidiAI
+     * (every x86 build): float32 values, the {@code N*K/2} nibble bytes (each {@code 0..255}),
+     * then the {@code N*K/blockSize} scales (row-major), then the {@code N} bias values if
+     * there is a bias. ATen's {@code _dyn_quant_matmul_4bit} reads it with its reference kernel.
      *
-     * @param packed the buffer's bytes as ATen's {@code _dyn_quant_pack_4bit_weight} made them
+     * @param layer a quantized layer whose weights are int4 values with zero points 0 (symmetric),
+     *     per channel or in groups of a multiple of 32
+     * @return a new heap FLOAT32 tensor {@code [elements]} bit-identical to ATen's buffer (scales as the
+     *     layer holds them, bf16 ones widened exactly); an all-zero bias is written as no bias
+     * @throws IllegalArgumentException if the layer is not int4 symmetric
+     */
+    public static Tensor atenDynQuant4bitFallback(QuantizedLinear layer) {
+        Int4Layer w = Int4Layer.of(layer);
+        Native.ready();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment size = arena.allocate(ValueLayout.JAVA_LONG);
+            Native.check(JaoAbi.jao_aten_dyn_quant_4bit_fallback_packed_size(w.n, w.k, w.group, w.bias == null ? 0 : 1,
+                    size), "jao_aten_dyn_quant_4bit_fallback_packed_size");
+            long bytes = size.get(ValueLayout.JAVA_LONG, 0);
+            MemorySegment dst = arena.allocate(bytes, Float.BYTES);
+            Native.check(JaoAbi.jao_aten_dyn_quant_4bit_fallback_pack(w.n, w.k, w.group,
+                    arena.allocateFrom(ValueLayout.JAVA_BYTE, w.nibbles()), arena.allocateFrom(ValueLayout.JAVA_FLOAT,
+                    w.scales), JaoAbi.JAO_KAI_SCALE_F32(), w.bias == null ? MemorySegment.NULL
+                    : arena.allocateFrom(ValueLayout.JAVA_FLOAT, w.bias), dst, bytes),
+                    "jao_aten_dyn_quant_4bit_fallback_pack");
+            return Tensor.ofFloats(dst.toArray(ValueLayout.JAVA_FLOAT), bytes / Float.BYTES);
+        }
+    }
+
+    /**
+     * A layer from either buffer of ATen's {@code _dyn_quant_pack_4bit_weight}, told apart by
+     * the tensor's dtype as torch tells them apart: FLOAT32 is the fallback buffer (see
+     * {@link #atenDynQuant4bitFallback}; it has a bias when it holds {@code N} values more than
+     * the weights and scales), any other dtype holds the KleidiAI bytes (see {@link #atenDynQuant4bit}).
+     *
+     * @param packed the buffer as ATen's {@code _dyn_quant_pack_4bit_weight} made it
      * @param n output features (N) of the layer
      * @param k input features (K) of the layer
      * @param blockSize elements per group along K: {@code k} for per channel, else a multiple of 32
      * @param modelDtype the dtype of the original weight
-     * @return a new quantized layer owning native memory (close it), with the
-     *     {@code OPAQUE_ATEN_KLEIDIAI} packing format
+     * @return a new quantized layer owning native memory (close it): from the KleidiAI buffer with the
+     *     {@code OPAQUE_ATEN_KLEIDIAI} packing format; from the fallback buffer with jao's own
+     *     {@code OPAQUE_TORCHAO_AUTO} layout and FLOAT32 scales, which keep the buffer's scales exactly
+     *     (the KleidiAI layouts would round groupwise scales to bfloat16)
+     * @throws IllegalArgumentException if the shape does not fit the buffer
+     * @throws dev.jao.JaoException with CORRUPT_DATA if a fallback buffer's weight values are not bytes
      */
     public static QuantizedLinear fromAtenDynQuant4bit(Tensor packed, long n, long k, long blockSize, DType modelDtype) {
+        if (packed.dtype() == DType.FLOAT32) return fromAtenFallback(packed, n, k, blockSize, modelDtype);
         requireShape(packed, n, k, blockSize);
         Native.ready();
         try (Arena arena = Arena.ofConfined()) {
@@ -129,18 +169,64 @@ public final class KleidiAiFormats {
                     b = arena.allocate(ValueLayout.JAVA_FLOAT, n);
             Native.check(JaoAbi.jao_kai_aten_dyn_quant_4bit_unpack(n, k, blockSize, src, src.byteSize(), nib, s, b),
                     "jao_kai_aten_dyn_quant_4bit_unpack");
-            MemorySegment q = arena.allocate(n * k), scales = arena.allocate(ValueLayout.JAVA_FLOAT, groups);
-            for (long i = 0; i < n * k; i++) {
-                int byteVal = nib.get(ValueLayout.JAVA_BYTE, i / 2) & 0xff;
-                q.set(ValueLayout.JAVA_BYTE, i, (byte) (((i & 1) == 0 ? byteVal & 0xf : byteVal >>> 4) - 8));
-            }
+            MemorySegment scales = arena.allocate(ValueLayout.JAVA_FLOAT, groups);
             for (long g = 0; g < groups; g++) {
                 float v = channelwise ? s.getAtIndex(ValueLayout.JAVA_FLOAT, g)
                         : Float.intBitsToFloat((s.getAtIndex(ValueLayout.JAVA_SHORT, g) & 0xffff) << 16);
                 scales.setAtIndex(ValueLayout.JAVA_FLOAT, g, v);
             }
-            return layer(n, k, blockSize, modelDtype, q, scales, b, IntxPackingFormat.OPAQUE_ATEN_KLEIDIAI);
+            return layer(n, k, blockSize, modelDtype, int4FromNibbles(nib, n, k, arena), scales, b,
+                    IntxPackingFormat.OPAQUE_ATEN_KLEIDIAI, channelwise ? DType.FLOAT32 : DType.BFLOAT16);
         }
+    }
+
+    private static QuantizedLinear fromAtenFallback(Tensor packed, long n, long k, long blockSize, DType modelDtype) {
+        boolean hasBias = fallbackHasBias(packed, n, k, blockSize);
+        Native.ready();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment src = dev.jao.internal.Tensors.toNative(packed, arena);
+            MemorySegment nib = arena.allocate(n * (k / 2)), s = arena.allocate(ValueLayout.JAVA_FLOAT, n * (k / blockSize)),
+                    b = hasBias ? arena.allocate(ValueLayout.JAVA_FLOAT, n) : MemorySegment.NULL;
+            Native.check(JaoAbi.jao_aten_dyn_quant_4bit_fallback_unpack(n, k, blockSize, hasBias ? 1 : 0, src,
+                    src.byteSize(), nib, s, b), "jao_aten_dyn_quant_4bit_fallback_unpack");
+            return layer(n, k, blockSize, modelDtype, int4FromNibbles(nib, n, k, arena), s, hasBias ? b : null,
+                    IntxPackingFormat.OPAQUE_TORCHAO_AUTO, DType.FLOAT32);
+        }
+    }
+
+    /** ATen's nibbles (low nibble = even column, value + 8) as int8 values {@code [n * k]}. */
+    private static MemorySegment int4FromNibbles(MemorySegment nib, long n, long k, Arena arena) {
+        MemorySegment q = arena.allocate(n * k);
+        for (long i = 0; i < n * k; i++) {
+            int byteVal = nib.get(ValueLayout.JAVA_BYTE, i / 2) & 0xff;
+            q.set(ValueLayout.JAVA_BYTE, i, (byte) (((i & 1) == 0 ? byteVal & 0xf : byteVal >>> 4) - 8));
+        }
+        return q;
+    }
+
+    /**
+     * Whether a fallback buffer of the claimed shape holds a bias, from its element count as
+     * ATen decides it; any other count is refused before anything is allocated for it.
+     */
+    private static boolean fallbackHasBias(Tensor packed, long n, long k, long blockSize) {
+        if (n < 1 || k < 2 || k % 2 != 0 || blockSize < 1 || k % blockSize != 0
+                || (blockSize != k && blockSize % 32 != 0)) {
+            throw new IllegalArgumentException("bad ATen fallback shape n=" + n + " k=" + k + " blockSize=" + blockSize
+                    + ": n >= 1, k even, blockSize dividing k and either k or a multiple of 32");
+        }
+        long elements = packed.data().byteSize() / Float.BYTES;
+        long withoutBias;
+        try {
+            long nk = Math.multiplyExact(n, k);
+            withoutBias = Math.addExact(nk / 2, nk / blockSize);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("n=" + n + " x k=" + k + " overflows a buffer size", e);
+        }
+        if (elements == withoutBias) return false;
+        if (elements - withoutBias == n) return true;
+        throw new IllegalArgumentException("an ATen fallback buffer of " + elements + " float32 values does not hold n="
+                + n + " x k=" + k + " with blockSize=" + blockSize + " (" + withoutBias + " values, " + n
+                + " more with a bias)");
     }
 
     /**
@@ -161,11 +247,11 @@ public final class KleidiAiFormats {
     }
 
     private static QuantizedLinear layer(long n, long k, long group, DType modelDtype, MemorySegment q, MemorySegment s,
-                                         MemorySegment bias, IntxPackingFormat format) {
+                                         MemorySegment bias, IntxPackingFormat format, DType scaleDtype) {
         Granularity g = group == k ? new Granularity.PerAxis(0) : new Granularity.PerGroup(Math.toIntExact(group));
-        boolean f32Scales = group == k && format == IntxPackingFormat.OPAQUE_ATEN_KLEIDIAI;
+        boolean f32Scales = scaleDtype == DType.FLOAT32;
         var config = Int8DynamicActivationIntxWeightConfig.builder().weightDtype(DType.INT4).weightGranularity(g)
-                .weightMappingType(MappingType.SYMMETRIC).weightScaleDtype(f32Scales ? DType.FLOAT32 : DType.BFLOAT16)
+                .weightMappingType(MappingType.SYMMETRIC).weightScaleDtype(scaleDtype)
                 .intxPackingFormat(format).build();
         long groups = n * (k / group);
         float[] sv = s.toArray(ValueLayout.JAVA_FLOAT);

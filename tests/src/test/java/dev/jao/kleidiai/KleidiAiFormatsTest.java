@@ -1,6 +1,7 @@
 package dev.jao.kleidiai;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.jao.Quantizer;
@@ -73,6 +74,63 @@ class KleidiAiFormatsTest {
                 }
             }
         }));
+    }
+
+    /**
+     * golden 8_dyn_quant_4bit (an x86 torch: ATen's float32 fallback buffer): imported, the
+     * layer holds exactly w_int4 / scales / bias, and exporting it gives torch's bytes again.
+     */
+    @TestFactory
+    Stream<DynamicTest> atenDynQuant4bitFallbackReproducesTorch() {
+        List<Golden.Case> cases = Golden.cases("8_dyn_quant_4bit");
+        if (cases.size() != 7) throw new IllegalStateException("expected 7 golden 8_dyn_quant_4bit cases, got " + cases.size());
+        return cases.stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
+            try (SafetensorsFile f = SafetensorsFile.open(c.file())) {
+                long n = num(c, "N"), k = num(c, "K"), block = num(c, "block_size");
+                Tensor golden = f.tensor("packed_weights");
+                try (QuantizedLinear q = KleidiAiFormats.fromAtenDynQuant4bit(golden, n, k, block, DType.FLOAT32)) {
+                    Map<String, Tensor> plain = q.plainTensors();
+                    Golden.assertBits(c, "w_int4", f.tensor("w_int4"), plain.get("qdata"));
+                    assertArrayEquals(f.tensor("scales").toFloatArray(), plain.get("scale").toFloatArray(),
+                            c + ": scales");
+                    if (Boolean.TRUE.equals(c.params().get("bias"))) {
+                        assertArrayEquals(f.tensor("bias").toFloatArray(), plain.get("bias").toFloatArray(), c + ": bias");
+                    }
+                    Tensor again = KleidiAiFormats.atenDynQuant4bitFallback(q);
+                    assertEquals(DType.FLOAT32, again.dtype());
+                    assertArrayEquals(bytes(golden), bytes(again), c + ": re-exported bytes differ from torch's");
+                }
+            }
+        }));
+    }
+
+    /** A layer quantized by jao survives the fallback buffer both ways, bias or not. */
+    @Test
+    void atenDynQuant4bitFallbackRoundTripsAQuantizedLayer() {
+        for (boolean withBias : new boolean[] {false, true}) {
+            Container model = new Container();
+            float[] w = new float[24 * 64], b = new float[24];
+            for (int i = 0; i < w.length; i++) w[i] = (float) Math.sin(0.37 * i);
+            for (int i = 0; i < b.length; i++) b[i] = 0.1f * (i - 7);
+            model.register("l", new Linear(Tensor.ofFloats(w, 24, 64), withBias ? Tensor.ofFloats(b, 24) : null));
+            Quantizer.quantize(model, Int8DynamicActivationIntxWeightConfig.builder().weightDtype(DType.INT4)
+                    .weightMappingType(MappingType.SYMMETRIC).build());
+            QuantizedLinear q = (QuantizedLinear) model.children().get("l");
+            Tensor packed = KleidiAiFormats.atenDynQuant4bitFallback(q);
+            assertEquals(24 * 32 + 24 * 2 + (withBias ? 24 : 0), packed.dim(0));
+            try (QuantizedLinear back = KleidiAiFormats.fromAtenDynQuant4bit(packed, 24, 64, 32, DType.FLOAT32)) {
+                Map<String, Tensor> a = q.plainTensors(), z = back.plainTensors();
+                assertArrayEquals(bytes(a.get("qdata")), bytes(z.get("qdata")));
+                assertArrayEquals(a.get("scale").toFloatArray(), z.get("scale").toFloatArray());
+                assertEquals(withBias, z.containsKey("bias") && anyNonZero(z.get("bias").toFloatArray()));
+                assertArrayEquals(bytes(packed), bytes(KleidiAiFormats.atenDynQuant4bitFallback(back)));
+            }
+        }
+    }
+
+    private static boolean anyNonZero(float[] v) {
+        for (float x : v) if (x != 0) return true;
+        return false;
     }
 
     @Test
