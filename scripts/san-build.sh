@@ -23,7 +23,7 @@ if [ ! -f "$dnnl/libdnnl.so.3" ]; then
   [ -f "$dnnl/libdnnl.so.3" ] || { log "no libdnnl.so.3 in $dnnl after the Maven unpack"; exit 1; }
 fi
 
-# Debug: asserts on; the optimization level is the -O1 native/CMakeLists.txt sets for this tree.
+# Debug: no -DNDEBUG; the optimization level is the -O2 native/CMakeLists.txt sets for this tree.
 if ! cmake -S "$root/native" -B "$build" -DCMAKE_CXX_COMPILER=clang++-15 -DJAO_DNNL_ROOT="$dnnl" \
       -DCMAKE_BUILD_TYPE=Debug -DJAO_BUILD_FUZZ=ON -DJAO_BUILD_TESTS=ON -DJAO_BUILD_BENCH=OFF \
       >"$build/configure.log" 2>&1; then
