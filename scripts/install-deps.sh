@@ -3,7 +3,7 @@
 # (JDKs, Maven, gcc/g++, cmake, git). Idempotent: installs only what is missing.
 #   scripts/install-deps.sh            # native test deps (GoogleTest)
 #   scripts/install-deps.sh arm        # + aarch64 cross toolchain, qemu-user, GoogleTest sources
-#   scripts/install-deps.sh fuzz       # + clang 15 with libFuzzer and libomp (scripts/test-fuzz.sh)
+#   scripts/install-deps.sh fuzz       # + clang 15 with libFuzzer and libomp (scripts/san-build.sh)
 set -euo pipefail
 
 packages=(libgtest-dev)

@@ -6,35 +6,17 @@
 # any crash, leak, timeout or sanitizer report fails, its reproducer kept in the build tree.
 #   scripts/test-fuzz.sh
 #   JAO_FUZZ_SECONDS=20 JAO_FUZZ_TARGETS="fuzz_affine fuzz_kleidiai" scripts/test-fuzz.sh
-# Build tree: native/target/cmake-fuzz (incremental); oneDNN: the Maven Central
-# org.bytedeco:dnnl linux-x86_64 jar, unpacked by the native module (as scripts/test-arm.sh).
+# Build: scripts/san-build.sh's tree native/target/cmake-san, shared with scripts/test-sanitizers.sh
+# (whichever runs second finds the instrumented library built); the grown corpora: its runs/.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-build="$root/native/target/cmake-fuzz"
-dnnl="$root/native/target/dnnl/org/bytedeco/dnnl/linux-x86_64"
+build="$root/native/target/cmake-san"
 seeds="$root/native/fuzz/corpus"
 seconds=${JAO_FUZZ_SECONDS:-60}
 jobs=${JAO_FUZZ_JOBS:-2}
 log() { echo "test-fuzz: $*" >&2; }
 
-"$root/scripts/install-deps.sh" fuzz
-
-mkdir -p "$build"
-if [ ! -f "$dnnl/libdnnl.so.3" ]; then
-  if ! "$root/mvnw" -B -q -pl native initialize >"$build/maven.log" 2>&1; then
-    cat "$build/maven.log" >&2; log "Maven could not unpack org.bytedeco:dnnl:linux-x86_64"; exit 1
-  fi
-  [ -f "$dnnl/libdnnl.so.3" ] || { log "no libdnnl.so.3 in $dnnl after the Maven unpack"; exit 1; }
-fi
-
-if ! cmake -S "$root/native" -B "$build" -DCMAKE_CXX_COMPILER=clang++-15 -DJAO_DNNL_ROOT="$dnnl" \
-      -DCMAKE_BUILD_TYPE=RelWithDebInfo -DJAO_BUILD_FUZZ=ON -DJAO_BUILD_TESTS=OFF -DJAO_BUILD_BENCH=OFF \
-      >"$build/configure.log" 2>&1; then
-  cat "$build/configure.log" >&2; log "configure failed"; exit 1
-fi
-if ! cmake --build "$build" --parallel "$(nproc)" --target jao_fuzz >"$build/build.log" 2>&1; then
-  grep -E -A5 'error|Error' "$build/build.log" | head -80 >&2; log "build failed (full log: $build/build.log)"; exit 1
-fi
+"$root/scripts/san-build.sh" jao_fuzz
 # The targets this tree has (the weight-only and int8 ones need their ABI implemented).
 read -r -a targets <<<"${JAO_FUZZ_TARGETS:-$(tr ';' ' ' <"$build/fuzz/targets.txt")}"
 
