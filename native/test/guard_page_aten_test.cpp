@@ -20,7 +20,7 @@ using jao::test::Guarded;
 template <class T>
 struct GuardedCopy : Guarded {
     explicit GuardedCopy(const std::vector<T>& v) : Guarded(v.size() * sizeof(T)) {
-        std::memcpy(as<T>(), v.data(), v.size() * sizeof(T));
+        if (!v.empty()) std::memcpy(as<T>(), v.data(), v.size() * sizeof(T));  // memcpy from null is UB, even of 0 bytes
     }
 };
 
@@ -58,7 +58,7 @@ TEST(GuardPage, AtenFallbackPackUnpackAndMatmulStayInsideTheirBuffers) {
             << jao_last_error();
         EXPECT_EQ(0, std::memcmp(uw.as<uint8_t>(), w.data(), w.size()));
         EXPECT_EQ(0, std::memcmp(usc.as<float>(), sc.data(), sc.size() * sizeof(float)));
-        EXPECT_EQ(0, std::memcmp(ub.as<float>(), b.data(), b.size() * sizeof(float)));
+        if (s.has_bias) EXPECT_EQ(0, std::memcmp(ub.as<float>(), b.data(), b.size() * sizeof(float)));
 
         // The guarded run gives what a run on ordinary buffers gives.
         Guarded y(size_t(s.m * s.n) * sizeof(float));
