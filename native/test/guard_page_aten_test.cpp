@@ -58,7 +58,9 @@ TEST(GuardPage, AtenFallbackPackUnpackAndMatmulStayInsideTheirBuffers) {
             << jao_last_error();
         EXPECT_EQ(0, std::memcmp(uw.as<uint8_t>(), w.data(), w.size()));
         EXPECT_EQ(0, std::memcmp(usc.as<float>(), sc.data(), sc.size() * sizeof(float)));
-        if (s.has_bias) EXPECT_EQ(0, std::memcmp(ub.as<float>(), b.data(), b.size() * sizeof(float)));
+        if (s.has_bias) {
+            EXPECT_EQ(0, std::memcmp(ub.as<float>(), b.data(), b.size() * sizeof(float)));
+        }
 
         // The guarded run gives what a run on ordinary buffers gives.
         Guarded y(size_t(s.m * s.n) * sizeof(float));

@@ -134,8 +134,8 @@ TEST(Int8Validation, AutoResolvesToAConcreteBackend) {
     EXPECT_TRUE(info.params.backend == JAO_INT8_BACKEND_ONEDNN || info.params.backend == JAO_INT8_BACKEND_JAO);
 }
 
-// The rule of kernels/int8_backend_choice.cpp per tier, for a small weight
-// (n * k <= 2^20): jao on AVX-512 VNNI and on the Arm dot product tiers.
+// The rule of kernels/int8_backend_choice.cpp per tier: jao on AVX-512 VNNI (and
+// above) and on the Arm dot product tiers.
 TEST(Int8Validation, AutoPicksJaoWhereItHasADotProductKernel) {
     for (int32_t tier : jao::test::supported_tiers()) {
         jao::test::IsaCap cap(tier);

@@ -69,10 +69,9 @@ typedef enum jao_int8_act_flag {
 typedef enum jao_int8_backend {
     /**
      * Pack request only, resolved from measurements (native/bench/jao_bench_int8.cpp,
-     * kernels/int8_backend_choice.cpp): JAO on AVX-512 VNNI CPUs for weights with
-     * n * k <= 2^20 (call-overhead bound, jao wins at every M), ONEDNN otherwise
-     * (oneDNN's brgemm leads by 5-12 % at M = 128, jao is 0-13 % faster at M = 1);
-     * on Arm JAO when dotprod or i8mm is active (not measured: no Arm timings exist),
+     * kernels/int8_backend_choice.cpp): JAO on AVX-512 VNNI CPUs (its full path was
+     * faster than the oneDNN one in 16 of 19 measured shape x M points: by 16-24 % at
+     * M = 1, -1 to +8 % at M = 128), ONEDNN below VNNI; on Arm JAO when dotprod or i8mm is active (not measured: no Arm timings exist),
      * ONEDNN on NEON-only cores.
      */
     JAO_INT8_BACKEND_AUTO = 0,

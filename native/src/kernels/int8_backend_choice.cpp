@@ -1,13 +1,13 @@
-// JAO_INT8_BACKEND_AUTO, from jao_bench_int8 on the reference host (AMD EPYC,
-// AVX-512 VNNI; 1-thread medians, the 2-thread ones were dominated by other
-// jobs on the shared host):
-//  - M = 128, the compute-bound prefill case int8 x int8 exists for, oneDNN's
-//    brgemm leads (4096x4096: 757 vs 677 GOPS, 11008x4096: 480 vs 454); at
-//    M = 8..32 they trade places by shape (4096x11008: oneDNN 1.45x faster);
-//    at M = 1 jao is 0-13 % faster. A pack-time choice cannot know M, so
-//    large weights get oneDNN;
-//  - small weights (K * N <= 2^20) are call-overhead bound, where jao's path
-//    (no oneDNN primitive lookup / execute) wins at every M (256x256: 8 vs 10 us);
+// JAO_INT8_BACKEND_AUTO, from jao_bench_int8 on the reference host (AMD EPYC
+// Zen 5, AVX-512 VNNI + BF16, 2 threads, full paths: activation quantization +
+// int32 matmul + torchao's epilogue). Two runs on 2026-12-01 over the three
+// shapes of the issue x M in {1, 8, 32, 128}: jao's tiles were faster than the
+// oneDNN path in 16 of 19 points — M = 1 by 16-24 % (GEMV, prefetching tiles;
+// oneDNN's brgemm plus the separate epilogue pass), M = 32 by 4-13 %, M = 128
+// by -1 to +8 % — and slower only at 11008x4096 M = 8 (by 3-8 %) and once at
+// 4096x11008 M = 128 (1 %). (An earlier session, before the VNNI tiles
+// prefetched, measured oneDNN ahead by 5-12 % at M = 128 and gave it the large
+// weights.) So every weight gets jao on VNNI;
 //  - below AVX-512 VNNI jao has only the vpmaddwd AVX2 tier: oneDNN there;
 //  - Arm with dotprod or i8mm: jao, by construction (no Arm timings exist,
 //    emulation only). Its tiles run sdot / smmla straight on the packed
@@ -24,11 +24,9 @@
 
 namespace jao::kernels::int8 {
 
-int32_t auto_backend(int64_t n, int64_t k) {
-    constexpr int64_t kSmallWeights = int64_t{1} << 20;
+int32_t auto_backend() {
     const jao_isa active = core::active_isa();
-    const bool vnni = active == JAO_ISA_AVX512_VNNI || active == JAO_ISA_AVX512_BF16;
-    if (vnni && n * k <= kSmallWeights) return JAO_INT8_BACKEND_JAO;
+    if (active == JAO_ISA_AVX512_VNNI || active == JAO_ISA_AVX512_BF16) return JAO_INT8_BACKEND_JAO;
     if (active == JAO_ISA_DOTPROD || active == JAO_ISA_I8MM) return JAO_INT8_BACKEND_JAO;
     return JAO_INT8_BACKEND_ONEDNN;
 }

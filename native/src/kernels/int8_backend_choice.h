@@ -5,7 +5,7 @@
 
 namespace jao::kernels::int8 {
 
-// Resolved backend (JAO_INT8_BACKEND_JAO or _ONEDNN) for an [n, k] weight on this CPU.
-int32_t auto_backend(int64_t n, int64_t k);
+// Resolved backend (JAO_INT8_BACKEND_JAO or _ONEDNN) on this CPU (its active tier).
+int32_t auto_backend();
 
 }  // namespace jao::kernels::int8

@@ -73,7 +73,7 @@ Int8Layout make_int8_layout(const jao_int8_params& p, const char* fn) {
     if (p.k > kInt8MaxK)
         fail(JAO_UNSUPPORTED, std::string(fn) + ": k above " + str(kInt8MaxK) +
                                   " could overflow the exact int32 accumulation, got " + str(p.k));
-    Int8Layout L = parameters(p, p.backend == JAO_INT8_BACKEND_AUTO ? kernels::int8::auto_backend(p.n, p.k) : p.backend);
+    Int8Layout L = parameters(p, p.backend == JAO_INT8_BACKEND_AUTO ? kernels::int8::auto_backend() : p.backend);
     if (L.backend == JAO_INT8_BACKEND_ONEDNN) {
         const onednn::WeightsLayout& w = onednn::int8_weights_layout(p.k, p.n);
         return geometry(L, static_cast<int64_t>(w.blob.size()), w.bytes);
