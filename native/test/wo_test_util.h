@@ -146,14 +146,29 @@ inline jao_status pack(const Problem& pr, Packed& out) {
                        size);
 }
 
-inline jao_status run(const Packed& pk, int64_t m, const std::vector<float>& x, std::vector<float>& y, int64_t n) {
+// call(workspace, size) with a fresh workspace of the size asked for, deliberately
+// misaligned (the kernel aligns it itself).
+template <class Call>
+jao_status with_workspace(const Packed& pk, int64_t m, Call&& call) {
     int64_t ws = 0;
-    jao_status st = jao_wo_workspace_size(pk.data(), pk.size(), m, &ws);
+    const jao_status st = jao_wo_workspace_size(pk.data(), pk.size(), m, &ws);
     if (st != JAO_OK) return st;
     std::vector<uint8_t> work(static_cast<size_t>(ws) + 1, 0xEE);
+    return call(work.data() + 1, ws);
+}
+
+inline jao_status run_typed(const Packed& pk, int64_t m, const void* x, int32_t x_type, void* y, int32_t y_type) {
+    return with_workspace(pk, m, [&](void* work, int64_t ws) {
+        return jao_wo_linear_run_typed(pk.data(), pk.size(), m, x, x_type, y, y_type, work, ws);
+    });
+}
+
+// The fp32 entry point jao_wo_linear_run, y resized to m * n.
+inline jao_status run(const Packed& pk, int64_t m, const std::vector<float>& x, std::vector<float>& y, int64_t n) {
     y.assign(static_cast<size_t>(m * n), -12345.0f);
-    // Deliberately misaligned workspace: the kernel aligns it itself.
-    return jao_wo_linear_run(pk.data(), pk.size(), m, x.data(), y.data(), work.data() + 1, ws);
+    return with_workspace(pk, m, [&](void* work, int64_t ws) {
+        return jao_wo_linear_run(pk.data(), pk.size(), m, x.data(), y.data(), work, ws);
+    });
 }
 
 // Double-precision plain reference and, per output, a bound on the fp32 error of

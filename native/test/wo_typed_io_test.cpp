@@ -15,14 +15,6 @@ using jao::test::IsaCap;
 using namespace jao::test::wo;
 namespace affine = jao::affine;
 
-jao_status run_typed(const Packed& pk, int64_t m, const void* x, int32_t x_type, void* y, int32_t y_type) {
-    int64_t ws = 0;
-    const jao_status st = jao_wo_workspace_size(pk.data(), pk.size(), m, &ws);
-    if (st != JAO_OK) return st;
-    std::vector<uint8_t> work(static_cast<size_t>(ws) + 1, 0xEE);
-    return jao_wo_linear_run_typed(pk.data(), pk.size(), m, x, x_type, y, y_type, work.data() + 1, ws);
-}
-
 // x rounded to a 16-bit type in place (so the reference sees the values the kernel gets); returns the bits.
 std::vector<uint16_t> round_x(Problem& pr, int32_t type) {
     std::vector<uint16_t> bits(pr.x.size());

@@ -4,7 +4,6 @@ import dev.jao.IsaTier;
 import dev.jao.quant.DType;
 import dev.jao.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 /**
  * The native side of one quantized linear layer: packed weights plus the call that runs
@@ -53,10 +52,10 @@ public interface LinearKernel {
             run(x, y, rows);
             return;
         }
-        float[] in = xType == DType.FLOAT32 ? x.toArray(ValueLayout.JAVA_FLOAT)
-                : Tensor.of(x, xType, rows * inFeatures()).toFloatArray();
+        MemorySegment in = xType == DType.FLOAT32 ? x
+                : MemorySegment.ofArray(Tensor.of(x, xType, rows * inFeatures()).toFloatArray());
         float[] out = new float[Math.toIntExact(rows * outFeatures())];
-        run(MemorySegment.ofArray(in), MemorySegment.ofArray(out), rows);
+        run(in, MemorySegment.ofArray(out), rows);
         MemorySegment rounded = Tensors.rounded(out, yType, out.length).data();
         MemorySegment.copy(rounded, 0, y, 0, y.byteSize());
     }
