@@ -281,6 +281,30 @@ TEST(LinearIntx, ThreadCountDoesNotChangeResults) {
     jao_threads_set(saved);
 }
 
+TEST(LinearIntx, FewColumnsSplitRowsAcrossThreads) {
+    // N of 1..3 blocks leaves threads idle unless the rows are split too
+    // (core/work_grid.h); whatever the split, outputs equal the reference bitwise.
+    const int32_t saved = jao_threads_get();
+    for (int64_t n : {1, 16, 40})
+        for (int nbit : {4, 8}) {
+            Case c{67, n, 256, nbit == 4 ? 32 : 256, nbit, true, true, nbit == 4};
+            Problem pr = make_problem(c, static_cast<uint32_t>(n * 10 + nbit));
+            Packed pk = pack_problem(pr);
+            const std::vector<float> want = plain_ref(pr);
+            for (int32_t tier : jao::test::supported_tiers()) {
+                IsaCap cap(tier);
+                ASSERT_TRUE(cap.ok());
+                for (int32_t t : {1, 2, 3, 7}) {
+                    ASSERT_EQ(jao_threads_set(t), JAO_OK);
+                    std::vector<float> y;
+                    ASSERT_EQ(jao::test::run(pk, c.m, pr.x, y, c.n), JAO_OK) << jao_last_error();
+                    expect_same(y, want, c.name() + " tier " + jao_isa_name(tier) + " threads " + std::to_string(t));
+                }
+            }
+        }
+    jao_threads_set(saved);
+}
+
 TEST(LinearIntx, PackUnpackRoundTrip) {
     for (int nbit = 1; nbit <= 8; ++nbit)
         for (bool zp : {false, true}) {

@@ -10,6 +10,7 @@
 #include "abi/guard.h"
 #include "core/isa.h"
 #include "core/threads.h"
+#include "core/work_grid.h"
 #include "onednn/int8_matmul.h"
 
 namespace jao::kernels::int8 {
@@ -115,19 +116,20 @@ void run_jao(const Tier& t, const Int8Layout& L, const void* packed, int64_t m, 
     // tile reads them, so the weights leave DRAM once per call (row panels
     // re-streamed them 8 times at K = 11008, M = 128).
     const int nbt = m == 1 ? 4 : 2;
-    const int nt = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(threads, L.nblocks)));
-#pragma omp parallel num_threads(nt)
+    const core::WorkGrid grid((m + mr - 1) / mr, L.nblocks, threads);
+#pragma omp parallel num_threads(grid.threads())
     {
         const int tid = omp_get_thread_num(), n_t = omp_get_num_threads();
         quantize_phase(t, L, m, x, a, tid, n_t);
 #pragma omp barrier
-        // Each thread owns a contiguous range of 16-column blocks: every output
-        // is computed by one tile call, whatever the thread count.
-        const int64_t b0 = L.nblocks * tid / n_t, b1 = L.nblocks * (tid + 1) / n_t;
-        for (int64_t b = b0; b < b1; b += nbt) {
-            const int nb = static_cast<int>(std::min<int64_t>(nbt, b1 - b));
-            for (int64_t r = 0; r < m; r += mr)
-                t.tile(w, L.kpad, e, a, r, static_cast<int>(std::min<int64_t>(mr, m - r)), b, nb, y);
+        // Each thread owns whole row tiles of a contiguous range of 16-column
+        // blocks: every output is computed by one tile call, whatever the thread count.
+        const core::UnitRange rows = grid.rows_of(tid), blocks = grid.cols_of(tid);
+        const int64_t m0 = rows.begin * mr, m1 = std::min(m, rows.end * mr);
+        for (int64_t b = blocks.begin; b < blocks.end; b += nbt) {
+            const int nb = static_cast<int>(std::min<int64_t>(nbt, blocks.end - b));
+            for (int64_t r = m0; r < m1; r += mr)
+                t.tile(w, L.kpad, e, a, r, static_cast<int>(std::min<int64_t>(mr, m1 - r)), b, nb, y);
         }
     }
 }

@@ -8,6 +8,7 @@
 
 #include "core/isa.h"
 #include "core/threads.h"
+#include "core/work_grid.h"
 
 namespace jao::kernels::intx {
 
@@ -76,10 +77,9 @@ void run(const IntxLayout& L, const uint8_t* payload, int64_t m, const float* x,
     const Plan p = make_plan(L, m);
     const Act a = carve_workspace(L, m, workspace);
     core::CallScope scope;
-    const int64_t work = std::max<int64_t>(1, std::min<int64_t>(L.nblocks, m * L.nblocks));
-    const int threads = static_cast<int>(std::min<int64_t>(scope.threads(), work));
+    const core::WorkGrid grid((m + p.tile_m - 1) / p.tile_m, L.nblocks, scope.threads());
 
-#pragma omp parallel num_threads(threads)
+#pragma omp parallel num_threads(grid.threads())
     {
         const int t = omp_get_thread_num(), nt = omp_get_num_threads();
         // 1. Quantize activations: rows split across threads.
@@ -88,13 +88,15 @@ void run(const IntxLayout& L, const uint8_t* payload, int64_t m, const float* x,
             if (r1 > r0) p.quantize(L, x, r0, r1, a);
         }
 #pragma omp barrier
-        // 2. Tiles: each thread owns a contiguous range of 16-column blocks, so
-        // every output is computed by one tile call (thread-count independent).
-        const int64_t b0 = L.nblocks * t / nt, b1 = L.nblocks * (t + 1) / nt;
-        for (int64_t pm0 = 0; pm0 < m; pm0 += p.panel_rows) {
-            const int64_t pm1 = std::min(m, pm0 + p.panel_rows);
-            for (int64_t b = b0; b < b1; b += p.tile_blocks) {
-                const int nb = static_cast<int>(std::min<int64_t>(p.tile_blocks, b1 - b));
+        // 2. Tiles: each thread owns whole row tiles of a contiguous range of
+        // 16-column blocks, so every output is computed by one tile call
+        // (thread-count independent).
+        const core::UnitRange rows = grid.rows_of(t), blocks = grid.cols_of(t);
+        const int64_t m0 = rows.begin * p.tile_m, m1 = std::min(m, rows.end * p.tile_m);
+        for (int64_t pm0 = m0; pm0 < m1; pm0 += p.panel_rows) {
+            const int64_t pm1 = std::min(m1, pm0 + p.panel_rows);
+            for (int64_t b = blocks.begin; b < blocks.end; b += p.tile_blocks) {
+                const int nb = static_cast<int>(std::min<int64_t>(p.tile_blocks, blocks.end - b));
                 for (int64_t r = pm0; r < pm1; r += p.tile_m) {
                     const int mr = static_cast<int>(std::min<int64_t>(p.tile_m, pm1 - r));
                     p.tile(L, payload, a, r, mr, b, nb, y);

@@ -1,8 +1,9 @@
 // Driver of the intx linear: picks the tier (active ISA) and the tile shape
 // (by M), quantizes the activations into the workspace and runs the tiles on
-// OpenMP threads split over N. Compiled on every architecture; the x86 tier
-// kernels live in intx_*_{avx2,avx512vnni}.cpp here, the Arm ones in
-// kernels/arm (declared in kernels/arm/intx_arm.h).
+// OpenMP threads split over N, and over M too when N has too few blocks
+// (core/work_grid.h). Compiled on every architecture; the x86 tier kernels
+// live in intx_*_{avx2,avx512vnni}.cpp here, the Arm ones in kernels/arm
+// (declared in kernels/arm/intx_arm.h).
 #pragma once
 
 #include <cstdint>
