@@ -19,6 +19,15 @@ namespace jao::bench {
 constexpr int64_t kStreamBytes = int64_t{640} << 20;
 constexpr double kDramGBs = 20.0;  // notes/performance-baselines.md, 2 threads
 
+// Parses "KxN" (e.g. 4096x11008) of --shape; false on anything else.
+inline bool parse_shape(const char* text, int64_t* k, int64_t* n) {
+    long long kk = 0, nn = 0;
+    if (std::sscanf(text, "%lldx%lld", &kk, &nn) != 2 || kk <= 0 || nn <= 0) return false;
+    *k = kk;
+    *n = nn;
+    return true;
+}
+
 inline double now_s() {
     return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }

@@ -3,7 +3,7 @@
 //
 //   cmake -S native -B /tmp/build-int8 -DJAO_DNNL_ROOT=<dnnl> -DCMAKE_BUILD_TYPE=Release
 //   cmake --build /tmp/build-int8 --parallel 2
-//   /tmp/build-int8/bench/jao_bench_int8 [--threads 2] [--seconds 0.6] [--isa avx512_vnni] [--quick] [--shape KxN]...
+//   /tmp/build-int8/bench/jao_bench_int8 [--threads 2] [--seconds 0.6] [--isa avx512_vnni] [--quick] [--shape KxN]... [--m M]
 //
 // Shapes: (K, N) in {(4096,4096), (4096,11008), (11008,4096)} x M in {1, 8, 32, 128},
 // symmetric per-token activations, per-row weight scales, bias. Weights are
@@ -54,23 +54,27 @@ int main(int argc, char** argv) {
     int threads = 2;
     double seconds = 0.6;
     bool quick = false;
+    std::vector<int64_t> ms = {1, 8, 32, 128};
     std::vector<std::array<int64_t, 2>> shapes = {{4096, 4096}, {4096, 11008}, {11008, 4096}}, custom;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         if (a == "--threads" && i + 1 < argc) threads = std::atoi(argv[++i]);
         else if (a == "--seconds" && i + 1 < argc) seconds = std::atof(argv[++i]);
         else if (a == "--quick") quick = true;
+        else if (a == "--m" && i + 1 < argc) ms = {std::atoll(argv[++i])};
         else if (a == "--shape" && i + 1 < argc) {
-            long long k = 0, n = 0;
-            if (std::sscanf(argv[++i], "%lldx%lld", &k, &n) != 2 || k < 1 || n < 1) return 2;
+            int64_t k = 0, n = 0;
+            if (!jao::bench::parse_shape(argv[++i], &k, &n)) {
+                std::fprintf(stderr, "--shape wants KxN, e.g. 4096x11008\n");
+                return 2;
+            }
             custom.push_back({k, n});
-        }
-        else if (a == "--isa" && i + 1 < argc) {
+        } else if (a == "--isa" && i + 1 < argc) {
             int32_t tier;
             check(jao_isa_parse(argv[++i], &tier), "jao_isa_parse");
             check(jao_isa_set_cap(tier), "jao_isa_set_cap");
         } else {
-            std::fprintf(stderr, "usage: %s [--threads N] [--seconds S] [--isa TIER] [--quick] [--shape KxN]...\n", argv[0]);
+            std::fprintf(stderr, "usage: %s [--threads N] [--seconds S] [--isa TIER] [--quick] [--shape KxN]... [--m M]\n", argv[0]);
             return 2;
         }
     }
@@ -97,7 +101,7 @@ int main(int argc, char** argv) {
         q.shrink_to_fit();
         char kshape[32];
         std::snprintf(kshape, sizeof kshape, "%lldx%lld", static_cast<long long>(K), static_cast<long long>(N));
-        for (int64_t M : {1, 8, 32, 128}) {
+        for (int64_t M : ms) {
             std::vector<float> x(static_cast<size_t>(M * K)), y(static_cast<size_t>(M * N));
             std::normal_distribution<float> xd(0.0f, 1.0f);
             for (auto& v : x) v = xd(rng);

@@ -2,6 +2,8 @@
 //
 //   cmake -S native -B /tmp/build -DJAO_DNNL_ROOT=<dnnl> && cmake --build /tmp/build -j2
 //   /tmp/build/bench/jao_bench_intx [--threads 2] [--seconds 0.6] [--isa avx512_vnni] [--quick]
+//       [--format int4_g32|int8_pc|int2_g32|int3_g32] [--shape KxN] [--m M] [--no-peers]
+//   (--shape / --m: one shape / row count instead of the standard ones, at every format)
 //
 // Shapes: (K, N) in {(4096,4096), (4096,11008), (11008,4096)} x M in {1, 8, 32, 128}
 // for int4 PerGroup(32) bf16 scales and int8 PerAxis(0) fp32 scales (symmetric,
@@ -12,7 +14,10 @@
 // same shapes (pre-quantized input, format_any weights, same DRAM streaming): the peer.
 #include <omp.h>
 
+#include <array>
 #include <cstring>
+#include <string>
+#include <vector>
 
 #include "bench_onednn.h"
 
@@ -34,18 +39,30 @@ struct Format {
 int main(int argc, char** argv) {
     int threads = 2;
     double seconds = 0.6;
-    bool quick = false;
+    bool quick = false, peers = true;
+    std::string only_format;
+    int64_t only_k = 0, only_n = 0, only_m = 0;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         if (a == "--threads" && i + 1 < argc) threads = std::atoi(argv[++i]);
         else if (a == "--seconds" && i + 1 < argc) seconds = std::atof(argv[++i]);
         else if (a == "--quick") quick = true;
+        else if (a == "--no-peers") peers = false;
+        else if (a == "--format" && i + 1 < argc) only_format = argv[++i];
+        else if (a == "--m" && i + 1 < argc) only_m = std::atoll(argv[++i]);
+        else if (a == "--shape" && i + 1 < argc) {
+            if (!jao::bench::parse_shape(argv[++i], &only_k, &only_n)) {
+                std::fprintf(stderr, "--shape wants KxN, e.g. 4096x16\n");
+                return 2;
+            }
+        }
         else if (a == "--isa" && i + 1 < argc) {
             int32_t tier;
             check(jao_isa_parse(argv[++i], &tier), "jao_isa_parse");
             check(jao_isa_set_cap(tier), "jao_isa_set_cap");
         } else {
-            std::fprintf(stderr, "usage: %s [--threads N] [--seconds S] [--isa TIER] [--quick]\n", argv[0]);
+            std::fprintf(stderr, "usage: %s [--threads N] [--seconds S] [--isa TIER] [--quick] [--format F] [--shape KxN] [--m M] "
+                         "[--no-peers]\n", argv[0]);
             return 2;
         }
     }
@@ -59,13 +76,17 @@ int main(int argc, char** argv) {
 
     const Format formats[] = {{"int4_g32", 4, false, true}, {"int8_pc", 8, true, false},
                               {"int2_g32", 2, false, true}, {"int3_g32", 3, false, true}};
-    const int64_t shapes[][2] = {{4096, 4096}, {4096, 11008}, {11008, 4096}};
+    std::vector<std::array<int64_t, 2>> shapes = {{4096, 4096}, {4096, 11008}, {11008, 4096}};
+    if (only_k > 0) shapes = {{only_k, only_n}};
+    std::vector<int64_t> ms_all = {1, 8, 32, 128};
+    if (only_m > 0) ms_all = {only_m};
     std::mt19937 rng(42);
     for (const Format& f : formats) {
+        if (!only_format.empty() && only_format != f.name) continue;
         for (const auto& shape : shapes) {
             const int64_t K = shape[0], N = shape[1];
             const bool low = f.nbit < 4;
-            if (quick && (K != 4096 || N != 11008)) continue;
+            if (quick && only_k == 0 && (K != 4096 || N != 11008)) continue;
             jao_intx_params p{N, K, f.nbit, f.per_channel ? K : 32, f.bf16 ? JAO_SCALE_BF16 : JAO_SCALE_F32, 0, 0,
                               JAO_INTX_LAYOUT_AUTO};
             const int64_t groups = K / p.group_size;
@@ -82,9 +103,8 @@ int main(int argc, char** argv) {
             for (int c = 1; c < copies; ++c) packed[c] = packed[0];
             q.clear();
             q.shrink_to_fit();
-            const int64_t ms_all[] = {1, 8, 32, 128};
             for (int64_t M : ms_all) {
-                if (low && M != 1) continue;
+                if (low && M != 1 && only_m == 0) continue;
                 std::vector<float> x(static_cast<size_t>(M * K)), y(static_cast<size_t>(M * N));
                 std::normal_distribution<float> xd(0.0f, 1.0f);
                 for (auto& v : x) v = xd(rng);
@@ -115,10 +135,10 @@ int main(int argc, char** argv) {
     }
     for (const auto& shape : shapes) {
         const int64_t K = shape[0], N = shape[1];
-        if (quick && (K != 4096 || N != 11008)) continue;
+        if (!peers || (quick && only_k == 0 && (K != 4096 || N != 11008))) continue;
         char kshape[32];
         std::snprintf(kshape, sizeof kshape, "%lldx%lld", static_cast<long long>(K), static_cast<long long>(N));
-        for (int64_t M : {1, 8, 32, 128}) {
+        for (int64_t M : ms_all) {
             jao::bench::OnednnS8Matmul direct(M, K, N, 11);
             const jao::bench::Timing t = jao::bench::timed([&](int64_t i) { direct.run(i); }, seconds);
             const double gops = 2.0 * M * K * N / t.median * 1e-9;

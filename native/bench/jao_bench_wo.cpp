@@ -106,14 +106,11 @@ int main(int argc, char** argv) {
             }
             act = t == "bf16" ? JAO_BF16 : JAO_F32;
         } else if (a == "--shape" && i + 1 < argc) {
-            long long k = 0, n = 0;
-            if (std::sscanf(argv[++i], "%lldx%lld", &k, &n) != 2 || k <= 0 || n <= 0) {
+            if (!jao::bench::parse_shape(argv[++i], &only_k, &only_n)) {
                 std::fprintf(stderr, "--shape wants KxN, e.g. 1024x1024\n");
                 return 2;
             }
-            only_k = k;
-            only_n = n;
-        }        else if (a == "--isa" && i + 1 < argc) {
+        } else if (a == "--isa" && i + 1 < argc) {
             int32_t tier;
             check(jao_isa_parse(argv[++i], &tier), "jao_isa_parse");
             check(jao_isa_set_cap(tier), "jao_isa_set_cap");
