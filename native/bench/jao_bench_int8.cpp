@@ -9,8 +9,8 @@
 // symmetric per-token activations, per-row weight scales, bias. Weights are
 // cycled through >= 160 MB of packed copies, so every call streams them from DRAM.
 // Rows: "jao/onednn" and "jao/jao" = full path (activation quantization +
-// integer matmul + epilogue); "onednn s8" = dnnl matmul on pre-quantized s8
-// input (same primitive kind, format_any weights). Columns: median / best ms,
+// integer matmul + epilogue), at M=1 also "jao/scalar" (the scalar reference
+// tier); "onednn s8" = dnnl matmul on pre-quantized s8 input (same primitive kind, format_any weights). Columns: median / best ms,
 // GOPS = 2MKN / median, weight GB/s, % of the DRAM read bandwidth measured at
 // start, and the ratio median / median of the direct oneDNN call.
 #include <omp.h>
@@ -122,16 +122,23 @@ int main(int argc, char** argv) {
                 std::vector<uint8_t> work(static_cast<size_t>(ws));
                 jao_int8_info info{};
                 check(jao_int8_packed_info(l->bytes[0].data(), l->size, M, &info), "jao_int8_packed_info");
-                const jao::bench::Timing t = jao::bench::timed(
-                    [&](int64_t i) {
-                        check(jao_int8_linear_run(l->bytes[i % l->copies].data(), l->size, M, x.data(), y.data(),
-                                                  work.data(), ws),
-                              "jao_int8_linear_run");
-                    },
-                    seconds);
+                const auto run = [&](int64_t i) {
+                    check(jao_int8_linear_run(l->bytes[i % l->copies].data(), l->size, M, x.data(), y.data(),
+                                              work.data(), ws),
+                          "jao_int8_linear_run");
+                };
+                const jao::bench::Timing t = jao::bench::timed(run, seconds);
                 const bool is_onednn = info.params.backend == JAO_INT8_BACKEND_ONEDNN;
                 report(is_onednn ? "jao/onednn" : "jao/jao", t, l->size, td.median,
                        std::string(jao_isa_name(info.isa)) + (is_onednn ? " + " + direct.impl() : " tiles"));
+                if (M == 1 && !is_onednn) {
+                    // The scalar reference tier on the same layer and calls.
+                    const int32_t saved = jao_isa_active();
+                    check(jao_isa_set_cap(JAO_ISA_SCALAR), "jao_isa_set_cap");
+                    const jao::bench::Timing tr = jao::bench::timed(run, seconds);
+                    check(jao_isa_set_cap(saved), "jao_isa_set_cap");
+                    report("jao/scalar", tr, l->size, td.median, "scalar reference tier");
+                }
             }
         }
     }

@@ -10,7 +10,8 @@
 // torchao's default), plus int2 / int3 g32 at M=1. Weights are cycled through
 // enough packed copies (>= 160 MB) that every call streams them from DRAM.
 // Prints median / best ms, GOPS = 2MKN / t, weight GB/s and % of the 20 GB/s DRAM roof.
-// Last section "onednn_s8": oneDNN's s8 x s8 -> s32 matmul called directly on the
+// At M=1 (unless --no-peers) each row ends with the scalar reference tier timed on
+// the same calls and its ratio to the row. Last section "onednn_s8": oneDNN's s8 x s8 -> s32 matmul called directly on the
 // same shapes (pre-quantized input, format_any weights, same DRAM streaming): the peer.
 #include <omp.h>
 
@@ -113,22 +114,30 @@ int main(int argc, char** argv) {
                 std::vector<uint8_t> work(static_cast<size_t>(ws));
                 jao_intx_info info{};
                 check(jao_intx_packed_info(packed[0].data(), size, M, &info), "jao_intx_packed_info");
-                const jao::bench::Timing t = jao::bench::timed(
-                    [&](int64_t i) {
-                        check(jao_intx_linear_run(packed[i % copies].data(), size, M, x.data(), y.data(), work.data(), ws),
-                              "run");
-                    },
-                    seconds);
+                const auto run = [&](int64_t i) {
+                    check(jao_intx_linear_run(packed[i % copies].data(), size, M, x.data(), y.data(), work.data(), ws),
+                          "run");
+                };
+                const jao::bench::Timing t = jao::bench::timed(run, seconds);
                 const double med = t.median, best = t.best;
                 const double gops = 2.0 * M * K * N / med * 1e-9;
                 const double gbs = static_cast<double>(size) / med * 1e-9;
                 char kshape[32];
                 std::snprintf(kshape, sizeof kshape, "%lldx%lld", static_cast<long long>(K), static_cast<long long>(N));
-                std::printf("%-10s %-12s %5lld %9.3f %9.3f %8.1f %8.2f %6.1f%% %6.1f%%  %s %s %dx%d\n", f.name, kshape,
+                std::printf("%-10s %-12s %5lld %9.3f %9.3f %8.1f %8.2f %6.1f%% %6.1f%%  %s %s %dx%d", f.name, kshape,
                             static_cast<long long>(M), med * 1e3, best * 1e3, gops, gbs, 100.0 * gbs / kDramGBs,
                             100.0 * gbs / measured,
                             info.kernel == JAO_INTX_KERNEL_GEMV ? "gemv" : "gemm", jao_isa_name(info.isa),
                             info.tile_m, info.tile_n);
+                if (peers && M == 1) {
+                    // The scalar reference tier on the same calls (at least 5 after 3 warm-ups).
+                    const int32_t saved = jao_isa_active();
+                    check(jao_isa_set_cap(JAO_ISA_SCALAR), "jao_isa_set_cap");
+                    const jao::bench::Timing tr = jao::bench::timed(run, seconds);
+                    check(jao_isa_set_cap(saved), "jao_isa_set_cap");
+                    std::printf(" | scalar %.2f ms (%.0fx)", tr.median * 1e3, tr.median / med);
+                }
+                std::printf("\n");
                 std::fflush(stdout);
             }
         }
