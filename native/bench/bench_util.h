@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <utility>
 #include <vector>
 
@@ -27,6 +28,28 @@ inline bool parse_shape(const char* text, int64_t* k, int64_t* n) {
     *n = nn;
     return true;
 }
+
+// A packed weight copy, 64-byte aligned as the Java API allocates them (a
+// malloc'd large block starts 16 bytes past a page boundary instead).
+class PackedCopy {
+public:
+    explicit PackedCopy(int64_t bytes) : size_(bytes) {
+        data_ = static_cast<uint8_t*>(std::aligned_alloc(64, static_cast<size_t>((bytes + 63) / 64 * 64)));
+        if (data_ == nullptr) {
+            std::fprintf(stderr, "out of memory\n");
+            std::exit(1);
+        }
+    }
+    PackedCopy(const PackedCopy& o) : PackedCopy(o.size_) { std::memcpy(data_, o.data_, static_cast<size_t>(size_)); }
+    PackedCopy& operator=(const PackedCopy&) = delete;
+    ~PackedCopy() { std::free(data_); }
+    uint8_t* data() { return data_; }
+    const uint8_t* data() const { return data_; }
+
+private:
+    int64_t size_;
+    uint8_t* data_ = nullptr;
+};
 
 inline double now_s() {
     return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();

@@ -27,7 +27,7 @@ using jao::bench::check;
 struct Layer {
     int64_t size = 0;
     int copies = 0;
-    std::vector<std::vector<uint64_t>> bytes;  // 8-byte aligned packed copies
+    std::vector<jao::bench::PackedCopy> bytes;
 };
 
 Layer pack_layer(int64_t k, int64_t n, int32_t backend, const std::vector<int8_t>& q, const std::vector<float>& s,
@@ -41,10 +41,10 @@ Layer pack_layer(int64_t k, int64_t n, int32_t backend, const std::vector<int8_t
     Layer l;
     check(jao_int8_packed_size(&p, &l.size), "jao_int8_packed_size");
     l.copies = static_cast<int>(std::max<int64_t>(1, (jao::bench::kStreamBytes + l.size - 1) / l.size));
-    l.bytes.resize(static_cast<size_t>(l.copies));
-    l.bytes[0].resize(static_cast<size_t>((l.size + 7) / 8));
+    l.bytes.reserve(static_cast<size_t>(l.copies));
+    l.bytes.emplace_back(l.size);
     check(jao_int8_pack(&p, q.data(), s.data(), bias.data(), l.bytes[0].data(), l.size), "jao_int8_pack");
-    for (int c = 1; c < l.copies; ++c) l.bytes[c] = l.bytes[0];
+    for (int c = 1; c < l.copies; ++c) l.bytes.push_back(l.bytes[0]);
     return l;
 }
 

@@ -98,10 +98,11 @@ int main(int argc, char** argv) {
             int64_t size = 0;
             check(jao_intx_packed_size(&p, &size), "jao_intx_packed_size");
             const int copies = static_cast<int>(std::max<int64_t>(1, (kStreamBytes + size - 1) / size));
-            std::vector<std::vector<uint8_t>> packed(static_cast<size_t>(copies));
-            packed[0].resize(static_cast<size_t>(size));
+            std::vector<jao::bench::PackedCopy> packed;
+            packed.reserve(static_cast<size_t>(copies));
+            packed.emplace_back(size);
             check(jao_intx_pack(&p, q.data(), s.data(), nullptr, nullptr, packed[0].data(), size), "jao_intx_pack");
-            for (int c = 1; c < copies; ++c) packed[c] = packed[0];
+            for (int c = 1; c < copies; ++c) packed.push_back(packed[0]);
             q.clear();
             q.shrink_to_fit();
             for (int64_t M : ms_all) {

@@ -49,7 +49,7 @@ struct Format {
 struct Weights {
     jao_wo_params p{};
     int64_t size = 0;
-    std::vector<std::vector<uint8_t>> copies;
+    std::vector<jao::bench::PackedCopy> copies;
     std::vector<float> dequant;  // [N, K] fp32 for the sgemm peer
 };
 
@@ -66,10 +66,10 @@ Weights make_weights(const Format& f, int64_t K, int64_t N, bool peers, bool hot
     for (auto& v : s) v = sd(rng);
     check(jao_wo_packed_size(&w.p, &w.size), "jao_wo_packed_size");
     const int copies = hot ? 1 : static_cast<int>(std::max<int64_t>(1, (kStreamBytes + w.size - 1) / w.size));
-    w.copies.resize(static_cast<size_t>(copies));
-    w.copies[0].resize(static_cast<size_t>(w.size));
+    w.copies.reserve(static_cast<size_t>(copies));
+    w.copies.emplace_back(w.size);
     check(jao_wo_pack(&w.p, codes.data(), s.data(), nullptr, nullptr, nullptr, w.copies[0].data(), w.size), "pack");
-    for (int c = 1; c < copies; ++c) w.copies[c] = w.copies[0];
+    for (int c = 1; c < copies; ++c) w.copies.push_back(w.copies[0]);
     if (peers) {
         // Dequantize what was packed (bf16 scales as stored).
         check(jao_wo_unpack(w.copies[0].data(), w.size, nullptr, s.data(), nullptr, nullptr, nullptr), "unpack");
