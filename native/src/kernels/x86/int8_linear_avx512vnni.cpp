@@ -10,16 +10,15 @@
 
 #include <cstring>
 
+#include "kernels/stream_prefetch.h"
 #include "kernels/x86/int8_linear.h"
 #include "kernels/int8_quantize.h"
 
 namespace jao::kernels::int8 {
 namespace {
 
-// Software prefetch of the weight streams in tiles of at most kPrefetchMaxRows rows
-// (bound by DRAM at M = 1); the distance is the intx tiles' (tuned at M = 1).
+// Tiles of at most this many rows prefetch their weight streams (bound by DRAM at M = 1).
 constexpr int kPrefetchMaxRows = 2;
-constexpr int64_t kPrefetchBytes = 2048;
 
 __mmask16 tail_mask(int64_t left) { return left >= 16 ? __mmask16(0xffff) : __mmask16((1u << left) - 1u); }
 
@@ -131,12 +130,9 @@ void tile(const uint8_t* w, int64_t kpad, const Epilogue& e, const Act& a, int64
     const int32_t* ap = a.panel + (m0 - m0 % 8) * steps + m0 % 8;
     for (int64_t j = 0; j < steps; ++j, wb += 64, ap += 8) {
         if constexpr (MR <= kPrefetchMaxRows) {
-            // Few rows: the tile streams its blocks from DRAM faster than the hardware
-            // prefetchers follow NB streams. Prefetch each stream kPrefetchBytes ahead;
-            // near its end, the same stream of the next tile (blocks b0 + NB.., contiguous).
-            const int64_t ahead = j * 64 + kPrefetchBytes;
-            const uint8_t* p = wb + kPrefetchBytes + (ahead < bstride ? 0 : (NB - 1) * bstride);
-            for (int b = 0; b < NB; ++b) _mm_prefetch(reinterpret_cast<const char*>(p + b * bstride), _MM_HINT_T0);
+            // Few rows: the NB streams come from DRAM faster than the hardware prefetchers follow.
+            for (int b = 0; b < NB; ++b)
+                _mm_prefetch(reinterpret_cast<const char*>(wb + b * bstride + kStreamPrefetchBytes), _MM_HINT_T0);
         }
         __m512i wv[NB];
         for (int b = 0; b < NB; ++b) wv[b] = _mm512_loadu_si512(wb + b * bstride);

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <utility>
 
+#include "kernels/stream_prefetch.h"
 #include "kernels/x86/intx_linear.h"
 
 namespace jao::kernels::intx {
@@ -21,9 +22,6 @@ namespace {
 using pack::kChunkK;
 using pack::kNr;
 using pack::kVecBytes;
-
-// Software prefetch distance within a block's weight stream (tuned at M = 1, 4096 x 11008 int4).
-constexpr int64_t kPrefetchBytes = 2048;
 
 // Unsigned value of vector V (0..7) of a chunk, then s8 weight = u - sub (sub =
 // offset, or offset + folded zero point per column).
@@ -114,12 +112,11 @@ void tile(const IntxLayout& L, const uint8_t* payload, const Act& a, int64_t m0,
         for (int64_t ch = 0; ch < L.chunks; ++ch) {
             const int64_t cofs = gofs + ch * L.chunk_bytes;
             const int64_t kofs = g * L.gpad + ch * kChunkK;
-            // Each block is one sequential stream; NB streams at once are more than the
-            // hardware prefetchers keep ahead of at M = 1, where the kernel is bound by DRAM.
+            // NB streams at once are more than the hardware prefetchers keep ahead of.
+            const int64_t ahead = cofs + kStreamPrefetchBytes;
             for (int j = 0; j < NB; ++j)
                 for (int line = 0; line < NBIT; ++line)  // a chunk is 64 * NBIT bytes
-                    _mm_prefetch(reinterpret_cast<const char*>(blk[j] + cofs + kPrefetchBytes + 64 * line),
-                                 _MM_HINT_T0);
+                    _mm_prefetch(reinterpret_cast<const char*>(blk[j] + ahead + 64 * line), _MM_HINT_T0);
             [&]<int... V>(std::integer_sequence<int, V...>) {
                 (([&] {
                      __m512i w[NB];

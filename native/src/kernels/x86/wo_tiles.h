@@ -19,6 +19,7 @@
 #include <utility>
 
 #include "kernels/ref/wo_kernels.h"
+#include "kernels/stream_prefetch.h"
 
 namespace jao::kernels::wo::tiles {
 
@@ -27,9 +28,8 @@ using pack::bit_pieces;
 using pack::kWoNr;
 
 constexpr int64_t kGemmGroupFloats = 64 * 1024;  // y floats of one GEMM column group (256 KiB, L2 resident)
-// GEMV streams NB blocks at once (NB DRAM streams per thread); software
-// prefetch this far ahead in each stream keeps enough lines in flight.
-constexpr int64_t kGemvPrefetch = 2048;
+// GEMV streams NB blocks at once (NB DRAM streams per thread), prefetched in
+// software (kernels/stream_prefetch.h).
 
 // Calls fn(integral_constant<int, J>) for J = 0..N-1, fully unrolled.
 template <class Fn, int... J>
@@ -145,7 +145,8 @@ void gemv_tile(const WoLayout& L, const uint8_t* payload, const Act& a, const St
             const typename Steps::X* xk = x0 + (g * L.gpad + ch * pack::kWoChunkK) / kKPerX;
             const int64_t off = ch * L.chunk_bytes;
             for (int i = 0; i < NB; ++i)
-                for (int64_t line = 0; line < L.chunk_bytes; line += 64) V::prefetch(rec[i] + off + line + kGemvPrefetch);
+                for (int64_t line = 0; line < L.chunk_bytes; line += 64)
+                    V::prefetch(rec[i] + off + line + kStreamPrefetchBytes);
             unroll<Steps::kSteps>([&](auto S) [[gnu::always_inline]] {
                 constexpr int j = decltype(S)::value, h = j % AS;
                 decltype(st.template weights<j>(rec[0])) q[NB];
