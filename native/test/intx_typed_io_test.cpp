@@ -108,8 +108,9 @@ TEST(IntxTypedIo, EveryTypeMatchesTheFp32RunBitwiseAtEveryTier) {
 
 TEST(IntxTypedIo, ResultsDoNotDependOnThreadCount) {
     const int32_t saved = jao_threads_get();
+    // The last case has one column block and many row tiles: the rows are split across threads too.
     const Case cases[] = {{17, 300, 256, 64, 4, true, true, true}, {1, 333, 96, 96, 3, false, true, false},
-                          {5, 47, 150, 50, 8, true, false, false}};
+                          {5, 47, 150, 50, 8, true, false, false}, {67, 16, 128, 32, 2, true, true, false}};
     for (const Case& c : cases) {
         Problem pr = make_problem(c, 31);
         const std::vector<uint8_t> xb = typed_x(pr, JAO_BF16);
