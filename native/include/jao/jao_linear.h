@@ -19,6 +19,7 @@
  *   jao_intx_workspace_size(dst, size, m, &ws)     -> allocate `ws` bytes
  *   jao_intx_linear_run(dst, size, m, x, y, workspace, ws)   (any number of times,
  *                                                    from any number of threads)
+ *   or jao_intx_linear_run_typed(...) for bf16 / fp16 activations or outputs (same workspace)
  * The packed buffer is position independent plain bytes (save / mmap it);
  * jao_intx_unpack returns the plain tensors from it on any CPU.
  */
@@ -27,6 +28,7 @@
 
 #include <stdint.h>
 
+#include "jao/jao_affine.h"
 #include "jao/jao_core.h"
 
 #ifdef __cplusplus
@@ -87,7 +89,12 @@ JAO_API jao_status jao_intx_packed_size(const jao_intx_params* params, int64_t* 
 JAO_API jao_status jao_intx_pack(const jao_intx_params* params, const int8_t* qdata, const float* scales,
                                  const int8_t* zero_points, const float* bias, void* dst, int64_t dst_size);
 
-/** Bytes of workspace jao_intx_linear_run needs for m rows (any alignment accepted). */
+/**
+ * Bytes of workspace jao_intx_linear_run and jao_intx_linear_run_typed need for m rows (any
+ * alignment accepted). Depends only on the packed parameters and m, never on the ISA tier, the
+ * thread count or the activation / output types, so one size stays valid whatever
+ * jao_isa_set_cap / jao_threads_set do.
+ */
 JAO_API jao_status jao_intx_workspace_size(const void* packed, int64_t packed_size, int64_t m, int64_t* size);
 
 /**
@@ -98,6 +105,17 @@ JAO_API jao_status jao_intx_workspace_size(const void* packed, int64_t packed_si
  */
 JAO_API jao_status jao_intx_linear_run(const void* packed, int64_t packed_size, int64_t m, const float* x,
                                        float* y, void* workspace, int64_t workspace_size);
+
+/**
+ * jao_intx_linear_run with activations and outputs of any jao_float_type: x [m, k] of x_type,
+ * y [m, n] of y_type (JAO_F32, JAO_BF16 or JAO_F16; anything else is JAO_INVALID_ARGUMENT).
+ * 16-bit activations widen to fp32 exactly, so y is bitwise jao_intx_linear_run's result on the
+ * widened x at every tier and thread count (NaN / inf rows included); a 16-bit y is that fp32
+ * result rounded to nearest even (NaN stays NaN). Workspace: jao_intx_workspace_size.
+ */
+JAO_API jao_status jao_intx_linear_run_typed(const void* packed, int64_t packed_size, int64_t m, const void* x,
+                                             int32_t x_type, void* y, int32_t y_type, void* workspace,
+                                             int64_t workspace_size);
 
 /** Reads the header of a packed buffer and the kernel/tier a run with m rows (>= 1) would use. */
 JAO_API jao_status jao_intx_packed_info(const void* packed, int64_t packed_size, int64_t m, jao_intx_info* info);

@@ -13,9 +13,26 @@ using jao::pack::IntxLayout;
 
 int64_t checked_workspace(const IntxLayout& L, int64_t m, const char* fn) {
     jao::require(m >= 1, fn, "m must be >= 1, got " + std::to_string(m));
-    jao::require(m <= std::numeric_limits<int64_t>::max() / 2 / (L.kpad + L.k + 64 + 4 * (L.groups + 16)), fn,
+    // Per row: kpad code bytes, an info record of <= groups + 18 floats, fp32 x and y staging.
+    jao::require(m <= std::numeric_limits<int64_t>::max() / 2 / (L.kpad + 64 + 4 * (L.k + L.n + L.groups + 16)), fn,
                  "m = " + std::to_string(m) + " is too large");
-    return jao::kernels::intx::workspace_bytes(L, m);
+    return jao::kernels::intx::run_workspace_bytes(L, m);
+}
+
+jao_status run_typed(const char* fn, const void* packed, int64_t packed_size, int64_t m, const void* x,
+                     int32_t x_type, void* y, int32_t y_type, void* workspace, int64_t workspace_size) {
+    return jao::abi::guarded(fn, [&] {
+        const IntxLayout L = jao::pack::read_header(packed, packed_size, fn);
+        jao::require(x != nullptr && y != nullptr && workspace != nullptr, fn, "x, y and workspace must not be null");
+        for (const int32_t type : {x_type, y_type})
+            jao::require(type == JAO_F32 || type == JAO_BF16 || type == JAO_F16, fn,
+                         "x_type and y_type must be JAO_F32, JAO_BF16 or JAO_F16, got " + std::to_string(type));
+        const int64_t need = checked_workspace(L, m, fn);
+        jao::require(workspace_size >= need, fn,
+                     "workspace_size " + std::to_string(workspace_size) + " < required " + std::to_string(need));
+        jao::kernels::intx::run(L, static_cast<const uint8_t*>(packed) + jao::pack::kHeaderBytes, m, x, x_type, y,
+                                y_type, workspace);
+    });
 }
 
 }  // namespace
@@ -57,15 +74,15 @@ JAO_API jao_status jao_intx_workspace_size(const void* packed, int64_t packed_si
 
 JAO_API jao_status jao_intx_linear_run(const void* packed, int64_t packed_size, int64_t m, const float* x, float* y,
                                        void* workspace, int64_t workspace_size) {
-    return jao::abi::guarded("jao_intx_linear_run", [&] {
-        const char* fn = "jao_intx_linear_run";
-        IntxLayout L = jao::pack::read_header(packed, packed_size, fn);
-        jao::require(x != nullptr && y != nullptr && workspace != nullptr, fn, "x, y and workspace must not be null");
-        int64_t need = checked_workspace(L, m, fn);
-        jao::require(workspace_size >= need, fn,
-                     "workspace_size " + std::to_string(workspace_size) + " < required " + std::to_string(need));
-        jao::kernels::intx::run(L, static_cast<const uint8_t*>(packed) + jao::pack::kHeaderBytes, m, x, y, workspace);
-    });
+    return run_typed("jao_intx_linear_run", packed, packed_size, m, x, JAO_F32, y, JAO_F32, workspace,
+                     workspace_size);
+}
+
+JAO_API jao_status jao_intx_linear_run_typed(const void* packed, int64_t packed_size, int64_t m, const void* x,
+                                             int32_t x_type, void* y, int32_t y_type, void* workspace,
+                                             int64_t workspace_size) {
+    return run_typed("jao_intx_linear_run_typed", packed, packed_size, m, x, x_type, y, y_type, workspace,
+                     workspace_size);
 }
 
 JAO_API jao_status jao_intx_packed_info(const void* packed, int64_t packed_size, int64_t m, jao_intx_info* info) {

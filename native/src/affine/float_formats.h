@@ -96,6 +96,22 @@ inline void store_from_float(int32_t type, void* p, int64_t i, float f) {
     }
 }
 
+// count bf16 / fp16 values (type JAO_BF16 or JAO_F16) widened to fp32, exactly.
+inline void widen_to_float(int32_t type, const uint16_t* src, float* dst, int64_t count) {
+    if (type == JAO_BF16)
+        for (int64_t i = 0; i < count; ++i) dst[i] = bf16_to_float(src[i]);
+    else
+        for (int64_t i = 0; i < count; ++i) dst[i] = f16_to_float(src[i]);
+}
+
+// count fp32 values rounded to bf16 / fp16 bits (type JAO_BF16 or JAO_F16), nearest even, NaN kept.
+inline void narrow_from_float(int32_t type, const float* src, uint16_t* dst, int64_t count) {
+    if (type == JAO_BF16)
+        for (int64_t i = 0; i < count; ++i) dst[i] = bf16_bits_rne(src[i]);
+    else
+        for (int64_t i = 0; i < count; ++i) dst[i] = f16_bits_rne(src[i]);
+}
+
 // torch.round: half to even (the default FE_TONEAREST mode of nearbyint).
 inline float round_half_even(float f) { return std::nearbyint(f); }
 

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <limits>
 
+#include "affine/float_formats.h"
 #include "core/isa.h"
 #include "core/threads.h"
 #include "core/work_grid.h"
@@ -51,6 +52,38 @@ void pick_tier(Plan& p, int64_t m) {
 #endif
 }
 
+// A run's fp32 staging, after the quantized activations in the workspace: x [m, k] widened from
+// a 16-bit x before the quantizer, y [m, n] that the tiles write when y is 16-bit.
+struct Staging {
+    float* x;
+    float* y;
+};
+
+Staging carve_staging(const IntxLayout& L, int64_t m, const Act& a) {
+    float* x = a.info + m * a.info_stride;  // the end of carve_workspace's regions, 64-byte aligned
+    return {x, x + m * L.k};
+}
+
+// Rows [r0, r1) of a 16-bit x widened into the staging (exact; nothing to do for fp32 x).
+void widen_rows(const IntxLayout& L, const void* x, int32_t x_type, int64_t r0, int64_t r1, float* staged) {
+    if (x_type == JAO_F32) return;
+    affine::widen_to_float(x_type, static_cast<const uint16_t*>(x) + r0 * L.k, staged + r0 * L.k, (r1 - r0) * L.k);
+}
+
+// The 16-bit y rounded from the fp32 results. Rounding is per element, so any split of the
+// elements over threads gives the same bits; below ~16K elements per thread (a few us) a
+// parallel region costs more than it saves.
+void narrow_outputs(int64_t count, const float* yf, void* y, int32_t y_type, int max_threads) {
+    constexpr int64_t kMinPerThread = int64_t{1} << 14;
+    const int nt = static_cast<int>(std::clamp<int64_t>(count / kMinPerThread, 1, max_threads));
+    auto* y16 = static_cast<uint16_t*>(y);
+#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
+    for (int t = 0; t < nt; ++t) {
+        const int64_t i0 = count * t / nt, i1 = count * (t + 1) / nt;
+        affine::narrow_from_float(y_type, yf + i0, y16 + i0, i1 - i0);
+    }
+}
+
 }  // namespace
 
 Plan make_plan(const IntxLayout& L, int64_t m) {
@@ -73,19 +106,29 @@ Plan make_plan(const IntxLayout& L, int64_t m) {
     return p;
 }
 
-void run(const IntxLayout& L, const uint8_t* payload, int64_t m, const float* x, float* y, void* workspace) {
+int64_t run_workspace_bytes(const IntxLayout& L, int64_t m) { return workspace_bytes(L, m) + 4 * m * (L.k + L.n); }
+
+void run(const IntxLayout& L, const uint8_t* payload, int64_t m, const void* x, int32_t x_type, void* y,
+         int32_t y_type, void* workspace) {
     const Plan p = make_plan(L, m);
     const Act a = carve_workspace(L, m, workspace);
+    // fp32 views of x and y: themselves when fp32, else the staging.
+    const Staging s = carve_staging(L, m, a);
+    const float* xf = x_type == JAO_F32 ? static_cast<const float*>(x) : s.x;
+    float* yf = y_type == JAO_F32 ? static_cast<float*>(y) : s.y;
     core::CallScope scope;
     const core::WorkGrid grid((m + p.tile_m - 1) / p.tile_m, L.nblocks, scope.threads());
 
 #pragma omp parallel num_threads(grid.threads())
     {
         const int t = omp_get_thread_num(), nt = omp_get_num_threads();
-        // 1. Quantize activations: rows split across threads.
+        // 1. Quantize activations (widened first when 16-bit): rows split across threads.
         {
             int64_t r0 = m * t / nt, r1 = m * (t + 1) / nt;
-            if (r1 > r0) p.quantize(L, x, r0, r1, a);
+            if (r1 > r0) {
+                widen_rows(L, x, x_type, r0, r1, s.x);
+                p.quantize(L, xf, r0, r1, a);
+            }
         }
 #pragma omp barrier
         // 2. Tiles: each thread owns whole row tiles of a contiguous range of
@@ -99,12 +142,13 @@ void run(const IntxLayout& L, const uint8_t* payload, int64_t m, const float* x,
                 const int nb = static_cast<int>(std::min<int64_t>(p.tile_blocks, blocks.end - b));
                 for (int64_t r = pm0; r < pm1; r += p.tile_m) {
                     const int mr = static_cast<int>(std::min<int64_t>(p.tile_m, pm1 - r));
-                    p.tile(L, payload, a, r, mr, b, nb, y);
+                    p.tile(L, payload, a, r, mr, b, nb, yf);
                 }
             }
         }
     }
-    propagate_non_finite_rows(L, m, x, y);
+    propagate_non_finite_rows(L, m, xf, yf);
+    if (y_type != JAO_F32) narrow_outputs(m * L.n, yf, y, y_type, scope.threads());
 }
 
 void propagate_non_finite_rows(const IntxLayout& L, int64_t m, const float* x, float* y) {

@@ -1,9 +1,10 @@
 // Driver of the intx linear: picks the tier (active ISA) and the tile shape
-// (by M), quantizes the activations into the workspace and runs the tiles on
-// OpenMP threads split over N, and over M too when N has too few blocks
-// (core/work_grid.h). Compiled on every architecture; the x86 tier kernels
-// live in intx_*_{avx2,avx512vnni}.cpp here, the Arm ones in kernels/arm
-// (declared in kernels/arm/intx_arm.h).
+// (by M), quantizes the activations into the workspace (bf16 / fp16 ones widened
+// to fp32 there first) and runs the tiles on OpenMP threads split over N, and
+// over M too when N has too few blocks (core/work_grid.h), into fp32 staging
+// rounded afterwards when y is bf16 / fp16. Compiled on every architecture; the
+// x86 tier kernels live in intx_*_{avx2,avx512vnni}.cpp here, the Arm ones in
+// kernels/arm (declared in kernels/arm/intx_arm.h).
 #pragma once
 
 #include <cstdint>
@@ -25,8 +26,16 @@ struct Plan {
 
 Plan make_plan(const IntxLayout& L, int64_t m);
 
-// y[m, n] = linear(x[m, k]); workspace of workspace_bytes(L, m) bytes.
-void run(const IntxLayout& L, const uint8_t* payload, int64_t m, const float* x, float* y, void* workspace);
+// Workspace bytes of run for m rows: the quantized activations (workspace_bytes) followed by
+// fp32 staging for x [m, k] and y [m, n]. The same for every activation / output type, tier and
+// thread count, so it may be sized before any of them is known.
+int64_t run_workspace_bytes(const IntxLayout& L, int64_t m);
+
+// y[m, n] = linear(x[m, k]), x and y of any jao_float_type: a 16-bit x is widened to fp32
+// (exactly) before the quantizer, a 16-bit y rounded to nearest even from the fp32 result, so
+// results are bitwise those of an fp32 run on the widened x; workspace of run_workspace_bytes(L, m) bytes.
+void run(const IntxLayout& L, const uint8_t* payload, int64_t m, const void* x, int32_t x_type, void* y,
+         int32_t y_type, void* workspace);
 
 // Sets the outputs of rows whose input holds NaN or ±inf to NaN (torchao's result for them).
 void propagate_non_finite_rows(const IntxLayout& L, int64_t m, const float* x, float* y);

@@ -191,13 +191,8 @@ void run_with(const WoLayout& L, const uint8_t* payload, int64_t m, const Plan& 
             if (y_type != JAO_F32) {
                 const int64_t c0 = b0 * pack::kWoNr, c1 = std::min(L.n, b1 * pack::kWoNr);
                 auto* y16 = static_cast<uint16_t*>(y);
-                for (int64_t r = 0; r < m; ++r) {
-                    const int64_t i0 = r * L.n + c0, i1 = r * L.n + c1;
-                    if (y_type == JAO_BF16)
-                        for (int64_t i = i0; i < i1; ++i) y16[i] = affine::bf16_bits_rne(out[i]);
-                    else
-                        for (int64_t i = i0; i < i1; ++i) y16[i] = affine::f16_bits_rne(out[i]);
-                }
+                for (int64_t r = 0; r < m; ++r)
+                    affine::narrow_from_float(y_type, out + r * L.n + c0, y16 + r * L.n + c0, c1 - c0);
             }
         }
     }

@@ -107,6 +107,14 @@ class BadInputMatrixTest {
             }
             q.forward(x, MemorySegment.ofArray(new float[32]), 1);
         }));
+        // typed forward of the intx layer (native bf16 / fp16 path)
+        MemorySegment x16 = MemorySegment.ofArray(new short[64]), y16 = MemorySegment.ofArray(new short[32]);
+        cases.add(new Case("typed forward: int8 x dtype", iae, () -> q.forward(x16, DType.INT8, y16, DType.BFLOAT16, 1)));
+        cases.add(new Case("typed forward: uint4 y dtype", iae, () -> q.forward(x16, DType.FLOAT16, y16, DType.UINT4, 1)));
+        cases.add(new Case("typed forward: null y dtype", npe, () -> q.forward(x16, DType.BFLOAT16, y16, null, 1)));
+        cases.add(new Case("typed forward: bf16 y too small", iae, () -> q.forward(x16, DType.BFLOAT16,
+                MemorySegment.ofArray(new short[31]), DType.BFLOAT16, 1)));
+        cases.add(new Case("typed forward: fp32 x of bf16 size", iae, () -> q.forward(x16, DType.FLOAT32, y16, DType.FLOAT16, 1)));
         // primitives
         AffineSpec spec = AffineSpec.of(new long[] {1, 32}, DType.INT4, MappingType.ASYMMETRIC);
         cases.add(new Case("affine: rank mismatch", iae, () -> AffineQuantization.chooseQParams(Tensor.ofFloats(new float[64], 64), spec)));

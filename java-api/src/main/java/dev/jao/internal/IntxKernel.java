@@ -14,10 +14,13 @@ import java.util.Map;
 /**
  * A packed int8-activation × intN-weight linear ({@code jao_linear.h}): packs plain
  * quantized tensors natively into memory owned by a {@link NativeMemory}, runs through
- * the critical {@code jao_intx_linear_run} handle.
+ * the critical {@code jao_intx_linear_run} handle ({@code jao_intx_linear_run_typed} for bf16 / fp16
+ * activations or outputs: widened and narrowed natively, results bitwise those of the float32 run).
  */
 public final class IntxKernel extends PackedKernel {
     private static final CriticalCalls.LinearRun RUN = CriticalCalls.LinearRun.bind("jao_intx_linear_run");
+    private static final CriticalCalls.TypedLinearRun RUN_TYPED =
+            CriticalCalls.TypedLinearRun.bind("jao_intx_linear_run_typed");
 
     /** Scale storage in the packed buffer (jao_scale_dtype). */
     public enum ScaleStorage { F32, BF16 }
@@ -117,6 +120,11 @@ public final class IntxKernel extends PackedKernel {
     @Override
     CriticalCalls.LinearRun runCall() {
         return RUN;
+    }
+
+    @Override
+    CriticalCalls.TypedLinearRun typedRunCall() {
+        return RUN_TYPED;
     }
 
     @Override

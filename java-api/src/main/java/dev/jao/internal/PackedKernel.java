@@ -29,6 +29,15 @@ abstract class PackedKernel implements LinearKernel {
     /** The critical run entry point of this kernel family. */
     abstract CriticalCalls.LinearRun runCall();
 
+    /**
+     * The critical {@code jao_*_linear_run_typed} entry point of this kernel family (16-bit
+     * activations and outputs natively, same workspace as {@link #runCall()}), or null when it has
+     * none and typed runs widen in Java.
+     */
+    CriticalCalls.TypedLinearRun typedRunCall() {
+        return null;
+    }
+
     /** {@code jao_*_workspace_size(packed, size, rows, &bytes)}. */
     abstract int workspaceSize(MemorySegment packed, long packedSize, long rows, MemorySegment bytes);
 
@@ -92,5 +101,18 @@ abstract class PackedKernel implements LinearKernel {
     public final void run(MemorySegment x, MemorySegment y, long rows) {
         long wsBytes = workspaceBytes(rows);
         runCall().call(packed, packed.byteSize(), rows, x, y, Workspace.get(wsBytes), wsBytes);
+    }
+
+    /** Through {@link #typedRunCall()} when the family has one, else {@link LinearKernel}'s widening default. */
+    @Override
+    public final void run(MemorySegment x, DType xType, MemorySegment y, DType yType, long rows) {
+        CriticalCalls.TypedLinearRun typed = typedRunCall();
+        if (typed == null) {
+            LinearKernel.super.run(x, xType, y, yType, rows);
+            return;
+        }
+        long wsBytes = workspaceBytes(rows);
+        typed.call(packed, packed.byteSize(), rows, x, Tensors.floatTypeCode(xType), y, Tensors.floatTypeCode(yType),
+                Workspace.get(wsBytes), wsBytes);
     }
 }

@@ -156,10 +156,8 @@ public final class WeightOnlyKernel extends PackedKernel {
 
     /** Natively typed: bf16 activations run the bf16 dot-product GEMV where the CPU has it. */
     @Override
-    public void run(MemorySegment x, DType xType, MemorySegment y, DType yType, long rows) {
-        long wsBytes = workspaceBytes(rows);
-        RUN_TYPED.call(packed(), packedBytes(), rows, x, Tensors.floatTypeCode(xType), y, Tensors.floatTypeCode(yType),
-                Workspace.get(wsBytes), wsBytes);
+    CriticalCalls.TypedLinearRun typedRunCall() {
+        return RUN_TYPED;
     }
 
     @Override

@@ -168,8 +168,9 @@ public final class QuantizedLinear extends Module implements AutoCloseable {
      * {@code yDtype} (FLOAT32, BFLOAT16 or FLOAT16, native byte order; outputs rounded to nearest
      * even from the float32 result). Weight-only layers take 16-bit types natively (bf16
      * activations run a bf16 dot-product kernel on CPUs with AVX512_BF16, tier
-     * {@link dev.jao.IsaTier#AVX512_BF16}); the other layers widen x and narrow y around their
-     * float32 kernels.
+     * {@link dev.jao.IsaTier#AVX512_BF16}); int8-activation × intN-weight layers widen x and
+     * narrow y natively (results bitwise those of the float32 forward of the widened x); the
+     * other layers widen x and narrow y in Java around their float32 kernels.
      *
      * @param x the input, exactly {@code rows * K} elements of {@code xDtype}
      * @param xDtype FLOAT32, BFLOAT16 or FLOAT16

@@ -1,6 +1,7 @@
 package dev.jao.weightonly;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,14 +9,18 @@ import dev.jao.IsaTier;
 import dev.jao.Jao;
 import dev.jao.Quantizer;
 import dev.jao.config.Int4WeightOnlyConfig;
+import dev.jao.config.Int8DynamicActivationInt4WeightConfig;
 import dev.jao.config.Int8DynamicActivationIntxWeightConfig;
 import dev.jao.config.QuantConfig;
 import dev.jao.nn.Container;
 import dev.jao.nn.Linear;
 import dev.jao.nn.QuantizedLinear;
 import dev.jao.quant.DType;
+import dev.jao.quant.Granularity;
+import dev.jao.quant.MappingType;
 import dev.jao.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,7 +30,8 @@ import org.junit.jupiter.api.Test;
  * Forward with bf16 / fp16 activations and outputs ({@code forward(Tensor)} of a 16-bit tensor and
  * the typed zero-copy {@code forward}): at every ISA tier, outputs are the float32 forward of the
  * same values rounded to the output dtype, bitwise, except where the bf16 dot-product kernel runs
- * (weight-only, bf16 activations, AVX512_BF16): there within one bf16 rounding of it.
+ * (weight-only, bf16 activations, AVX512_BF16): there within one bf16 rounding of it. Intx layers
+ * (int8 activations × intN weights, widened and narrowed natively) are bitwise everywhere.
  */
 class TypedForwardTest {
     private static final int N = 70, K = 256;
@@ -58,6 +64,62 @@ class TypedForwardTest {
                         assertTrue(Math.abs(y[i] - want[i]) <= tol,
                                 tier + " rows " + rows + ": y[" + i + "] = " + y[i] + ", float32 path " + want[i]);
                     }
+                }
+            }
+        }
+    }
+
+    @Test
+    void intxTypedForwardIsTheFloat32ForwardBitwiseAtEveryTier() {
+        QuantConfig[] configs = {Int8DynamicActivationIntxWeightConfig.builder().weightDtype(DType.INT4)
+                        .weightGranularity(new Granularity.PerGroup(32)).build(),
+                Int8DynamicActivationIntxWeightConfig.builder().weightDtype(DType.INT8)
+                        .weightGranularity(new Granularity.PerAxis(0)).weightMappingType(MappingType.ASYMMETRIC)
+                        .build(),
+                Int8DynamicActivationIntxWeightConfig.builder().weightDtype(DType.INT3)
+                        .weightGranularity(new Granularity.PerGroup(64)).weightScaleDtype(DType.BFLOAT16).build(),
+                new Int8DynamicActivationInt4WeightConfig()};
+        for (QuantConfig config : configs) {
+            try (QuantizedLinear q = quantized(config)) {
+                for (IsaTier tier : Jao.capabilities().supported()) {
+                    Jao.capIsa(tier);
+                    for (int rows : new int[] {1, 2, 3, 4, 5, 9}) {
+                        for (DType xType : new DType[] {DType.BFLOAT16, DType.FLOAT16}) {
+                            String what = config + " " + tier + " rows " + rows + " x " + xType;
+                            Tensor x = randomTensor(rows, xType, 17L * rows + xType.ordinal());
+                            float[] y32 = q.forward(x.toFloatArray());
+                            float[] y = new float[rows * N];
+                            q.forward(x.data(), xType, MemorySegment.ofArray(y), DType.FLOAT32, rows);
+                            assertArrayEquals(bits(y32), bits(y), what);
+                            for (DType yType : new DType[] {DType.BFLOAT16, DType.FLOAT16}) {
+                                short[] y16 = new short[rows * N];
+                                q.forward(x.data(), xType, MemorySegment.ofArray(y16), yType, rows);
+                                assertArrayEquals(rounded(y32, yType, rows, N).data().toArray(ValueLayout.JAVA_SHORT),
+                                        y16, what + " -> " + yType);
+                            }
+                            // forward(Tensor) of a 16-bit tensor: the same values in x's dtype
+                            assertArrayEquals(rounded(y32, xType, rows, N).data().toArray(ValueLayout.JAVA_SHORT),
+                                    q.forward(x).data().toArray(ValueLayout.JAVA_SHORT), what + " (tensor)");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void intxTypedForwardPropagatesNonFiniteRows() {
+        try (QuantizedLinear q = quantized(Int8DynamicActivationIntxWeightConfig.builder().weightDtype(DType.INT4).build())) {
+            int rows = 3;
+            short[] x = randomTensor(rows, DType.BFLOAT16, 8).data().toArray(ValueLayout.JAVA_SHORT);
+            x[K + 7] = (short) 0x7fc0;  // row 1: NaN
+            for (IsaTier tier : Jao.capabilities().supported()) {
+                Jao.capIsa(tier);
+                short[] y = new short[rows * N];
+                q.forward(MemorySegment.ofArray(x), DType.BFLOAT16, MemorySegment.ofArray(y), DType.FLOAT16, rows);
+                float[] yf = Tensor.of(MemorySegment.ofArray(y), DType.FLOAT16, rows, N).toFloatArray();
+                for (int i = 0; i < yf.length; i++) {
+                    assertEquals(i / N == 1, Float.isNaN(yf[i]), tier + ": y[" + i + "] = " + yf[i]);
                 }
             }
         }
@@ -102,6 +164,12 @@ class TypedForwardTest {
             assertThrows(IllegalArgumentException.class,
                     () -> q.forward(Tensor.of(MemorySegment.ofArray(new byte[K]), DType.INT8, 1, K)));
         }
+    }
+
+    private static int[] bits(float[] v) {
+        int[] out = new int[v.length];
+        for (int i = 0; i < v.length; i++) out[i] = Float.floatToRawIntBits(v[i]);
+        return out;
     }
 
     private static QuantizedLinear quantized(QuantConfig config) {
