@@ -131,6 +131,34 @@ TEST(IntxTypedIo, ResultsDoNotDependOnThreadCount) {
     jao_threads_set(saved);
 }
 
+// 16-bit types run in slices of 64 rows through the staging: row counts around and past the
+// slice (a last slice of 1..3 rows takes the GEMV) give the fp32 run's bits.
+TEST(IntxTypedIo, RowSlicesGiveTheFp32RunBitwise) {
+    uint32_t seed = 900;
+    for (const int64_t m : {63, 64, 65, 67, 130, 200})
+        for (const Case& shape : {Case{0, 40, 96, 32, 4, true, true, true}, Case{0, 17, 64, 64, 8, false, false, false}}) {
+            Case c = shape;
+            c.m = m;
+            SCOPED_TRACE(c.name());
+            for (const int32_t x_type : kFloatTypes) {
+                Problem pr = make_problem(c, seed++);
+                const std::vector<uint8_t> x = typed_x(pr, x_type);
+                const Packed pk = pack_problem(pr);
+                for (const int32_t tier : jao::test::supported_tiers()) {
+                    IsaCap cap(tier);
+                    ASSERT_TRUE(cap.ok());
+                    std::vector<float> y32, yt(static_cast<size_t>(m * c.n), -1.0f);
+                    ASSERT_EQ(jao::test::run(pk, m, pr.x, y32, c.n), JAO_OK) << jao_last_error();
+                    ASSERT_EQ(run_typed(pk, m, x.data(), x_type, yt.data(), JAO_F32), JAO_OK) << jao_last_error();
+                    expect_same(yt, y32, std::string(jao_isa_name(tier)) + " x_type " + std::to_string(x_type));
+                    std::vector<uint16_t> yb(yt.size(), 0xDEAD);
+                    ASSERT_EQ(run_typed(pk, m, x.data(), x_type, yb.data(), JAO_BF16), JAO_OK);
+                    EXPECT_EQ(yb, rounded_bits(y32, JAO_BF16)) << jao_isa_name(tier);
+                }
+            }
+        }
+}
+
 // Outputs that are much larger than the per-thread narrowing chunk exercise the parallel rounding.
 TEST(IntxTypedIo, LargeOutputsAreRoundedBitwiseWithTwoThreads) {
     const int32_t saved = jao_threads_get();

@@ -52,17 +52,12 @@ void pick_tier(Plan& p, int64_t m) {
 #endif
 }
 
-// A run's fp32 staging, after the quantized activations in the workspace: x [m, k] widened from
-// a 16-bit x before the quantizer, y [m, n] that the tiles write when y is 16-bit.
-struct Staging {
-    float* x;
-    float* y;
-};
-
-Staging carve_staging(const IntxLayout& L, int64_t m, const Act& a) {
-    float* x = a.info + m * a.info_stride;  // the end of carve_workspace's regions, 64-byte aligned
-    return {x, x + m * L.k};
-}
+// 16-bit activations or outputs run in slices of at most this many rows through
+// fp32 staging (x [rows, k] widened, y [rows, n] before rounding), so the staging
+// stays a few MiB at any M. A row's result does not depend on the rows it shares
+// a call with (every tile shape and M split gives the same bits), and the GEMM
+// re-streams the weights per activation panel of about this many rows anyway.
+constexpr int64_t kStagedRows = 64;
 
 // Rows [r0, r1) of a 16-bit x widened into the staging (exact; nothing to do for fp32 x).
 void widen_rows(const IntxLayout& L, const void* x, int32_t x_type, int64_t r0, int64_t r1, float* staged) {
@@ -106,18 +101,16 @@ Plan make_plan(const IntxLayout& L, int64_t m) {
     return p;
 }
 
-int64_t run_workspace_bytes(const IntxLayout& L, int64_t m) { return workspace_bytes(L, m) + 4 * m * (L.k + L.n); }
+namespace {
 
-void run(const IntxLayout& L, const uint8_t* payload, int64_t m, const void* x, int32_t x_type, void* y,
-         int32_t y_type, void* workspace) {
+// y [m, n] fp32 = linear(x [m, k]) for x of any type (16-bit rows widened into xs
+// first) with the activation workspace act_ws (workspace_bytes(L, m) bytes).
+void run_rows(const IntxLayout& L, const uint8_t* payload, int64_t m, const void* x, int32_t x_type, float* xs,
+              float* y, void* act_ws, int max_threads) {
     const Plan p = make_plan(L, m);
-    const Act a = carve_workspace(L, m, workspace);
-    // fp32 views of x and y: themselves when fp32, else the staging.
-    const Staging s = carve_staging(L, m, a);
-    const float* xf = x_type == JAO_F32 ? static_cast<const float*>(x) : s.x;
-    float* yf = y_type == JAO_F32 ? static_cast<float*>(y) : s.y;
-    core::CallScope scope;
-    const core::WorkGrid grid((m + p.tile_m - 1) / p.tile_m, L.nblocks, scope.threads());
+    const Act a = carve_workspace(L, m, act_ws);
+    const float* xf = x_type == JAO_F32 ? static_cast<const float*>(x) : xs;
+    const core::WorkGrid grid((m + p.tile_m - 1) / p.tile_m, L.nblocks, max_threads);
 
 #pragma omp parallel num_threads(grid.threads())
     {
@@ -126,7 +119,7 @@ void run(const IntxLayout& L, const uint8_t* payload, int64_t m, const void* x, 
         {
             int64_t r0 = m * t / nt, r1 = m * (t + 1) / nt;
             if (r1 > r0) {
-                widen_rows(L, x, x_type, r0, r1, s.x);
+                widen_rows(L, x, x_type, r0, r1, xs);
                 p.quantize(L, xf, r0, r1, a);
             }
         }
@@ -142,13 +135,41 @@ void run(const IntxLayout& L, const uint8_t* payload, int64_t m, const void* x, 
                 const int nb = static_cast<int>(std::min<int64_t>(p.tile_blocks, blocks.end - b));
                 for (int64_t r = pm0; r < pm1; r += p.tile_m) {
                     const int mr = static_cast<int>(std::min<int64_t>(p.tile_m, pm1 - r));
-                    p.tile(L, payload, a, r, mr, b, nb, yf);
+                    p.tile(L, payload, a, r, mr, b, nb, y);
                 }
             }
         }
     }
-    propagate_non_finite_rows(L, m, xf, yf);
-    if (y_type != JAO_F32) narrow_outputs(m * L.n, yf, y, y_type, scope.threads());
+    propagate_non_finite_rows(L, m, xf, y);
+}
+
+int64_t element_bytes(int32_t type) { return type == JAO_F32 ? 4 : 2; }
+
+}  // namespace
+
+int64_t run_workspace_bytes(const IntxLayout& L, int64_t m) {
+    return workspace_bytes(L, m) + 64 + 4 * std::min(m, kStagedRows) * (L.k + L.n);
+}
+
+void run(const IntxLayout& L, const uint8_t* payload, int64_t m, const void* x, int32_t x_type, void* y,
+         int32_t y_type, void* workspace) {
+    core::CallScope scope;
+    if (x_type == JAO_F32 && y_type == JAO_F32) {
+        run_rows(L, payload, m, x, x_type, nullptr, static_cast<float*>(y), workspace, scope.threads());
+        return;
+    }
+    // Staging after the activation workspace (sized for all m rows, so every slice fits), 64-byte aligned.
+    const auto end = reinterpret_cast<uintptr_t>(workspace) + static_cast<uintptr_t>(workspace_bytes(L, m));
+    auto* xs = reinterpret_cast<float*>((end + 63) & ~uintptr_t{63});
+    float* ys = xs + std::min(m, kStagedRows) * L.k;
+    for (int64_t r0 = 0; r0 < m; r0 += kStagedRows) {
+        const int64_t rows = std::min(kStagedRows, m - r0);
+        const void* xr = static_cast<const uint8_t*>(x) + r0 * L.k * element_bytes(x_type);
+        void* yr = static_cast<uint8_t*>(y) + r0 * L.n * element_bytes(y_type);
+        float* yf = y_type == JAO_F32 ? static_cast<float*>(yr) : ys;
+        run_rows(L, payload, rows, xr, x_type, xs, yf, workspace, scope.threads());
+        if (y_type != JAO_F32) narrow_outputs(rows * L.n, yf, yr, y_type, scope.threads());
+    }
 }
 
 void propagate_non_finite_rows(const IntxLayout& L, int64_t m, const float* x, float* y) {

@@ -27,8 +27,9 @@ struct Plan {
 Plan make_plan(const IntxLayout& L, int64_t m);
 
 // Workspace bytes of run for m rows: the quantized activations (workspace_bytes) followed by
-// fp32 staging for x [m, k] and y [m, n]. The same for every activation / output type, tier and
-// thread count, so it may be sized before any of them is known.
+// fp32 staging for x and y of up to 64 rows (16-bit types run in slices of 64 rows). The same
+// for every activation / output type, tier and thread count, so it may be sized before any of
+// them is known.
 int64_t run_workspace_bytes(const IntxLayout& L, int64_t m);
 
 // y[m, n] = linear(x[m, k]), x and y of any jao_float_type: a 16-bit x is widened to fp32
