@@ -62,7 +62,10 @@ TEST(WoLinear, ResultsDoNotDependOnThreadCount) {
     const Case cases[] = {{1, 200, 256, 32, 4, 8, true, true, true, true},
                           {3, 77, 128, 64, 2, 2, false, true, false, false},
                           {64, 130, 320, 64, 8, 128, true, false, true, false},
-                          {13, 33, 96, 96, 5, 0, false, false, true, true}};
+                          {13, 33, 96, 96, 5, 0, false, false, true, true},
+                          // one and three column blocks: GEMM row tiles split across threads too
+                          {67, 16, 128, 32, 4, 8, true, false, true, false},
+                          {45, 40, 96, 32, 3, 4, false, true, false, true}};
     for (const Case& c : cases) {
         SCOPED_TRACE(c.name());
         const Problem pr = make_problem(c, 7);

@@ -13,8 +13,10 @@
 namespace jao::kernels::wo {
 
 // BlocksFn entry points and the GEMM tile height (A packing).
-void gemv_neon(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t b0, int64_t b1, float* y);
-void gemm_neon(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t b0, int64_t b1, float* y);
+void gemv_neon(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t r0, int64_t r1,
+               int64_t b0, int64_t b1, float* y);
+void gemm_neon(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t r0, int64_t r1,
+               int64_t b0, int64_t b1, float* y);
 extern const int kGemmMrNeon;
 
 }  // namespace jao::kernels::wo

@@ -40,12 +40,15 @@ constexpr int64_t kPanelK = 256;
 inline int64_t row_tiles(int64_t m, int mr_max) { return (m + mr_max - 1) / mr_max; }
 inline int64_t tile_row(int64_t m, int64_t tiles, int64_t i) { return m * i / tiles; }
 
-// Computes y[0..m) x column blocks [b0, b1) (16 columns each, clipped to n).
-using BlocksFn = void (*)(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t b0, int64_t b1,
-                          float* y);
+// Computes y rows [r0, r1) of the call's m rows x column blocks [b0, b1) (16 columns each,
+// clipped to n). GEMM kernels take row ranges on their row-tile boundaries (tile_row), so each
+// row is computed by the same tile whatever the range; the drivers give GEMV kernels all m rows.
+using BlocksFn = void (*)(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t r0, int64_t r1,
+                          int64_t b0, int64_t b1, float* y);
 
 // Scalar tier: the GEMV formula above in plain loops (any m), accumulated in
 // double and rounded once (the most accurate tier: the tests' ground truth).
-void gemv_ref(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t b0, int64_t b1, float* y);
+void gemv_ref(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t r0, int64_t r1, int64_t b0,
+              int64_t b1, float* y);
 
 }  // namespace jao::kernels::wo

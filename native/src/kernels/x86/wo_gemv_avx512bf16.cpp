@@ -53,12 +53,13 @@ struct Bf16DotSteps {
 
 }  // namespace
 
-void gemv_avx512bf16(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t b0, int64_t b1,
-                     float* y) {
+void gemv_avx512bf16(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t r0, int64_t r1,
+                     int64_t b0, int64_t b1, float* y) {
+    (void)m;
     switch (L.nbit) {
-        case 1: tiles::gemv_steps<V512, Bf16DotSteps<1>>(L, payload, a, m, b0, b1, y); break;
-        case 2: tiles::gemv_steps<V512, Bf16DotSteps<2>>(L, payload, a, m, b0, b1, y); break;
-        default: tiles::gemv_steps<V512, Bf16DotSteps<4>>(L, payload, a, m, b0, b1, y); break;
+        case 1: tiles::gemv_steps<V512, Bf16DotSteps<1>>(L, payload, a, r0, r1, b0, b1, y); break;
+        case 2: tiles::gemv_steps<V512, Bf16DotSteps<2>>(L, payload, a, r0, r1, b0, b1, y); break;
+        default: tiles::gemv_steps<V512, Bf16DotSteps<4>>(L, payload, a, r0, r1, b0, b1, y); break;
     }
 }
 

@@ -7,6 +7,7 @@
 #include "affine/float_formats.h"
 #include "core/isa.h"
 #include "core/threads.h"
+#include "core/work_grid.h"
 
 namespace jao::kernels::wo {
 namespace {
@@ -174,24 +175,28 @@ void run_with(const WoLayout& L, const uint8_t* payload, int64_t m, const Plan& 
     }
 
     core::CallScope scope;
-    const int threads = static_cast<int>(std::min<int64_t>(scope.threads(), L.nblocks));
-#pragma omp parallel num_threads(threads)
+    // GEMM row tiles may go to different threads; GEMV rows stay together (its
+    // tile height sets the order of its sums).
+    const int64_t tiles = p.kernel == JAO_WO_KERNEL_GEMM ? row_tiles(m, p.gemm_mr) : 1;
+    const core::WorkGrid grid(tiles, L.nblocks, scope.threads());
+#pragma omp parallel num_threads(grid.threads())
     {
         const int t = omp_get_thread_num(), nt = omp_get_num_threads();
         if (p.kernel == JAO_WO_KERNEL_GEMM) {
-            const int64_t tiles = row_tiles(m, p.gemm_mr);
             pack_rows(L, xr, m, p.gemm_mr, tiles * t / nt, tiles * (t + 1) / nt, w.rows);
 #pragma omp barrier
         }
-        // Each thread owns a contiguous range of 16-column blocks: every output
-        // is computed by one thread in the same order whatever the thread count.
-        const int64_t b0 = L.nblocks * t / nt, b1 = L.nblocks * (t + 1) / nt;
-        if (b1 > b0) {
-            p.blocks(L, payload, a, m, b0, b1, out);
+        // Each thread owns whole row tiles of a contiguous range of 16-column blocks:
+        // every output is computed by one tile in the same order whatever the thread count.
+        const core::UnitRange rows = grid.rows_of(t), blocks = grid.cols_of(t);
+        const int64_t r0 = tile_row(m, tiles, rows.begin), r1 = tile_row(m, tiles, rows.end);
+        const int64_t b0 = blocks.begin, b1 = blocks.end;
+        if (b1 > b0 && r1 > r0) {
+            p.blocks(L, payload, a, m, r0, r1, b0, b1, out);
             if (y_type != JAO_F32) {
                 const int64_t c0 = b0 * pack::kWoNr, c1 = std::min(L.n, b1 * pack::kWoNr);
                 auto* y16 = static_cast<uint16_t*>(y);
-                for (int64_t r = 0; r < m; ++r)
+                for (int64_t r = r0; r < r1; ++r)
                     affine::narrow_from_float(y_type, out + r * L.n + c0, y16 + r * L.n + c0, c1 - c0);
             }
         }

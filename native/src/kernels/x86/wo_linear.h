@@ -1,6 +1,7 @@
 // Driver of the weight-only linear: picks the tier (active ISA) and the kernel
 // family (by M), prepares the activations in the workspace and runs the tier
-// on OpenMP threads split over N. Compiled on every architecture; the tiers
+// on OpenMP threads split over N, and over the GEMM's row tiles too when N has
+// too few blocks (core/work_grid.h). Compiled on every architecture; the tiers
 // live in wo_linear_{avx2,avx512}.cpp and kernels/arm/wo_linear_neon.cpp
 // (wo_arm.h), written once in wo_tiles.h.
 #pragma once
@@ -46,14 +47,18 @@ constexpr int bf16_pair_k(int nbit, int s) {
 
 #if defined(__x86_64__) || defined(_M_X64)
 // Tier entry points (BlocksFn) and their GEMM tile heights.
-void gemv_avx2(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t b0, int64_t b1, float* y);
-void gemm_avx2(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t b0, int64_t b1, float* y);
-void gemv_avx512(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t b0, int64_t b1, float* y);
-void gemm_avx512(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t b0, int64_t b1, float* y);
+void gemv_avx2(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t r0, int64_t r1,
+               int64_t b0, int64_t b1, float* y);
+void gemm_avx2(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t r0, int64_t r1,
+               int64_t b0, int64_t b1, float* y);
+void gemv_avx512(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t r0, int64_t r1,
+                 int64_t b0, int64_t b1, float* y);
+void gemm_avx512(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t r0, int64_t r1,
+                 int64_t b0, int64_t b1, float* y);
 extern const int kGemmMrAvx2, kGemmMrAvx512;
 // bf16 activations (Act::xpairs), nbit with bf16_dot_nbit, m <= kGemvMaxRows rows.
-void gemv_avx512bf16(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t b0, int64_t b1,
-                     float* y);
+void gemv_avx512bf16(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t r0, int64_t r1,
+                     int64_t b0, int64_t b1, float* y);
 #endif
 
 }  // namespace jao::kernels::wo

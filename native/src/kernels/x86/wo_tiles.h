@@ -186,25 +186,28 @@ void gemv_rows(const WoLayout& L, const uint8_t* payload, const Act& a, const St
     for (; b < b1; ++b) gemv_tile<V, Steps, MR, 1>(L, payload, a, st, r, b, y);
 }
 
-// Row tiles of kGemvMr, then 2, then 1 rows (three tile heights keep the
+// Rows [r0, r1) in tiles of kGemvMr, then 2, then 1 rows (three tile heights keep the
 // instantiations, and the compile time of the fully unrolled tiles, down).
 template <class V, class Steps>
-void gemv_steps(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t b0, int64_t b1, float* y) {
+void gemv_steps(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t r0, int64_t r1, int64_t b0,
+                int64_t b1, float* y) {
     static_assert(V::kGemvMr == 2 || V::kGemvMr == 4);
     const Steps st(L.center);
-    int64_t r = 0;
-    for (; r + V::kGemvMr <= m; r += V::kGemvMr) gemv_rows<V, Steps, V::kGemvMr>(L, payload, a, st, r, b0, b1, y);
+    int64_t r = r0;
+    for (; r + V::kGemvMr <= r1; r += V::kGemvMr) gemv_rows<V, Steps, V::kGemvMr>(L, payload, a, st, r, b0, b1, y);
     if constexpr (V::kGemvMr == 4)
-        if (r + 2 <= m) {
+        if (r + 2 <= r1) {
             gemv_rows<V, Steps, 2>(L, payload, a, st, r, b0, b1, y);
             r += 2;
         }
-    if (r < m) gemv_rows<V, Steps, 1>(L, payload, a, st, r, b0, b1, y);
+    if (r < r1) gemv_rows<V, Steps, 1>(L, payload, a, st, r, b0, b1, y);
 }
 
 template <class V, int NBIT>
-void gemv(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t b0, int64_t b1, float* y) {
-    gemv_steps<V, Fp32Steps<V, NBIT>>(L, payload, a, m, b0, b1, y);
+void gemv(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t r0, int64_t r1, int64_t b0,
+          int64_t b1, float* y) {
+    (void)m;
+    gemv_steps<V, Fp32Steps<V, NBIT>>(L, payload, a, r0, r1, b0, b1, y);
 }
 
 // ---- GEMM: weights of NB blocks x kPanelK decoded to fp32 once, MR x NB*16 register tiles ----
@@ -273,10 +276,16 @@ void gemm_tile_any(const WoLayout& L, const uint8_t* payload, const float* a, in
 }
 
 template <class V, int NBIT>
-void gemm(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t b0, int64_t b1, float* y) {
+void gemm(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t r0, int64_t r1, int64_t b0,
+          int64_t b1, float* y) {
     const Decoder<V, NBIT> dec(L.center);
     alignas(64) float panel[kPanelK * V::kGemmNb * kWoNr];
     const int64_t tiles = row_tiles(m, V::kGemmMr);
+    // The row tiles of [r0, r1) (on tile boundaries, see BlocksFn).
+    int64_t t0 = 0;
+    while (tile_row(m, tiles, t0) < r0) ++t0;
+    int64_t t1 = t0;
+    while (t1 < tiles && tile_row(m, tiles, t1) < r1) ++t1;
     // Columns in groups whose y slice (m x group, ~256 KiB) stays in L2; K
     // outer inside a group, so the K slice of x (m x kPanelK) is read from L2
     // by every panel of the group; each panel is decoded once per K slice and
@@ -290,11 +299,11 @@ void gemm(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, in
             for (int64_t b = bg; b < bge; b += V::kGemmNb) {
                 const int nb = static_cast<int>(std::min<int64_t>(V::kGemmNb, bge - b));
                 decode_panel<V, NBIT>(L, payload, dec, b, nb, k0, kc, panel);
-                for (int64_t t = 0; t < tiles; ++t) {
-                    const int64_t r0 = tile_row(m, tiles, t);
-                    const int mr = static_cast<int>(tile_row(m, tiles, t + 1) - r0);
-                    const float* ap = a.apack + k0 * m + r0 * kc;
-                    float* c = y + r0 * L.n + b * kWoNr;
+                for (int64_t t = t0; t < t1; ++t) {
+                    const int64_t row = tile_row(m, tiles, t);
+                    const int mr = static_cast<int>(tile_row(m, tiles, t + 1) - row);
+                    const float* ap = a.apack + k0 * m + row * kc;
+                    float* c = y + row * L.n + b * kWoNr;
                     if (nb == V::kGemmNb) gemm_tile_any<V, V::kGemmNb>(L, payload, ap, mr, kc, panel, b, k0 == 0, c);
                     else gemm_tile_any<V, 1>(L, payload, ap, mr, kc, panel, b, k0 == 0, c);
                 }
@@ -322,11 +331,11 @@ void gemm(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, in
 // and its GEMM tile height, defined in namespace jao::kernels::wo by the tier's file.
 #define JAO_WO_TIER_ENTRY_POINTS(GEMV, GEMM, GEMM_MR, V)                                                     \
     const int GEMM_MR = V::kGemmMr;                                                                          \
-    void GEMV(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t b0, int64_t b1,    \
-              float* y) {                                                                                    \
-        JAO_WO_DISPATCH_NBIT(tiles::gemv, V, L, payload, a, m, b0, b1, y)                                    \
+    void GEMV(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t r0, int64_t r1,    \
+              int64_t b0, int64_t b1, float* y) {                                                            \
+        JAO_WO_DISPATCH_NBIT(tiles::gemv, V, L, payload, a, m, r0, r1, b0, b1, y)                            \
     }                                                                                                        \
-    void GEMM(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t b0, int64_t b1,    \
-              float* y) {                                                                                    \
-        JAO_WO_DISPATCH_NBIT(tiles::gemm, V, L, payload, a, m, b0, b1, y)                                    \
+    void GEMM(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t r0, int64_t r1,    \
+              int64_t b0, int64_t b1, float* y) {                                                            \
+        JAO_WO_DISPATCH_NBIT(tiles::gemm, V, L, payload, a, m, r0, r1, b0, b1, y)                            \
     }
