@@ -19,6 +19,7 @@ struct IntxAbi {
     static constexpr auto info = jao_intx_packed_info;
     static constexpr auto workspace_size = jao_intx_workspace_size;
     static constexpr auto run = jao_intx_linear_run;
+    static constexpr auto run_typed = jao_intx_linear_run_typed;
 
     static int64_t n(const Params& p) { return p.n; }
     static int64_t k(const Params& p) { return p.k; }

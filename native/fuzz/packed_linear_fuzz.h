@@ -4,6 +4,7 @@
 // struct (intx_traits.h, wo_traits.h, int8_traits.h) providing:
 //   Params, Info, Tensors          the C structs and the plain tensors of one weight
 //   packed_size verify info workspace_size run    the C entry points (same signatures)
+//   run_typed (optional)           jao_*_linear_run_typed: typed x / y runs are fuzzed too
 //   small_params(f)                a valid, small parameter set (allocatable)
 //   any_params(f)                  every field fuzzed, edge values included
 //   n(p), k(p)                     its shape
@@ -21,6 +22,7 @@
 #include <algorithm>
 
 #include "fuzz_util.h"
+#include "jao/jao_affine.h"
 #include "pack/crc32c.h"
 
 namespace jao_fuzz {
@@ -85,9 +87,26 @@ void exercise(const uint8_t* buf, int64_t size, FuzzedDataProvider& f) {
     // Runs are bounded in work too (m * n * k): sanitized kernels are ~20x slower.
     const int64_t xk = bounded(m, k), yn = bounded(m, n);
     if (xk < 0 || yn < 0 || ws > kMaxBytes || bounded(xk, n, kMaxWork) < 0) return;
-    std::vector<float> x = values<float>(f, xk, any_float), y(static_cast<size_t>(yn));
     const bool short_ws = ws > 0 && f.ConsumeIntegralInRange<int>(0, 7) == 0;
     std::vector<uint8_t> work(static_cast<size_t>(short_ws ? ws - 1 : ws));
+    if constexpr (requires { A::run_typed; }) {
+        if (f.ConsumeBool()) {
+            // jao_float_type x / y (sometimes invalid); x and y sized exactly for their
+            // types, so ASan flags a kernel that reads or writes them as another type.
+            const int32_t x_type = choice(f, JAO_F32, JAO_F16), y_type = choice(f, JAO_F32, JAO_F16);
+            const bool valid = x_type >= JAO_F32 && x_type <= JAO_F16 && y_type >= JAO_F32 && y_type <= JAO_F16;
+            const auto width = [](int32_t t) { return t == JAO_F32 ? 4 : 2; };
+            std::vector<uint8_t> x = bytes(f, static_cast<size_t>(xk * (valid ? width(x_type) : 4)));
+            std::vector<uint8_t> y(static_cast<size_t>(yn * (valid ? width(y_type) : 4)));
+            const jao_status sr = JAO_FUZZ_CALL(A::run_typed, buf, size, m, x.data(), x_type, y.data(), y_type,
+                                                ptr(work), static_cast<int64_t>(work.size()));
+            if (!valid) check(sr == JAO_INVALID_ARGUMENT, "typed run accepted an invalid float type");
+            else if (short_ws) check(sr != JAO_OK, "typed run accepted a workspace one byte short");
+            else check(sr == JAO_OK || sr == JAO_UNSUPPORTED, "typed run failed where packed_info succeeded");
+            return;
+        }
+    }
+    std::vector<float> x = values<float>(f, xk, any_float), y(static_cast<size_t>(yn));
     const jao_status sr = JAO_FUZZ_CALL(A::run, buf, size, m, x.data(), y.data(), ptr(work),
                                         static_cast<int64_t>(work.size()));
     if (short_ws) check(sr != JAO_OK, "run accepted a workspace one byte short");

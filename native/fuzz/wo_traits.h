@@ -22,6 +22,7 @@ struct WoAbi {
     static constexpr auto info = jao_wo_packed_info;
     static constexpr auto workspace_size = jao_wo_workspace_size;
     static constexpr auto run = jao_wo_linear_run;
+    static constexpr auto run_typed = jao_wo_linear_run_typed;
 
     static int64_t n(const Params& p) { return p.n; }
     static int64_t k(const Params& p) { return p.k; }
