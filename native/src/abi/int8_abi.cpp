@@ -3,6 +3,7 @@
 #include <string>
 
 #include "abi/guard.h"
+#include "abi/run_args.h"
 #include "kernels/x86/int8_linear.h"
 #include "pack/int8_format.h"
 
@@ -59,12 +60,10 @@ JAO_API jao_status jao_int8_linear_run(const void* packed, int64_t packed_size, 
     return jao::abi::guarded("jao_int8_linear_run", [&] {
         const char* fn = "jao_int8_linear_run";
         Int8Layout L = jao::pack::read_int8_header(packed, packed_size, fn);
-        jao::require(x != nullptr && y != nullptr && workspace != nullptr, fn, "x, y and workspace must not be null");
+        jao::abi::require_run_buffers(fn, x, y, workspace);
         jao::require(reinterpret_cast<uintptr_t>(y) % 4 == 0, fn, "y must be 4-byte aligned");
         jao::kernels::int8::check_runnable(L, packed, fn);
-        const int64_t need = checked_workspace(L, m, fn);
-        jao::require(workspace_size >= need, fn,
-                     "workspace_size " + std::to_string(workspace_size) + " < required " + std::to_string(need));
+        jao::abi::require_workspace(fn, workspace_size, checked_workspace(L, m, fn));
         jao::kernels::int8::run(L, packed, m, x, y, workspace);
     });
 }

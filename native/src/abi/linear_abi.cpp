@@ -3,6 +3,7 @@
 #include <string>
 
 #include "abi/guard.h"
+#include "abi/run_args.h"
 #include "kernels/ref/intx_kernels.h"
 #include "kernels/x86/intx_linear.h"
 #include "pack/intx_format.h"
@@ -23,13 +24,9 @@ jao_status run_typed(const char* fn, const void* packed, int64_t packed_size, in
                      int32_t x_type, void* y, int32_t y_type, void* workspace, int64_t workspace_size) {
     return jao::abi::guarded(fn, [&] {
         const IntxLayout L = jao::pack::read_header(packed, packed_size, fn);
-        jao::require(x != nullptr && y != nullptr && workspace != nullptr, fn, "x, y and workspace must not be null");
-        for (const int32_t type : {x_type, y_type})
-            jao::require(type == JAO_F32 || type == JAO_BF16 || type == JAO_F16, fn,
-                         "x_type and y_type must be JAO_F32, JAO_BF16 or JAO_F16, got " + std::to_string(type));
-        const int64_t need = checked_workspace(L, m, fn);
-        jao::require(workspace_size >= need, fn,
-                     "workspace_size " + std::to_string(workspace_size) + " < required " + std::to_string(need));
+        jao::abi::require_run_buffers(fn, x, y, workspace);
+        jao::abi::require_float_types(fn, x_type, y_type);
+        jao::abi::require_workspace(fn, workspace_size, checked_workspace(L, m, fn));
         jao::kernels::intx::run(L, static_cast<const uint8_t*>(packed) + jao::pack::kHeaderBytes, m, x, x_type, y,
                                 y_type, workspace);
     });
