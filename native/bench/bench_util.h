@@ -101,4 +101,15 @@ Timing timed(Fn&& fn, double seconds) {
     return timing_of(time_calls(seconds, std::forward<Fn>(fn)));
 }
 
+// timed(fn, seconds) on the scalar reference tier (the ISA cap restored afterwards):
+// the reference the benches print next to the SIMD tiers, on the same calls.
+template <class Fn>
+Timing timed_scalar(Fn&& fn, double seconds) {
+    const int32_t saved = jao_isa_active();
+    check(jao_isa_set_cap(JAO_ISA_SCALAR), "jao_isa_set_cap");
+    const Timing t = timed(std::forward<Fn>(fn), seconds);
+    check(jao_isa_set_cap(saved), "jao_isa_set_cap");
+    return t;
+}
+
 }  // namespace jao::bench

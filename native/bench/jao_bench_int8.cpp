@@ -133,11 +133,8 @@ int main(int argc, char** argv) {
                        std::string(jao_isa_name(info.isa)) + (is_onednn ? " + " + direct.impl() : " tiles"));
                 if (M == 1 && !is_onednn) {
                     // The scalar reference tier on the same layer and calls.
-                    const int32_t saved = jao_isa_active();
-                    check(jao_isa_set_cap(JAO_ISA_SCALAR), "jao_isa_set_cap");
-                    const jao::bench::Timing tr = jao::bench::timed(run, seconds);
-                    check(jao_isa_set_cap(saved), "jao_isa_set_cap");
-                    report("jao/scalar", tr, l->size, td.median, "scalar reference tier");
+                    report("jao/scalar", jao::bench::timed_scalar(run, seconds), l->size, td.median,
+                           "scalar reference tier");
                 }
             }
         }

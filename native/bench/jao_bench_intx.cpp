@@ -132,10 +132,7 @@ int main(int argc, char** argv) {
                             info.tile_m, info.tile_n);
                 if (peers && M == 1) {
                     // The scalar reference tier on the same calls (at least 5 after 3 warm-ups).
-                    const int32_t saved = jao_isa_active();
-                    check(jao_isa_set_cap(JAO_ISA_SCALAR), "jao_isa_set_cap");
-                    const jao::bench::Timing tr = jao::bench::timed(run, seconds);
-                    check(jao_isa_set_cap(saved), "jao_isa_set_cap");
+                    const jao::bench::Timing tr = jao::bench::timed_scalar(run, seconds);
                     std::printf(" | scalar %.2f ms (%.0fx)", tr.median * 1e3, tr.median / med);
                 }
                 std::printf("\n");

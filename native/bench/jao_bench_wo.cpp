@@ -190,11 +190,7 @@ int main(int argc, char** argv) {
                     std::printf(" %9s %8s %6s |", "-", "-", "-");
                 }
                 if (peers && M == 1 && K == 4096 && N == 4096) {
-                    const int32_t saved = jao_isa_active();
-                    check(jao_isa_set_cap(JAO_ISA_SCALAR), "cap");
-                    const std::vector<double> tr = time_calls(seconds, run);
-                    check(jao_isa_set_cap(saved), "cap");
-                    std::printf(" %9.3f\n", median(tr) * 1e3);
+                    std::printf(" %9.3f\n", jao::bench::timed_scalar(run, seconds).median * 1e3);
                 } else {
                     std::printf(" %9s\n", "-");
                 }
