@@ -1,9 +1,9 @@
-// Software prefetch distance of the GEMV-style tiles (intx, int8, weight-only),
-// which at M = 1 stream NB column blocks from DRAM at once, each block one
-// sequential stream: more streams than the hardware prefetchers keep ahead of.
-// Tuned at M = 1 on int4 4096 x 11008. (Prefetching the next tile's streams
-// near a block's end, and prefetching into L2 instead of L1, measured no
-// better in interleaved runs; 2026-12-01.)
+// Software prefetch of the GEMV-style tiles (intx, int8, weight-only), which at
+// M = 1 stream NB column blocks from DRAM at once, each block one sequential
+// stream: more streams than the hardware prefetchers keep ahead of.
+// The distance was tuned at M = 1 on int4 4096 x 11008. (Prefetching the next
+// tile's streams near a block's end, and prefetching into L2 instead of L1,
+// measured no better in interleaved runs; 2026-12-01.)
 #pragma once
 
 #include <cstdint>
@@ -11,5 +11,16 @@
 namespace jao::kernels {
 
 constexpr int64_t kStreamPrefetchBytes = 2048;
+
+// Requests the cache lines that start in [begin, end) + kStreamPrefetchBytes.
+// A tile that calls this for each span it consumes, spans back to back, asks
+// for every line of its stream exactly once, even when its steps are not
+// multiples of 64 bytes: a group record of weights + scales (int4 g32: 288
+// bytes) advanced by whole weight chunks alone would skip one line in nine.
+inline void prefetch_span_ahead(const uint8_t* begin, const uint8_t* end) {
+    const uintptr_t first = (reinterpret_cast<uintptr_t>(begin) + kStreamPrefetchBytes + 63) & ~uintptr_t{63};
+    const uintptr_t stop = reinterpret_cast<uintptr_t>(end) + kStreamPrefetchBytes;
+    for (uintptr_t line = first; line < stop; line += 64) __builtin_prefetch(reinterpret_cast<const void*>(line), 0, 3);
+}
 
 }  // namespace jao::kernels

@@ -29,7 +29,6 @@ struct V128x4 {
     static constexpr int kGemvMr = 2, kGemvNb1 = 2, kGemvNb = 1;
     static constexpr int kGemmMr = 6, kGemmNb = 1;
 
-    static void prefetch(const uint8_t* p) { __builtin_prefetch(p); }
     static F zero() { return set1(0.0f); }
     static F set1(float x) {
         const float32x4_t d = vdupq_n_f32(x);

@@ -112,11 +112,10 @@ void tile(const IntxLayout& L, const uint8_t* payload, const Act& a, int64_t m0,
         for (int64_t ch = 0; ch < L.chunks; ++ch) {
             const int64_t cofs = gofs + ch * L.chunk_bytes;
             const int64_t kofs = g * L.gpad + ch * kChunkK;
-            // NB streams at once are more than the hardware prefetchers keep ahead of.
-            const int64_t ahead = cofs + kStreamPrefetchBytes;
-            for (int j = 0; j < NB; ++j)
-                for (int line = 0; line < NBIT; ++line)  // a chunk is 64 * NBIT bytes
-                    _mm_prefetch(reinterpret_cast<const char*>(blk[j] + ahead + 64 * line), _MM_HINT_T0);
+            // NB streams at once are more than the hardware prefetchers keep ahead of. The
+            // last chunk of a group also owns the rest of the group record (scales, ...).
+            const int64_t span_end = ch + 1 < L.chunks ? cofs + L.chunk_bytes : gofs + L.group_bytes;
+            for (int j = 0; j < NB; ++j) prefetch_span_ahead(blk[j] + cofs, blk[j] + span_end);
             [&]<int... V>(std::integer_sequence<int, V...>) {
                 (([&] {
                      __m512i w[NB];

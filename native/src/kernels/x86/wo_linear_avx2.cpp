@@ -21,7 +21,6 @@ struct V256 {
     static constexpr int kGemvMr = 2, kGemvNb1 = 2, kGemvNb = 1;
     static constexpr int kGemmMr = 6, kGemmNb = 1;
 
-    static void prefetch(const uint8_t* p) { _mm_prefetch(reinterpret_cast<const char*>(p), _MM_HINT_T0); }
     static F zero() { return {_mm256_setzero_ps(), _mm256_setzero_ps()}; }
     static F set1(float v) { return {_mm256_set1_ps(v), _mm256_set1_ps(v)}; }
     static I set1i(int v) { return {_mm256_set1_epi32(v), _mm256_set1_epi32(v)}; }

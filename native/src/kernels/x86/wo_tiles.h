@@ -144,9 +144,9 @@ void gemv_tile(const WoLayout& L, const uint8_t* payload, const Act& a, const St
         for (int64_t ch = 0; ch < L.chunks; ++ch) {
             const typename Steps::X* xk = x0 + (g * L.gpad + ch * pack::kWoChunkK) / kKPerX;
             const int64_t off = ch * L.chunk_bytes;
-            for (int i = 0; i < NB; ++i)
-                for (int64_t line = 0; line < L.chunk_bytes; line += 64)
-                    V::prefetch(rec[i] + off + line + kStreamPrefetchBytes);
+            // The last chunk of a group also owns the rest of its record (scales, ...).
+            const int64_t span_end = ch + 1 < L.chunks ? off + L.chunk_bytes : L.group_bytes;
+            for (int i = 0; i < NB; ++i) prefetch_span_ahead(rec[i] + off, rec[i] + span_end);
             unroll<Steps::kSteps>([&](auto S) [[gnu::always_inline]] {
                 constexpr int j = decltype(S)::value, h = j % AS;
                 decltype(st.template weights<j>(rec[0])) q[NB];

@@ -25,7 +25,6 @@ struct V512 {
     static constexpr int kGemvMr = 4, kGemvNb1 = 4, kGemvNb = 2;
     static constexpr int kGemmMr = 12, kGemmNb = 2;
 
-    static void prefetch(const uint8_t* p) { _mm_prefetch(reinterpret_cast<const char*>(p), _MM_HINT_T0); }
     static F zero() { return _mm512_setzero_ps(); }
     static F set1(float v) { return _mm512_set1_ps(v); }
     static I set1i(int v) { return _mm512_set1_epi32(v); }
