@@ -70,6 +70,13 @@ inline double measured_read_gbs(int threads) {
     return gbs;
 }
 
+// The read bandwidth an M = 1 row (DRAM-bound) is compared with: probed again
+// right before the row, as this host's bandwidth drifts by 10-20 % within one
+// run; other rows use the probe taken at start.
+inline double row_read_gbs(int threads, int64_t m, double at_start) {
+    return m == 1 ? measured_read_gbs(threads) : at_start;
+}
+
 // Times fn(i) (i = call counter) after 3 warm-up calls: at least 5 calls and
 // `seconds`, at most 2000; returns the sorted times.
 template <class Fn>

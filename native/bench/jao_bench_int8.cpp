@@ -11,8 +11,8 @@
 // Rows: "jao/onednn" and "jao/jao" = full path (activation quantization +
 // integer matmul + epilogue), at M=1 also "jao/scalar" (the scalar reference
 // tier); "onednn s8" = dnnl matmul on pre-quantized s8 input (same primitive kind, format_any weights). Columns: median / best ms,
-// GOPS = 2MKN / median, weight GB/s, % of the DRAM read bandwidth measured at
-// start, and the ratio median / median of the direct oneDNN call.
+// GOPS = 2MKN / median, weight GB/s, the read bandwidth probed in the same run
+// ("read"; re-probed before the rows of each M=1 shape) and its %, and the ratio median / median of the direct oneDNN call.
 #include <omp.h>
 
 #include <array>
@@ -83,8 +83,8 @@ int main(int argc, char** argv) {
     const double measured = jao::bench::measured_read_gbs(threads);
     std::printf("jao %s, isa %s, %d threads, measured DRAM read %.1f GB/s (notes: ~%.0f)\n", jao_version_string(),
                 jao_isa_name(jao_isa_active()), threads, measured, jao::bench::kDramGBs);
-    std::printf("%-11s %-11s %4s %9s %9s %7s %7s %6s %6s  %s\n", "path", "KxN", "M", "median_ms", "best_ms", "GOPS",
-                "GB/s", "%DRAM", "/onednn", "impl");
+    std::printf("%-11s %-11s %4s %9s %9s %7s %7s %5s %6s %6s  %s\n", "path", "KxN", "M", "median_ms", "best_ms", "GOPS",
+                "GB/s", "read", "%DRAM", "/onednn", "impl");
 
     if (!custom.empty()) shapes = custom;
     std::mt19937 rng(42);
@@ -105,11 +105,12 @@ int main(int argc, char** argv) {
             std::vector<float> x(static_cast<size_t>(M * K)), y(static_cast<size_t>(M * N));
             std::normal_distribution<float> xd(0.0f, 1.0f);
             for (auto& v : x) v = xd(rng);
+            const double read = jao::bench::row_read_gbs(threads, M, measured);
             auto report = [&](const char* path, const jao::bench::Timing& t, int64_t wbytes, double peer,
                               const std::string& impl) {
                 const double gops = 2.0 * M * K * N / t.median * 1e-9, gbs = static_cast<double>(wbytes) / t.median * 1e-9;
-                std::printf("%-11s %-11s %4lld %9.3f %9.3f %7.1f %7.2f %5.1f%% %6.2f  %s\n", path, kshape,
-                            static_cast<long long>(M), t.median * 1e3, t.best * 1e3, gops, gbs, 100.0 * gbs / measured,
+                std::printf("%-11s %-11s %4lld %9.3f %9.3f %7.1f %7.2f %5.1f %5.1f%% %6.2f  %s\n", path, kshape,
+                            static_cast<long long>(M), t.median * 1e3, t.best * 1e3, gops, gbs, read, 100.0 * gbs / read,
                             peer > 0 ? t.median / peer : 1.0, impl.c_str());
                 std::fflush(stdout);
             };

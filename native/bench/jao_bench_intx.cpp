@@ -9,7 +9,8 @@
 // for int4 PerGroup(32) bf16 scales and int8 PerAxis(0) fp32 scales (symmetric,
 // torchao's default), plus int2 / int3 g32 at M=1. Weights are cycled through
 // enough packed copies (>= 160 MB) that every call streams them from DRAM.
-// Prints median / best ms, GOPS = 2MKN / t, weight GB/s and % of the 20 GB/s DRAM roof.
+// Prints median / best ms, GOPS = 2MKN / t, weight GB/s, % of the 20 GB/s DRAM roof and % of
+// the read bandwidth probed in the same run ("read" column; re-probed before every M=1 row).
 // At M=1 (unless --no-peers) each row ends with the scalar reference tier timed on
 // the same calls and its ratio to the row. Last section "onednn_s8": oneDNN's s8 x s8 -> s32 matmul called directly on the
 // same shapes (pre-quantized input, format_any weights, same DRAM streaming): the peer.
@@ -72,8 +73,8 @@ int main(int argc, char** argv) {
     const double measured = jao::bench::measured_read_gbs(threads);
     std::printf("jao %s, isa %s, %d threads, DRAM roof %.0f GB/s (notes), measured read now %.1f GB/s\n",
                 jao_version_string(), jao_isa_name(jao_isa_active()), threads, kDramGBs, measured);
-    std::printf("%-10s %-12s %5s %9s %9s %8s %8s %7s %7s  %s\n", "format", "KxN", "M", "median_ms", "best_ms", "GOPS",
-                "GB/s", "%roof20", "%meas", "kernel");
+    std::printf("%-10s %-12s %5s %9s %9s %8s %8s %7s %6s %7s  %s\n", "format", "KxN", "M", "median_ms", "best_ms", "GOPS",
+                "GB/s", "%roof20", "read", "%meas", "kernel");
 
     const Format formats[] = {{"int4_g32", 4, false, true}, {"int8_pc", 8, true, false},
                               {"int2_g32", 2, false, true}, {"int3_g32", 3, false, true}};
@@ -119,15 +120,16 @@ int main(int argc, char** argv) {
                     check(jao_intx_linear_run(packed[i % copies].data(), size, M, x.data(), y.data(), work.data(), ws),
                           "run");
                 };
+                const double read = jao::bench::row_read_gbs(threads, M, measured);
                 const jao::bench::Timing t = jao::bench::timed(run, seconds);
                 const double med = t.median, best = t.best;
                 const double gops = 2.0 * M * K * N / med * 1e-9;
                 const double gbs = static_cast<double>(size) / med * 1e-9;
                 char kshape[32];
                 std::snprintf(kshape, sizeof kshape, "%lldx%lld", static_cast<long long>(K), static_cast<long long>(N));
-                std::printf("%-10s %-12s %5lld %9.3f %9.3f %8.1f %8.2f %6.1f%% %6.1f%%  %s %s %dx%d", f.name, kshape,
-                            static_cast<long long>(M), med * 1e3, best * 1e3, gops, gbs, 100.0 * gbs / kDramGBs,
-                            100.0 * gbs / measured,
+                std::printf("%-10s %-12s %5lld %9.3f %9.3f %8.1f %8.2f %6.1f%% %6.1f %6.1f%%  %s %s %dx%d", f.name,
+                            kshape, static_cast<long long>(M), med * 1e3, best * 1e3, gops, gbs, 100.0 * gbs / kDramGBs,
+                            read, 100.0 * gbs / read,
                             info.kernel == JAO_INTX_KERNEL_GEMV ? "gemv" : "gemm", jao_isa_name(info.isa),
                             info.tile_m, info.tile_n);
                 if (peers && M == 1) {
@@ -147,12 +149,13 @@ int main(int argc, char** argv) {
         std::snprintf(kshape, sizeof kshape, "%lldx%lld", static_cast<long long>(K), static_cast<long long>(N));
         for (int64_t M : ms_all) {
             jao::bench::OnednnS8Matmul direct(M, K, N, 11);
+            const double read = jao::bench::row_read_gbs(threads, M, measured);
             const jao::bench::Timing t = jao::bench::timed([&](int64_t i) { direct.run(i); }, seconds);
             const double gops = 2.0 * M * K * N / t.median * 1e-9;
             const double gbs = static_cast<double>(direct.weight_bytes()) / t.median * 1e-9;
-            std::printf("%-10s %-12s %5lld %9.3f %9.3f %8.1f %8.2f %6.1f%% %6.1f%%  %s\n", "onednn_s8", kshape,
+            std::printf("%-10s %-12s %5lld %9.3f %9.3f %8.1f %8.2f %6.1f%% %6.1f %6.1f%%  %s\n", "onednn_s8", kshape,
                         static_cast<long long>(M), t.median * 1e3, t.best * 1e3, gops, gbs, 100.0 * gbs / kDramGBs,
-                        100.0 * gbs / measured, direct.impl().c_str());
+                        read, 100.0 * gbs / read, direct.impl().c_str());
             std::fflush(stdout);
         }
     }

@@ -12,8 +12,8 @@
 // g32 (M=1 only). Shapes (K, N) in {(4096,4096), (4096,11008), (11008,4096)} x
 // M in {1, 4, 8, 32, 128}. Packed weights are cycled through copies totalling
 // >= 160 MB so every call streams them from DRAM. Per row: median / best ms,
-// GFLOP/s = 2MKN / t, packed weight GB/s and its % of the DRAM read bandwidth
-// measured at start, the kernel; then the peers on the same x: oneDNN
+// GFLOP/s = 2MKN / t, packed weight GB/s and its % of the read bandwidth probed
+// in the same run ("read"; re-probed before every M=1 row), the kernel; then the peers on the same x: oneDNN
 // dnnl_sgemm on the fp32-dequantized weights (x * W^T, its own 180 MB of
 // weights, so cold too) and, at M=1 on 4096x4096, jao's scalar tier.
 #include <dnnl.h>
@@ -130,8 +130,8 @@ int main(int argc, char** argv) {
     std::printf("jao %s, isa %s, %d threads, %s activations, measured DRAM read %.1f GB/s, load %.2f %.2f %.2f\n",
                 jao_version_string(), jao_isa_name(jao_isa_active()), threads, act == JAO_BF16 ? "bf16" : "fp32", dram,
                 load[0], load[1], load[2]);
-    std::printf("%-9s %-11s %4s %9s %8s %8s %7s %6s %5s | %9s %8s %6s | %9s\n", "format", "KxN", "M", "median_ms",
-                "best_ms", "GFLOP/s", "GB/s", "%DRAM", "kern", "sgemm_ms", "GFLOP/s", "x_sg", "scalar_ms");
+    std::printf("%-9s %-11s %4s %9s %8s %8s %7s %5s %6s %5s | %9s %8s %6s | %9s\n", "format", "KxN", "M", "median_ms",
+                "best_ms", "GFLOP/s", "GB/s", "read", "%DRAM", "kern", "sgemm_ms", "GFLOP/s", "x_sg", "scalar_ms");
 
     const Format formats[] = {{"int4_g32", 4, 8, false, true, false},
                               {"int8_pc", 8, 128, true, false, false},
@@ -171,14 +171,15 @@ int main(int argc, char** argv) {
                                                       work.data(), ws),
                               "jao_wo_linear_run_typed");
                 };
+                const double read = jao::bench::row_read_gbs(threads, M, dram);
                 const std::vector<double> t = time_calls(seconds, run);
                 const double med = median(t), flops = 2.0 * M * K * N;
                 const double gbs = static_cast<double>(w.size) / med * 1e-9;
                 char kshape[32];
                 std::snprintf(kshape, sizeof kshape, "%lldx%lld", static_cast<long long>(K), static_cast<long long>(N));
-                std::printf("%-9s %-11s %4lld %9.3f %8.3f %8.1f %7.2f %5.1f%% %5s |", f.name, kshape,
-                            static_cast<long long>(M), med * 1e3, t[0] * 1e3, flops / med * 1e-9, gbs,
-                            100.0 * gbs / dram, info.kernel == JAO_WO_KERNEL_GEMV ? "gemv" : "gemm");
+                std::printf("%-9s %-11s %4lld %9.3f %8.3f %8.1f %7.2f %5.1f %5.1f%% %5s |", f.name, kshape,
+                            static_cast<long long>(M), med * 1e3, t[0] * 1e3, flops / med * 1e-9, gbs, read,
+                            100.0 * gbs / read, info.kernel == JAO_WO_KERNEL_GEMV ? "gemv" : "gemm");
                 if (!w.dequant.empty()) {
                     const std::vector<double> ts = time_calls(seconds, [&](int) {
                         if (dnnl_sgemm('N', 'T', M, N, K, 1.0f, x.data(), K, w.dequant.data(), K, 0.0f, y.data(), N) !=
