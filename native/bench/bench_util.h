@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <utility>
 #include <vector>
 
@@ -106,6 +107,30 @@ inline Timing timing_of(const std::vector<double>& sorted) { return {median(sort
 template <class Fn>
 Timing timed(Fn&& fn, double seconds) {
     return timing_of(time_calls(seconds, std::forward<Fn>(fn)));
+}
+
+// Times several candidates call by call in turn (fns[0], fns[1], ..., fns[0], ...)
+// after 3 warm-up rounds, for `seconds` (at least 5, at most 2000 rounds): on a
+// host whose speed drifts within seconds, their ratios are then measured under
+// the same conditions. fn(i) gets its own call counter.
+inline std::vector<Timing> timed_interleaved(const std::vector<std::function<void(int64_t)>>& fns, double seconds) {
+    std::vector<std::vector<double>> times(fns.size());
+    int64_t i = 0;
+    for (int w = 0; w < 3; ++w, ++i)
+        for (const auto& fn : fns) fn(i);
+    const double start = now_s();
+    for (size_t round = 0; round < 5 || (now_s() - start < seconds && round < 2000); ++round, ++i)
+        for (size_t c = 0; c < fns.size(); ++c) {
+            const double t0 = now_s();
+            fns[c](i);
+            times[c].push_back(now_s() - t0);
+        }
+    std::vector<Timing> out;
+    for (auto& t : times) {
+        std::sort(t.begin(), t.end());
+        out.push_back(timing_of(t));
+    }
+    return out;
 }
 
 // timed(fn, seconds) on the scalar reference tier (the ISA cap restored afterwards):

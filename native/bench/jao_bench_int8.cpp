@@ -12,7 +12,10 @@
 // integer matmul + epilogue), at M=1 also "jao/scalar" (the scalar reference
 // tier); "onednn s8" = dnnl matmul on pre-quantized s8 input (same primitive kind, format_any weights). Columns: median / best ms,
 // GOPS = 2MKN / median, weight GB/s, the read bandwidth probed in the same run
-// ("read"; re-probed before the rows of each M=1 shape) and its %, and the ratio median / median of the direct oneDNN call.
+// ("read"; re-probed before the rows of each M=1 shape) and its %, and the ratio
+// median / median of the direct oneDNN call. The direct call and the two paths
+// are timed call by call in turn (bench_util.h timed_interleaved): this host's
+// speed drifts within seconds, and the ratios must compare like with like.
 #include <omp.h>
 
 #include <array>
@@ -115,28 +118,31 @@ int main(int argc, char** argv) {
                 std::fflush(stdout);
             };
             jao::bench::OnednnS8Matmul direct(M, K, N, 7);
-            const jao::bench::Timing td = jao::bench::timed([&](int64_t i) { direct.run(i); }, seconds);
-            report("onednn s8", td, direct.weight_bytes(), 0, direct.impl());
+            // The direct call and both paths are timed call by call in turn, so the
+            // ratios compare them under the same host conditions.
+            std::vector<std::function<void(int64_t)>> runs{[&](int64_t i) { direct.run(i); }};
+            std::vector<std::vector<uint8_t>> works;
+            std::vector<jao_int8_info> infos;
             for (Layer* l : {&onednn, &own}) {
                 int64_t ws = 0;
                 check(jao_int8_workspace_size(l->bytes[0].data(), l->size, M, &ws), "jao_int8_workspace_size");
-                std::vector<uint8_t> work(static_cast<size_t>(ws));
-                jao_int8_info info{};
-                check(jao_int8_packed_info(l->bytes[0].data(), l->size, M, &info), "jao_int8_packed_info");
-                const auto run = [&](int64_t i) {
-                    check(jao_int8_linear_run(l->bytes[i % l->copies].data(), l->size, M, x.data(), y.data(),
-                                              work.data(), ws),
+                works.emplace_back(static_cast<size_t>(ws));
+                infos.emplace_back();
+                check(jao_int8_packed_info(l->bytes[0].data(), l->size, M, &infos.back()), "jao_int8_packed_info");
+                runs.push_back([&, l, work = works.back().data(), ws](int64_t i) {
+                    check(jao_int8_linear_run(l->bytes[i % l->copies].data(), l->size, M, x.data(), y.data(), work, ws),
                           "jao_int8_linear_run");
-                };
-                const jao::bench::Timing t = jao::bench::timed(run, seconds);
-                const bool is_onednn = info.params.backend == JAO_INT8_BACKEND_ONEDNN;
-                report(is_onednn ? "jao/onednn" : "jao/jao", t, l->size, td.median,
-                       std::string(jao_isa_name(info.isa)) + (is_onednn ? " + " + direct.impl() : " tiles"));
-                if (M == 1 && !is_onednn) {
-                    // The scalar reference tier on the same layer and calls.
-                    report("jao/scalar", jao::bench::timed_scalar(run, seconds), l->size, td.median,
-                           "scalar reference tier");
-                }
+                });
+            }
+            const std::vector<jao::bench::Timing> t = jao::bench::timed_interleaved(runs, seconds);
+            report("onednn s8", t[0], direct.weight_bytes(), 0, direct.impl());
+            report("jao/onednn", t[1], onednn.size, t[0].median,
+                   std::string(jao_isa_name(infos[0].isa)) + " + " + direct.impl());
+            report("jao/jao", t[2], own.size, t[0].median, std::string(jao_isa_name(infos[1].isa)) + " tiles");
+            if (M == 1) {
+                // The scalar reference tier on the same layer and calls.
+                report("jao/scalar", jao::bench::timed_scalar(runs[2], seconds), own.size, t[0].median,
+                       "scalar reference tier");
             }
         }
     }
