@@ -68,3 +68,16 @@ TEST(Core, ReadBandwidthProbe) {
     EXPECT_EQ(jao_measure_read_bandwidth(int64_t{8} << 20, 1, 1, nullptr), JAO_INVALID_ARGUMENT);
     EXPECT_NE(std::string(jao_last_error()).find("gbs"), std::string::npos);
 }
+
+TEST(Core, ReadBandwidthPasses) {
+    double gbs[3] = {-1, -1, -1};
+    ASSERT_EQ(jao_measure_read_passes(int64_t{8} << 20, 2, 3, gbs), JAO_OK) << jao_last_error();
+    for (double g : gbs) {  // every pass written, each plausible
+        EXPECT_GT(g, 0.01);
+        EXPECT_LT(g, 1e5);
+    }
+    EXPECT_EQ(jao_measure_read_passes(int64_t{8} << 20, 1, 0, gbs), JAO_INVALID_ARGUMENT);
+    EXPECT_EQ(jao_measure_read_passes(int64_t{8} << 20, 1, 1001, gbs), JAO_INVALID_ARGUMENT);
+    EXPECT_EQ(jao_measure_read_passes(1000, 1, 1, gbs), JAO_INVALID_ARGUMENT);
+    EXPECT_EQ(jao_measure_read_passes(int64_t{8} << 20, 1, 1, nullptr), JAO_INVALID_ARGUMENT);
+}

@@ -96,6 +96,13 @@ JAO_API jao_status jao_threads_set(int32_t n);
  */
 JAO_API jao_status jao_measure_read_bandwidth(int64_t bytes, int32_t threads, int32_t repeats, double* gbs);
 
+/**
+ * The passes of jao_measure_read_bandwidth one by one: gbs[i] = GB/s of pass i, for
+ * 0 <= i < passes (1 <= passes <= 1000; gbs holds `passes` doubles). Benchmarks that
+ * report a kernel's median call compare it with the median pass.
+ */
+JAO_API jao_status jao_measure_read_passes(int64_t bytes, int32_t threads, int32_t passes, double* gbs);
+
 /** Writes the version of the linked oneDNN (proves the link) into the three outputs. */
 JAO_API jao_status jao_onednn_version(int32_t* major, int32_t* minor, int32_t* patch);
 

@@ -47,4 +47,11 @@ JAO_API jao_status jao_measure_read_bandwidth(int64_t bytes, int32_t threads, in
     });
 }
 
+JAO_API jao_status jao_measure_read_passes(int64_t bytes, int32_t threads, int32_t passes, double* gbs) {
+    return jao::abi::guarded("jao_measure_read_passes", [&] {
+        jao::require(gbs != nullptr, "jao_measure_read_passes", "gbs must not be null");
+        jao::core::measure_read_passes(bytes, threads, passes, gbs);
+    });
+}
+
 }

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 #if defined(__x86_64__)
 #include <immintrin.h>
 #endif
@@ -59,18 +60,17 @@ double seconds_now() {
 
 }  // namespace
 
-double measure_read_bandwidth(int64_t bytes, int32_t threads, int32_t repeats) {
+void measure_read_passes(int64_t bytes, int32_t threads, int32_t passes, double* gbs) {
     constexpr const char* fn = "jao_measure_read_bandwidth";
     require(bytes >= (int64_t{1} << 20) && bytes <= (int64_t{1} << 36), fn, "bytes must be in [2^20, 2^36]");
     require(threads >= 1 && threads <= 4096, fn, "threads must be in [1, 4096]");
-    require(repeats >= 1 && repeats <= 1000, fn, "repeats must be in [1, 1000]");
+    require(passes >= 1 && passes <= 1000, fn, "the pass count must be in [1, 1000]");
     const size_t q = static_cast<size_t>(bytes) / 8 / static_cast<size_t>(threads) / kStreams / 4 * 4;
     require(q >= 4, fn, "bytes is too small for that many threads");
     const size_t words = q * kStreams * static_cast<size_t>(threads);
     std::unique_ptr<uint64_t[]> buf(new uint64_t[words]);  // bad_alloc: JAO_OUT_OF_MEMORY (abi/guard.h)
     std::fill_n(buf.get(), words, uint64_t{1});  // touch every page before timing
-    double best = 0;
-    for (int32_t rep = 0; rep < repeats; ++rep) {
+    for (int32_t pass = 0; pass < passes; ++pass) {
         uint64_t total = 0;
         const double t0 = seconds_now();
 #pragma omp parallel num_threads(threads) reduction(+ : total)
@@ -78,9 +78,14 @@ double measure_read_bandwidth(int64_t bytes, int32_t threads, int32_t repeats) {
         const double t = seconds_now() - t0;
         // The sum is checked so the reads cannot be optimized away.
         if (total != words) fail(JAO_INTERNAL, std::string(fn) + ": probe sum mismatch");
-        best = std::max(best, static_cast<double>(words * 8) / t * 1e-9);
+        gbs[pass] = static_cast<double>(words * 8) / t * 1e-9;
     }
-    return best;
+}
+
+double measure_read_bandwidth(int64_t bytes, int32_t threads, int32_t repeats) {
+    std::vector<double> gbs(static_cast<size_t>(std::clamp(repeats, 1, 1000)));
+    measure_read_passes(bytes, threads, repeats, gbs.data());
+    return *std::max_element(gbs.begin(), gbs.end());
 }
 
 }  // namespace jao::core

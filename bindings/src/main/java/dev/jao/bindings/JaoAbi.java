@@ -898,6 +898,69 @@ public class JaoAbi extends JaoAbi$shared {
         }
     }
 
+    private static class jao_measure_read_passes {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_LONG,
+            JaoAbi.C_INT,
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_measure_read_passes");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_measure_read_passes(int64_t bytes, int32_t threads, int32_t passes, double *gbs)
+     * }
+     */
+    public static FunctionDescriptor jao_measure_read_passes$descriptor() {
+        return jao_measure_read_passes.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_measure_read_passes(int64_t bytes, int32_t threads, int32_t passes, double *gbs)
+     * }
+     */
+    public static MethodHandle jao_measure_read_passes$handle() {
+        return jao_measure_read_passes.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_measure_read_passes(int64_t bytes, int32_t threads, int32_t passes, double *gbs)
+     * }
+     */
+    public static MemorySegment jao_measure_read_passes$address() {
+        return jao_measure_read_passes.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_measure_read_passes(int64_t bytes, int32_t threads, int32_t passes, double *gbs)
+     * }
+     */
+    public static int jao_measure_read_passes(long bytes, int threads, int passes, MemorySegment gbs) {
+        var mh$ = jao_measure_read_passes.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_measure_read_passes", bytes, threads, passes, gbs);
+            }
+            return (int)mh$.invokeExact(bytes, threads, passes, gbs);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class jao_onednn_version {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             JaoAbi.C_INT,
