@@ -26,6 +26,7 @@ struct Int8Abi {
     static constexpr auto info = jao_int8_packed_info;
     static constexpr auto workspace_size = jao_int8_workspace_size;
     static constexpr auto run = jao_int8_linear_run;
+    static constexpr auto run_typed = jao_int8_linear_run_typed;
 
     static int64_t n(const Params& p) { return p.n; }
     static int64_t k(const Params& p) { return p.k; }

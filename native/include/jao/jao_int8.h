@@ -42,6 +42,7 @@
 
 #include <stdint.h>
 
+#include "jao/jao_affine.h"
 #include "jao/jao_core.h"
 
 #ifdef __cplusplus
@@ -111,7 +112,7 @@ JAO_API jao_status jao_int8_packed_size(const jao_int8_params* params, int64_t* 
 JAO_API jao_status jao_int8_pack(const jao_int8_params* params, const int8_t* qdata, const float* w_scale,
                                  const float* bias, void* dst, int64_t dst_size);
 
-/** Bytes of workspace jao_int8_linear_run needs for m rows. */
+/** Bytes of workspace jao_int8_linear_run and jao_int8_linear_run_typed need for m rows. */
 JAO_API jao_status jao_int8_workspace_size(const void* packed, int64_t packed_size, int64_t m, int64_t* size);
 
 /**
@@ -120,6 +121,17 @@ JAO_API jao_status jao_int8_workspace_size(const void* packed, int64_t packed_si
  */
 JAO_API jao_status jao_int8_linear_run(const void* packed, int64_t packed_size, int64_t m, const float* x, float* y,
                                        void* workspace, int64_t workspace_size);
+
+/**
+ * jao_int8_linear_run with activations and outputs of any jao_float_type: x [m, k] of x_type,
+ * y [m, n] of y_type (JAO_F32, JAO_BF16 or JAO_F16; anything else is JAO_INVALID_ARGUMENT).
+ * 16-bit activations widen to fp32 exactly, so y is bitwise jao_int8_linear_run's result on the
+ * widened x (bf16 models: pack with JAO_INT8_ACT_BF16, and the bf16 y is then torchao's); a 16-bit
+ * y is that fp32 result rounded to nearest even (NaN stays NaN). Workspace: jao_int8_workspace_size.
+ */
+JAO_API jao_status jao_int8_linear_run_typed(const void* packed, int64_t packed_size, int64_t m, const void* x,
+                                             int32_t x_type, void* y, int32_t y_type, void* workspace,
+                                             int64_t workspace_size);
 
 /** Reads the header and the tier a run with m rows (>= 1) would use. */
 JAO_API jao_status jao_int8_packed_info(const void* packed, int64_t packed_size, int64_t m, jao_int8_info* info);

@@ -15,7 +15,21 @@ int64_t checked_workspace(const Int8Layout& L, int64_t m, const char* fn) {
     jao::require(m >= 1, fn, "m must be >= 1, got " + std::to_string(m));
     jao::require(m <= std::numeric_limits<int32_t>::max() && m <= std::numeric_limits<int64_t>::max() / 4 / (L.kpad + L.n + 64),
                  fn, "m = " + std::to_string(m) + " is too large");
-    return jao::kernels::int8::workspace_bytes(L, m);
+    return jao::kernels::int8::run_workspace_bytes(L, m);
+}
+
+jao_status run_typed(const char* fn, const void* packed, int64_t packed_size, int64_t m, const void* x,
+                     int32_t x_type, void* y, int32_t y_type, void* workspace, int64_t workspace_size) {
+    return jao::abi::guarded(fn, [&] {
+        Int8Layout L = jao::pack::read_int8_header(packed, packed_size, fn);
+        jao::abi::require_run_buffers(fn, x, y, workspace);
+        jao::abi::require_float_types(fn, x_type, y_type);
+        // The oneDNN path lands its int32 matmul result in an fp32 y before the epilogue.
+        jao::require(y_type != JAO_F32 || reinterpret_cast<uintptr_t>(y) % 4 == 0, fn, "y must be 4-byte aligned");
+        jao::kernels::int8::check_runnable(L, packed, fn);
+        jao::abi::require_workspace(fn, workspace_size, checked_workspace(L, m, fn));
+        jao::kernels::int8::run(L, packed, m, x, x_type, y, y_type, workspace);
+    });
 }
 
 }  // namespace
@@ -57,15 +71,14 @@ JAO_API jao_status jao_int8_workspace_size(const void* packed, int64_t packed_si
 
 JAO_API jao_status jao_int8_linear_run(const void* packed, int64_t packed_size, int64_t m, const float* x, float* y,
                                        void* workspace, int64_t workspace_size) {
-    return jao::abi::guarded("jao_int8_linear_run", [&] {
-        const char* fn = "jao_int8_linear_run";
-        Int8Layout L = jao::pack::read_int8_header(packed, packed_size, fn);
-        jao::abi::require_run_buffers(fn, x, y, workspace);
-        jao::require(reinterpret_cast<uintptr_t>(y) % 4 == 0, fn, "y must be 4-byte aligned");
-        jao::kernels::int8::check_runnable(L, packed, fn);
-        jao::abi::require_workspace(fn, workspace_size, checked_workspace(L, m, fn));
-        jao::kernels::int8::run(L, packed, m, x, y, workspace);
-    });
+    return run_typed("jao_int8_linear_run", packed, packed_size, m, x, JAO_F32, y, JAO_F32, workspace, workspace_size);
+}
+
+JAO_API jao_status jao_int8_linear_run_typed(const void* packed, int64_t packed_size, int64_t m, const void* x,
+                                             int32_t x_type, void* y, int32_t y_type, void* workspace,
+                                             int64_t workspace_size) {
+    return run_typed("jao_int8_linear_run_typed", packed, packed_size, m, x, x_type, y, y_type, workspace,
+                     workspace_size);
 }
 
 JAO_API jao_status jao_int8_packed_info(const void* packed, int64_t packed_size, int64_t m, jao_int8_info* info) {

@@ -11,6 +11,7 @@
 #include "core/isa.h"
 #include "core/threads.h"
 #include "core/work_grid.h"
+#include "kernels/staged_slices.h"
 #include "onednn/int8_matmul.h"
 
 namespace jao::kernels::int8 {
@@ -207,15 +208,51 @@ Act quantize_activations(const Int8Layout& L, int64_t m, const float* x, void* w
     return a;
 }
 
-void run(const Int8Layout& L, const void* packed, int64_t m, const float* x, float* y, void* workspace) {
+namespace {
+
+// The driver workspace of a typed run: its slices carve it for kStagedRows and
+// m % kStagedRows rows, and oneDNN's scratchpad need not grow with the rows.
+int64_t sliced_workspace_bytes(const Int8Layout& L, int64_t m) {
+    int64_t bytes = workspace_bytes(L, m);
+    if (m > kStagedRows) {
+        bytes = std::max(bytes, workspace_bytes(L, kStagedRows));
+        if (m % kStagedRows != 0) bytes = std::max(bytes, workspace_bytes(L, m % kStagedRows));
+    }
+    return bytes;
+}
+
+}  // namespace
+
+int64_t run_workspace_bytes(const Int8Layout& L, int64_t m) {
+    return sliced_workspace_bytes(L, m) + staging_bytes(m, L.k, L.n);
+}
+
+void run(const Int8Layout& L, const void* packed, int64_t m, const void* x, int32_t x_type, void* y, int32_t y_type,
+         void* workspace) {
     core::CallScope scope;
-    uint8_t* scratch;
-    const Act a = carve(L, m, workspace, &scratch);
     const Tier t = active_tier();
-    if (L.backend == JAO_INT8_BACKEND_ONEDNN)
-        run_onednn(t, L, packed, m, x, y, a, scratch, scope.threads());
-    else
-        run_jao(t, L, packed, m, x, y, a, scope.threads());
+    const auto run_f32 = [&](int64_t rows, const float* xf, float* yf) {
+        uint8_t* scratch;
+        const Act a = carve(L, rows, workspace, &scratch);
+        if (L.backend == JAO_INT8_BACKEND_ONEDNN)
+            run_onednn(t, L, packed, rows, xf, yf, a, scratch, scope.threads());
+        else
+            run_jao(t, L, packed, rows, xf, yf, a, scope.threads());
+    };
+    if (x_type == JAO_F32 && y_type == JAO_F32) {
+        run_f32(m, static_cast<const float*>(x), static_cast<float*>(y));
+        return;
+    }
+    const Staging st = staging_of(workspace, sliced_workspace_bytes(L, m), m, L.k);
+    run_staged_slices(m, L.k, L.n, x, x_type, y, y_type, st.ys, scope.threads(),
+                      [&](const void* xr, int64_t rows, float* yf) {
+                          const float* xf = static_cast<const float*>(xr);
+                          if (x_type != JAO_F32) {
+                              convert_parallel<true>(rows * L.k, x_type, xr, st.xs, scope.threads());
+                              xf = st.xs;
+                          }
+                          run_f32(rows, xf, yf);
+                      });
 }
 
 }  // namespace jao::kernels::int8

@@ -31,8 +31,14 @@ int64_t workspace_bytes(const Int8Layout& L, int64_t m);
 // Throws JAO_UNSUPPORTED when a oneDNN buffer's layout is not this CPU's.
 void check_runnable(const Int8Layout& L, const void* packed, const char* fn);
 
-// y[m, n] = linear(x[m, k]).
-void run(const Int8Layout& L, const void* packed, int64_t m, const float* x, float* y, void* workspace);
+// Workspace bytes of run(): workspace_bytes plus the fp32 staging of 16-bit rows.
+int64_t run_workspace_bytes(const Int8Layout& L, int64_t m);
+
+// y[m, n] = linear(x[m, k]) for x and y of any jao_float_type: a 16-bit x is widened
+// exactly and a 16-bit y rounded to nearest even from the fp32 result, in slices of
+// kStagedRows rows (kernels/staged_slices.h), so y is the fp32 run on the widened x.
+void run(const Int8Layout& L, const void* packed, int64_t m, const void* x, int32_t x_type, void* y, int32_t y_type,
+         void* workspace);
 
 // Quantizes x into the workspace's Act (exposed for tests and benchmarks).
 Act quantize_activations(const Int8Layout& L, int64_t m, const float* x, void* workspace, int threads);

@@ -10,6 +10,7 @@
 #include "core/isa.h"
 #include "core/threads.h"
 #include "core/work_grid.h"
+#include "kernels/staged_slices.h"
 
 namespace jao::kernels::intx {
 
@@ -52,31 +53,10 @@ void pick_tier(Plan& p, int64_t m) {
 #endif
 }
 
-// 16-bit activations or outputs run in slices of at most this many rows through
-// fp32 staging (x [rows, k] widened, y [rows, n] before rounding), so the staging
-// stays a few MiB at any M. A row's result does not depend on the rows it shares
-// a call with (every tile shape and M split gives the same bits), and the GEMM
-// re-streams the weights per activation panel of about this many rows anyway.
-constexpr int64_t kStagedRows = 64;
-
 // Rows [r0, r1) of a 16-bit x widened into the staging (exact; nothing to do for fp32 x).
 void widen_rows(const IntxLayout& L, const void* x, int32_t x_type, int64_t r0, int64_t r1, float* staged) {
     if (x_type == JAO_F32) return;
     affine::widen_to_float(x_type, static_cast<const uint16_t*>(x) + r0 * L.k, staged + r0 * L.k, (r1 - r0) * L.k);
-}
-
-// The 16-bit y rounded from the fp32 results. Rounding is per element, so any split of the
-// elements over threads gives the same bits; below ~16K elements per thread (a few us) a
-// parallel region costs more than it saves.
-void narrow_outputs(int64_t count, const float* yf, void* y, int32_t y_type, int max_threads) {
-    constexpr int64_t kMinPerThread = int64_t{1} << 14;
-    const int nt = static_cast<int>(std::clamp<int64_t>(count / kMinPerThread, 1, max_threads));
-    auto* y16 = static_cast<uint16_t*>(y);
-#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
-    for (int t = 0; t < nt; ++t) {
-        const int64_t i0 = count * t / nt, i1 = count * (t + 1) / nt;
-        affine::narrow_from_float(y_type, yf + i0, y16 + i0, i1 - i0);
-    }
 }
 
 }  // namespace
@@ -143,13 +123,9 @@ void run_rows(const IntxLayout& L, const uint8_t* payload, int64_t m, const void
     propagate_non_finite_rows(L, m, xf, y);
 }
 
-int64_t element_bytes(int32_t type) { return type == JAO_F32 ? 4 : 2; }
-
 }  // namespace
 
-int64_t run_workspace_bytes(const IntxLayout& L, int64_t m) {
-    return workspace_bytes(L, m) + 64 + 4 * std::min(m, kStagedRows) * (L.k + L.n);
-}
+int64_t run_workspace_bytes(const IntxLayout& L, int64_t m) { return workspace_bytes(L, m) + staging_bytes(m, L.k, L.n); }
 
 void run(const IntxLayout& L, const uint8_t* payload, int64_t m, const void* x, int32_t x_type, void* y,
          int32_t y_type, void* workspace) {
@@ -158,18 +134,13 @@ void run(const IntxLayout& L, const uint8_t* payload, int64_t m, const void* x, 
         run_rows(L, payload, m, x, x_type, nullptr, static_cast<float*>(y), workspace, scope.threads());
         return;
     }
-    // Staging after the activation workspace (sized for all m rows, so every slice fits), 64-byte aligned.
-    const auto end = reinterpret_cast<uintptr_t>(workspace) + static_cast<uintptr_t>(workspace_bytes(L, m));
-    auto* xs = reinterpret_cast<float*>((end + 63) & ~uintptr_t{63});
-    float* ys = xs + std::min(m, kStagedRows) * L.k;
-    for (int64_t r0 = 0; r0 < m; r0 += kStagedRows) {
-        const int64_t rows = std::min(kStagedRows, m - r0);
-        const void* xr = static_cast<const uint8_t*>(x) + r0 * L.k * element_bytes(x_type);
-        void* yr = static_cast<uint8_t*>(y) + r0 * L.n * element_bytes(y_type);
-        float* yf = y_type == JAO_F32 ? static_cast<float*>(yr) : ys;
-        run_rows(L, payload, rows, xr, x_type, xs, yf, workspace, scope.threads());
-        if (y_type != JAO_F32) narrow_outputs(rows * L.n, yf, yr, y_type, scope.threads());
-    }
+    // The activation workspace is sized for all m rows, so every slice fits; the
+    // widening runs inside run_rows' parallel region.
+    const Staging st = staging_of(workspace, workspace_bytes(L, m), m, L.k);
+    run_staged_slices(m, L.k, L.n, x, x_type, y, y_type, st.ys, scope.threads(),
+                      [&](const void* xr, int64_t rows, float* yf) {
+                          run_rows(L, payload, rows, xr, x_type, st.xs, yf, workspace, scope.threads());
+                      });
 }
 
 void propagate_non_finite_rows(const IntxLayout& L, int64_t m, const float* x, float* y) {

@@ -2869,6 +2869,74 @@ public class JaoAbi extends JaoAbi$shared {
         }
     }
 
+    private static class jao_int8_linear_run_typed {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_LONG
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_int8_linear_run_typed");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_int8_linear_run_typed(const void *packed, int64_t packed_size, int64_t m, const void *x, int32_t x_type, void *y, int32_t y_type, void *workspace, int64_t workspace_size)
+     * }
+     */
+    public static FunctionDescriptor jao_int8_linear_run_typed$descriptor() {
+        return jao_int8_linear_run_typed.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_int8_linear_run_typed(const void *packed, int64_t packed_size, int64_t m, const void *x, int32_t x_type, void *y, int32_t y_type, void *workspace, int64_t workspace_size)
+     * }
+     */
+    public static MethodHandle jao_int8_linear_run_typed$handle() {
+        return jao_int8_linear_run_typed.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_int8_linear_run_typed(const void *packed, int64_t packed_size, int64_t m, const void *x, int32_t x_type, void *y, int32_t y_type, void *workspace, int64_t workspace_size)
+     * }
+     */
+    public static MemorySegment jao_int8_linear_run_typed$address() {
+        return jao_int8_linear_run_typed.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_int8_linear_run_typed(const void *packed, int64_t packed_size, int64_t m, const void *x, int32_t x_type, void *y, int32_t y_type, void *workspace, int64_t workspace_size)
+     * }
+     */
+    public static int jao_int8_linear_run_typed(MemorySegment packed, long packed_size, long m, MemorySegment x, int x_type, MemorySegment y, int y_type, MemorySegment workspace, long workspace_size) {
+        var mh$ = jao_int8_linear_run_typed.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_int8_linear_run_typed", packed, packed_size, m, x, x_type, y, y_type, workspace, workspace_size);
+            }
+            return (int)mh$.invokeExact(packed, packed_size, m, x, x_type, y, y_type, workspace, workspace_size);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class jao_int8_packed_info {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             JaoAbi.C_INT,

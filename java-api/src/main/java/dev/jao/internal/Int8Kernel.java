@@ -16,10 +16,14 @@ import java.util.Map;
 /**
  * A packed int8 × int8 linear ({@code jao_int8.h}): per-token int8 activations,
  * symmetric per-row int8 weights, exact integer matmul (oneDNN or jao's kernels, chosen
- * at pack time) and torchao's float epilogue.
+ * at pack time) and torchao's float epilogue; bf16 / fp16 activations and outputs through
+ * {@code jao_int8_linear_run_typed} (widened and narrowed natively, results bitwise those of
+ * the float32 run).
  */
 public final class Int8Kernel extends PackedKernel {
     private static final CriticalCalls.LinearRun RUN = CriticalCalls.LinearRun.bind("jao_int8_linear_run");
+    private static final CriticalCalls.TypedLinearRun RUN_TYPED =
+            CriticalCalls.TypedLinearRun.bind("jao_int8_linear_run_typed");
 
     private final boolean hasBias;
 
@@ -117,6 +121,11 @@ public final class Int8Kernel extends PackedKernel {
     @Override
     CriticalCalls.LinearRun runCall() {
         return RUN;
+    }
+
+    @Override
+    CriticalCalls.TypedLinearRun typedRunCall() {
+        return RUN_TYPED;
     }
 
     @Override

@@ -31,12 +31,9 @@ abstract class PackedKernel implements LinearKernel {
 
     /**
      * The critical {@code jao_*_linear_run_typed} entry point of this kernel family (16-bit
-     * activations and outputs natively, same workspace as {@link #runCall()}), or null when it has
-     * none and typed runs widen in Java.
+     * activations and outputs natively, same workspace as {@link #runCall()}).
      */
-    CriticalCalls.TypedLinearRun typedRunCall() {
-        return null;
-    }
+    abstract CriticalCalls.TypedLinearRun typedRunCall();
 
     /** {@code jao_*_workspace_size(packed, size, rows, &bytes)}. */
     abstract int workspaceSize(MemorySegment packed, long packedSize, long rows, MemorySegment bytes);
@@ -103,16 +100,11 @@ abstract class PackedKernel implements LinearKernel {
         runCall().call(packed, packed.byteSize(), rows, x, y, Workspace.get(wsBytes), wsBytes);
     }
 
-    /** Through {@link #typedRunCall()} when the family has one, else {@link LinearKernel}'s widening default. */
+    /** Through {@link #typedRunCall()}: 16-bit activations and outputs never widen in Java. */
     @Override
     public final void run(MemorySegment x, DType xType, MemorySegment y, DType yType, long rows) {
-        CriticalCalls.TypedLinearRun typed = typedRunCall();
-        if (typed == null) {
-            LinearKernel.super.run(x, xType, y, yType, rows);
-            return;
-        }
         long wsBytes = workspaceBytes(rows);
-        typed.call(packed, packed.byteSize(), rows, x, Tensors.floatTypeCode(xType), y, Tensors.floatTypeCode(yType),
+        typedRunCall().call(packed, packed.byteSize(), rows, x, Tensors.floatTypeCode(xType), y, Tensors.floatTypeCode(yType),
                 Workspace.get(wsBytes), wsBytes);
     }
 }

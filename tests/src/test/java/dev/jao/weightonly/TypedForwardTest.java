@@ -10,6 +10,7 @@ import dev.jao.Jao;
 import dev.jao.Quantizer;
 import dev.jao.config.Int4WeightOnlyConfig;
 import dev.jao.config.Int8DynamicActivationInt4WeightConfig;
+import dev.jao.config.Int8DynamicActivationInt8WeightConfig;
 import dev.jao.config.Int8DynamicActivationIntxWeightConfig;
 import dev.jao.config.QuantConfig;
 import dev.jao.nn.Container;
@@ -30,8 +31,8 @@ import org.junit.jupiter.api.Test;
  * Forward with bf16 / fp16 activations and outputs ({@code forward(Tensor)} of a 16-bit tensor and
  * the typed zero-copy {@code forward}): at every ISA tier, outputs are the float32 forward of the
  * same values rounded to the output dtype, bitwise, except where the bf16 dot-product kernel runs
- * (weight-only, bf16 activations, AVX512_BF16): there within one bf16 rounding of it. Intx layers
- * (int8 activations × intN weights, widened and narrowed natively) are bitwise everywhere.
+ * (weight-only, bf16 activations, AVX512_BF16): there within one bf16 rounding of it. Layers with
+ * int8 activations (× intN or int8 weights, widened and narrowed natively) are bitwise everywhere.
  */
 class TypedForwardTest {
     private static final int N = 70, K = 256;
@@ -70,7 +71,7 @@ class TypedForwardTest {
     }
 
     @Test
-    void intxTypedForwardIsTheFloat32ForwardBitwiseAtEveryTier() {
+    void int8ActivationTypedForwardIsTheFloat32ForwardBitwiseAtEveryTier() {
         QuantConfig[] configs = {Int8DynamicActivationIntxWeightConfig.builder().weightDtype(DType.INT4)
                         .weightGranularity(new Granularity.PerGroup(32)).build(),
                 Int8DynamicActivationIntxWeightConfig.builder().weightDtype(DType.INT8)
@@ -78,12 +79,13 @@ class TypedForwardTest {
                         .build(),
                 Int8DynamicActivationIntxWeightConfig.builder().weightDtype(DType.INT3)
                         .weightGranularity(new Granularity.PerGroup(64)).weightScaleDtype(DType.BFLOAT16).build(),
-                new Int8DynamicActivationInt4WeightConfig()};
+                new Int8DynamicActivationInt4WeightConfig(), new Int8DynamicActivationInt8WeightConfig(),
+                Int8DynamicActivationInt8WeightConfig.of(MappingType.ASYMMETRIC, new Granularity.PerRow())};
         for (QuantConfig config : configs) {
             try (QuantizedLinear q = quantized(config)) {
                 for (IsaTier tier : Jao.capabilities().supported()) {
                     Jao.capIsa(tier);
-                    for (int rows : new int[] {1, 2, 3, 4, 5, 9}) {
+                    for (int rows : new int[] {1, 2, 3, 4, 5, 9, 70}) {
                         for (DType xType : new DType[] {DType.BFLOAT16, DType.FLOAT16}) {
                             String what = config + " " + tier + " rows " + rows + " x " + xType;
                             Tensor x = randomTensor(rows, xType, 17L * rows + xType.ordinal());
