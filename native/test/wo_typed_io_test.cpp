@@ -4,6 +4,7 @@
 // path bitwise equal to the fp32 run on the widened activations, outputs equal
 // to the rounded fp32 results, thread-count independence, NaN, validation.
 #include <cstring>
+#include <string>
 #include <vector>
 
 #include "linear_test_util.h"
@@ -57,6 +58,38 @@ TEST(WoTypedIo, Bf16ActivationsMatchReferenceAtEveryTier) {
     if (jao_isa_supported_mask() >> JAO_ISA_AVX512_BF16 & 1) {
         EXPECT_GE(dot_cases, 15);  // the grid reaches the bf16 dot GEMV (19 cases today)
     }
+}
+
+// jao_wo_packed_info_typed reports the kernel a typed run takes: the bf16 dot GEMV exactly where
+// Bf16ActivationsMatchReferenceAtEveryTier sees it run, else jao_wo_packed_info's fp32 plan.
+TEST(WoTypedIo, TypedInfoReportsTheKernelThatRuns) {
+    uint32_t seed = 900;
+    for (const Case& c : grid()) {
+        SCOPED_TRACE(c.name());
+        Problem pr = make_problem(c, seed++);
+        Packed pk;
+        ASSERT_EQ(pack(pr, pk), JAO_OK) << jao_last_error();
+        for (int32_t tier : jao::test::supported_tiers()) {
+            IsaCap cap(tier);
+            jao_wo_info f32{}, typed{};
+            ASSERT_EQ(jao_wo_packed_info(pk.data(), pk.size(), c.m, &f32), JAO_OK) << jao_last_error();
+            for (int32_t type : {JAO_F32, JAO_BF16, JAO_F16}) {
+                ASSERT_EQ(jao_wo_packed_info_typed(pk.data(), pk.size(), c.m, type, &typed), JAO_OK) << jao_last_error();
+                const bool dot = type == JAO_BF16 && bf16_dot_runs(c, tier);
+                EXPECT_EQ(typed.isa, dot ? JAO_ISA_AVX512_BF16 : f32.isa) << jao_isa_name(tier) << " type " << type;
+                EXPECT_EQ(typed.kernel, dot ? JAO_WO_KERNEL_GEMV : f32.kernel);
+                EXPECT_EQ(typed.workspace_size, f32.workspace_size);
+            }
+        }
+    }
+    Problem pr = make_problem(grid().front(), 1);
+    Packed pk;
+    ASSERT_EQ(pack(pr, pk), JAO_OK) << jao_last_error();
+    jao_wo_info info{};
+    EXPECT_EQ(jao_wo_packed_info_typed(pk.data(), pk.size(), 1, 9, &info), JAO_INVALID_ARGUMENT);
+    EXPECT_NE(std::string(jao_last_error()).find("x_type"), std::string::npos) << jao_last_error();
+    EXPECT_EQ(jao_wo_packed_info_typed(pk.data(), pk.size(), 1, JAO_BF16, nullptr), JAO_INVALID_ARGUMENT);
+    EXPECT_EQ(jao_wo_packed_info_typed(pk.data(), pk.size(), 0, JAO_BF16, &info), JAO_INVALID_ARGUMENT);
 }
 
 TEST(WoTypedIo, OutputsAreTheRoundedFp32ResultsAndFp16InputsWiden) {

@@ -119,9 +119,18 @@ JAO_API jao_status jao_wo_linear_run_typed(const void* packed, int64_t packed_si
  * Reads the header and the kernel/tier a run with m rows (>= 1) would use now:
  * SIMD tiers (isa JAO_ISA_AVX2; JAO_ISA_AVX512 for every AVX-512 tier; JAO_ISA_NEON
  * for every Arm tier) run GEMV for m <= 4 and GEMM above; the scalar tier is GEMV for all m.
- * Reports fp32 activations (jao_wo_linear_run_typed with bf16 ones may use the avx512_bf16 GEMV).
+ * Reports fp32 activations (jao_wo_linear_run_typed with bf16 ones may use the avx512_bf16 GEMV:
+ * jao_wo_packed_info_typed).
  */
 JAO_API jao_status jao_wo_packed_info(const void* packed, int64_t packed_size, int64_t m, jao_wo_info* info);
+
+/**
+ * jao_wo_packed_info for a jao_wo_linear_run_typed whose activations are x_type (JAO_F32, JAO_BF16 or
+ * JAO_F16; anything else is JAO_INVALID_ARGUMENT): with bf16 ones, m <= 4, 1-, 2- or 4-bit codes and an
+ * avx512_bf16 CPU the kernel is the bf16 dot-product GEMV and isa reports JAO_ISA_AVX512_BF16.
+ */
+JAO_API jao_status jao_wo_packed_info_typed(const void* packed, int64_t packed_size, int64_t m, int32_t x_type,
+                                           jao_wo_info* info);
 
 /** Validates the header and the CRC32C of the payload. */
 JAO_API jao_status jao_wo_verify(const void* packed, int64_t packed_size);

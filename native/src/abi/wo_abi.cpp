@@ -30,6 +30,26 @@ jao_status run_typed(const char* fn, const void* packed, int64_t packed_size, in
     });
 }
 
+// jao_wo_packed_info(_typed): the plan of a run with m rows and x_type activations.
+jao_status packed_info(const char* fn, const void* packed, int64_t packed_size, int64_t m, int32_t x_type,
+                       jao_wo_info* info) {
+    return jao::abi::guarded(fn, [&] {
+        jao::require(info != nullptr, fn, "info must not be null");
+        jao::require(x_type == JAO_F32 || x_type == JAO_BF16 || x_type == JAO_F16, fn,
+                     "x_type must be JAO_F32, JAO_BF16 or JAO_F16, got " + std::to_string(x_type));
+        const WoLayout L = jao::pack::read_wo_header(packed, packed_size, fn);
+        const int64_t ws = checked_workspace(L, m, fn);
+        const jao::kernels::wo::Plan p = jao::kernels::wo::make_plan(L, m, x_type);
+        jao_wo_info out{};
+        out.params = jao::pack::wo_params(L);
+        out.format_version = jao::pack::kWoFormatVersion;
+        out.kernel = p.kernel;
+        out.isa = p.isa;
+        out.workspace_size = ws;
+        *info = out;
+    });
+}
+
 }  // namespace
 
 extern "C" {
@@ -83,20 +103,12 @@ JAO_API jao_status jao_wo_linear_run_typed(const void* packed, int64_t packed_si
 }
 
 JAO_API jao_status jao_wo_packed_info(const void* packed, int64_t packed_size, int64_t m, jao_wo_info* info) {
-    return jao::abi::guarded("jao_wo_packed_info", [&] {
-        const char* fn = "jao_wo_packed_info";
-        jao::require(info != nullptr, fn, "info must not be null");
-        const WoLayout L = jao::pack::read_wo_header(packed, packed_size, fn);
-        const int64_t ws = checked_workspace(L, m, fn);
-        const jao::kernels::wo::Plan p = jao::kernels::wo::make_plan(L, m);
-        jao_wo_info out{};
-        out.params = jao::pack::wo_params(L);
-        out.format_version = jao::pack::kWoFormatVersion;
-        out.kernel = p.kernel;
-        out.isa = p.isa;
-        out.workspace_size = ws;
-        *info = out;
-    });
+    return packed_info("jao_wo_packed_info", packed, packed_size, m, JAO_F32, info);
+}
+
+JAO_API jao_status jao_wo_packed_info_typed(const void* packed, int64_t packed_size, int64_t m, int32_t x_type,
+                                           jao_wo_info* info) {
+    return packed_info("jao_wo_packed_info_typed", packed, packed_size, m, x_type, info);
 }
 
 JAO_API jao_status jao_wo_verify(const void* packed, int64_t packed_size) {

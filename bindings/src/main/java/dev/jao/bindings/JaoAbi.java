@@ -2415,6 +2415,70 @@ public class JaoAbi extends JaoAbi$shared {
         }
     }
 
+    private static class jao_wo_packed_info_typed {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER,
+            JaoAbi.C_LONG,
+            JaoAbi.C_LONG,
+            JaoAbi.C_INT,
+            JaoAbi.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("jao_wo_packed_info_typed");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jao_status jao_wo_packed_info_typed(const void *packed, int64_t packed_size, int64_t m, int32_t x_type, jao_wo_info *info)
+     * }
+     */
+    public static FunctionDescriptor jao_wo_packed_info_typed$descriptor() {
+        return jao_wo_packed_info_typed.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jao_status jao_wo_packed_info_typed(const void *packed, int64_t packed_size, int64_t m, int32_t x_type, jao_wo_info *info)
+     * }
+     */
+    public static MethodHandle jao_wo_packed_info_typed$handle() {
+        return jao_wo_packed_info_typed.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jao_status jao_wo_packed_info_typed(const void *packed, int64_t packed_size, int64_t m, int32_t x_type, jao_wo_info *info)
+     * }
+     */
+    public static MemorySegment jao_wo_packed_info_typed$address() {
+        return jao_wo_packed_info_typed.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jao_status jao_wo_packed_info_typed(const void *packed, int64_t packed_size, int64_t m, int32_t x_type, jao_wo_info *info)
+     * }
+     */
+    public static int jao_wo_packed_info_typed(MemorySegment packed, long packed_size, long m, int x_type, MemorySegment info) {
+        var mh$ = jao_wo_packed_info_typed.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("jao_wo_packed_info_typed", packed, packed_size, m, x_type, info);
+            }
+            return (int)mh$.invokeExact(packed, packed_size, m, x_type, info);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class jao_wo_verify {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             JaoAbi.C_INT,

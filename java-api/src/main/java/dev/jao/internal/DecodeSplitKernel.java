@@ -50,8 +50,8 @@ record DecodeSplitKernel(LinearKernel prefill, LinearKernel decode) implements L
     }
 
     @Override
-    public IsaTier tier(long rows) {
-        return pick(rows).tier(rows);
+    public IsaTier tier(long rows, dev.jao.quant.DType activations) {
+        return pick(rows).tier(rows, activations);
     }
 
     @Override

@@ -133,8 +133,9 @@ public final class Int8Kernel extends PackedKernel {
         return JaoAbi.jao_int8_workspace_size(packed, packedSize, rows, bytes);
     }
 
+    /** Typed runs widen 16-bit activations to float32 first, so xType does not change the plan. */
     @Override
-    int tierCode(MemorySegment packed, long packedSize, long rows) {
+    int tierCode(MemorySegment packed, long packedSize, long rows, int xType) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment info = jao_int8_info.allocate(arena);
             Native.check(JaoAbi.jao_int8_packed_info(packed, packedSize, rows, info), "jao_int8_packed_info");

@@ -132,8 +132,9 @@ public final class IntxKernel extends PackedKernel {
         return JaoAbi.jao_intx_workspace_size(packed, packedSize, rows, bytes);
     }
 
+    /** Typed runs widen 16-bit activations to float32 first, so xType does not change the plan. */
     @Override
-    int tierCode(MemorySegment packed, long packedSize, long rows) {
+    int tierCode(MemorySegment packed, long packedSize, long rows, int xType) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment info = jao_intx_info.allocate(arena);
             Native.check(JaoAbi.jao_intx_packed_info(packed, packedSize, rows, info), "jao_intx_packed_info");

@@ -29,8 +29,16 @@ public interface LinearKernel {
     /** Name of the packed layout ("x86 VNNI int4 nibbles", ...). */
     String layout();
 
-    /** The tier a call with {@code rows} rows would run on now. */
-    IsaTier tier(long rows);
+    /** The tier a call with {@code rows} rows of float32 activations would run on now. */
+    default IsaTier tier(long rows) {
+        return tier(rows, dev.jao.quant.DType.FLOAT32);
+    }
+
+    /**
+     * The tier a call with {@code rows} rows of {@code activations} (FLOAT32, BFLOAT16 or FLOAT16)
+     * would run on now.
+     */
+    IsaTier tier(long rows, dev.jao.quant.DType activations);
 
     /**
      * The layer's plain quantized tensors under torchao's state-dict names ("qdata",

@@ -38,8 +38,11 @@ abstract class PackedKernel implements LinearKernel {
     /** {@code jao_*_workspace_size(packed, size, rows, &bytes)}. */
     abstract int workspaceSize(MemorySegment packed, long packedSize, long rows, MemorySegment bytes);
 
-    /** {@code jao_*_packed_info} reduced to the ISA tier code a run of {@code rows} would use. */
-    abstract int tierCode(MemorySegment packed, long packedSize, long rows);
+    /**
+     * {@code jao_*_packed_info} reduced to the ISA tier code a run of {@code rows} rows of activations of
+     * {@code xType} (a {@code jao_float_type}) would use.
+     */
+    abstract int tierCode(MemorySegment packed, long packedSize, long rows, int xType);
 
     @Override
     public final MemorySegment packed() {
@@ -72,8 +75,8 @@ abstract class PackedKernel implements LinearKernel {
     }
 
     @Override
-    public final IsaTier tier(long rows) {
-        return IsaTier.ofCode(tierCode(packed, packed.byteSize(), Math.max(1, rows)));
+    public final IsaTier tier(long rows, DType activations) {
+        return IsaTier.ofCode(tierCode(packed, packed.byteSize(), Math.max(1, rows), Tensors.floatTypeCode(activations)));
     }
 
     /** The last workspace query (rows → bytes): decode loops ask for the same rows every call. */

@@ -165,11 +165,13 @@ public final class WeightOnlyKernel extends PackedKernel {
         return JaoAbi.jao_wo_workspace_size(packed, packedSize, rows, bytes);
     }
 
+    /** bf16 activations may run the bf16 dot-product GEMV (avx512_bf16). */
     @Override
-    int tierCode(MemorySegment packed, long packedSize, long rows) {
+    int tierCode(MemorySegment packed, long packedSize, long rows, int xType) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment info = jao_wo_info.allocate(arena);
-            Native.check(JaoAbi.jao_wo_packed_info(packed, packedSize, rows, info), "jao_wo_packed_info");
+            Native.check(JaoAbi.jao_wo_packed_info_typed(packed, packedSize, rows, xType, info),
+                    "jao_wo_packed_info_typed");
             return jao_wo_info.isa(info);
         }
     }

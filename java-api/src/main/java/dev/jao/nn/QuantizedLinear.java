@@ -94,6 +94,19 @@ public final class QuantizedLinear extends Module implements AutoCloseable {
     }
 
     /**
+     * The ISA tier a forward of {@code rows} rows of {@code activations} would use now: with BFLOAT16
+     * activations a weight-only layer may run the bf16 dot-product GEMV ({@link IsaTier#AVX512_BF16}).
+     *
+     * @param rows the number of input rows (M) of the forward in question, >= 1
+     * @param activations FLOAT32, BFLOAT16 or FLOAT16
+     * @return the tier the kernel would run on under the current ISA cap
+     * @throws IllegalArgumentException if {@code activations} is not a floating dtype
+     */
+    public IsaTier tier(long rows, DType activations) {
+        return kernel.tier(rows, Objects.requireNonNull(activations, "activations"));
+    }
+
+    /**
      * The plain quantized tensors of this layer under torchao's state-dict names
      * ({@code qdata}, {@code scale}, {@code zero_point}, {@code bias}), unpacked natively
      * from the packed weights (heap copies).

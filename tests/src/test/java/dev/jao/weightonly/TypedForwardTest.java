@@ -153,6 +153,24 @@ class TypedForwardTest {
     }
 
     @Test
+    void tierReportsTheKernelOfTheActivationDtype() {
+        boolean bf16Dot = Jao.capabilities().supported().contains(IsaTier.AVX512_BF16);
+        try (QuantizedLinear wo = quantized(Int4WeightOnlyConfig.ofGroupSize(32));
+             QuantizedLinear intx = quantized(Int8DynamicActivationIntxWeightConfig.builder().weightDtype(DType.INT4).build())) {
+            for (long rows : new long[] {1, 4, 5, 64}) {
+                assertEquals(wo.tier(rows), wo.tier(rows, DType.FLOAT32));
+                assertEquals(wo.tier(rows), wo.tier(rows, DType.FLOAT16));
+                // the bf16 dot-product GEMV: bf16 activations, at most 4 rows, AVX512_BF16
+                assertEquals(bf16Dot && rows <= 4 ? IsaTier.AVX512_BF16 : wo.tier(rows), wo.tier(rows, DType.BFLOAT16),
+                        "rows " + rows);
+                assertEquals(intx.tier(rows), intx.tier(rows, DType.BFLOAT16), "intx widens: same plan");
+            }
+            assertThrows(IllegalArgumentException.class, () -> wo.tier(1, DType.INT8));
+            assertThrows(NullPointerException.class, () -> wo.tier(1, null));
+        }
+    }
+
+    @Test
     void typedForwardRejectsBadDtypesAndSizes() {
         try (QuantizedLinear q = quantized(Int4WeightOnlyConfig.ofGroupSize(32))) {
             MemorySegment x = MemorySegment.ofArray(new short[K]), y = MemorySegment.ofArray(new short[N]);
