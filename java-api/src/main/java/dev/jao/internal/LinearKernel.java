@@ -2,7 +2,6 @@ package dev.jao.internal;
 
 import dev.jao.IsaTier;
 import dev.jao.quant.DType;
-import dev.jao.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -51,20 +50,7 @@ public interface LinearKernel {
 
     /**
      * y[rows, N] = layer(x[rows, K]) with x and y of any floating dtype (FLOAT32, BFLOAT16, FLOAT16),
-     * y rounded to nearest even. This default widens x to float32, runs
-     * {@link #run(MemorySegment, MemorySegment, long)} and narrows y; kernels with a typed native
-     * entry point override it.
+     * y rounded to nearest even; 16-bit x and y are widened and narrowed natively.
      */
-    default void run(MemorySegment x, DType xType, MemorySegment y, DType yType, long rows) {
-        if (xType == DType.FLOAT32 && yType == DType.FLOAT32) {
-            run(x, y, rows);
-            return;
-        }
-        MemorySegment in = xType == DType.FLOAT32 ? x
-                : MemorySegment.ofArray(Tensor.of(x, xType, rows * inFeatures()).toFloatArray());
-        float[] out = new float[Math.toIntExact(rows * outFeatures())];
-        run(in, MemorySegment.ofArray(out), rows);
-        MemorySegment rounded = Tensors.rounded(out, yType, out.length).data();
-        MemorySegment.copy(rounded, 0, y, 0, y.byteSize());
-    }
+    void run(MemorySegment x, DType xType, MemorySegment y, DType yType, long rows);
 }
