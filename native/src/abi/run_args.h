@@ -14,10 +14,12 @@ inline void require_run_buffers(const char* fn, const void* x, const void* y, co
     require(x != nullptr && y != nullptr && workspace != nullptr, fn, "x, y and workspace must not be null");
 }
 
+inline bool is_float_type(int32_t type) { return type == JAO_F32 || type == JAO_BF16 || type == JAO_F16; }
+
 // x_type and y_type of a typed run: a jao_float_type.
 inline void require_float_types(const char* fn, int32_t x_type, int32_t y_type) {
     for (const int32_t type : {x_type, y_type})
-        require(type == JAO_F32 || type == JAO_BF16 || type == JAO_F16, fn,
+        require(is_float_type(type), fn,
                 "x_type and y_type must be JAO_F32, JAO_BF16 or JAO_F16, got " + std::to_string(type));
 }
 

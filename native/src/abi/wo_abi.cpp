@@ -35,7 +35,7 @@ jao_status packed_info(const char* fn, const void* packed, int64_t packed_size, 
                        jao_wo_info* info) {
     return jao::abi::guarded(fn, [&] {
         jao::require(info != nullptr, fn, "info must not be null");
-        jao::require(x_type == JAO_F32 || x_type == JAO_BF16 || x_type == JAO_F16, fn,
+        jao::require(jao::abi::is_float_type(x_type), fn,
                      "x_type must be JAO_F32, JAO_BF16 or JAO_F16, got " + std::to_string(x_type));
         const WoLayout L = jao::pack::read_wo_header(packed, packed_size, fn);
         const int64_t ws = checked_workspace(L, m, fn);
