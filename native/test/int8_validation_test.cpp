@@ -118,7 +118,7 @@ TEST(Int8Validation, RunChecksArguments) {
         EXPECT_EQ(info.params.backend, backend);
         EXPECT_EQ(info.params.act_mapping, JAO_ACT_ASYMMETRIC);
         EXPECT_EQ(info.params.has_bias, 1);
-        EXPECT_EQ(info.format_version, 1);
+        EXPECT_EQ(info.format_version, 2);
         EXPECT_EQ(info.workspace_size, ws);
         // The kernel's tier: the active one, or the best below it that has int8 kernels (avx512_bf16 runs VNNI's).
         EXPECT_LE(info.isa, jao_isa_active());

@@ -55,7 +55,7 @@ Int8Layout parameters(const jao_int8_params& p, int32_t backend) {
     return L;
 }
 
-int64_t jao_weight_bytes(int64_t n, int64_t k) { return (n + kInt8Nr - 1) / kInt8Nr * round_up(k, kInt8Kr) * kInt8Nr; }
+int64_t jao_weight_bytes(int64_t n, int64_t k) { return (n + kInt8Nr - 1) / kInt8Nr * int8_block_bytes(round_up(k, kInt8Kr)); }
 
 }  // namespace
 
@@ -152,11 +152,12 @@ void pack_int8(const Int8Layout& L, const int8_t* qdata, const float* w_scale, c
         onednn::int8_reorder_weights(L.k, L.n, qdata, w);
     } else {
         // Block b, 4-K step j: 64 bytes, byte 4c + t = w[16b + c, 4j + t] + 128 (u8 for vpdpbusd).
-        const int64_t steps = L.kpad / kInt8Kr;
+        const int64_t steps = L.kpad / kInt8Kr, block_bytes = int8_block_bytes(L.kpad);
 #pragma omp parallel for schedule(static)
-        for (int64_t b = 0; b < L.nblocks; ++b)
+        for (int64_t b = 0; b < L.nblocks; ++b) {
+            std::memset(w + b * block_bytes + steps * 64, 0, static_cast<size_t>(kInt8BlockPad));
             for (int64_t j = 0; j < steps; ++j) {
-                uint8_t* v = w + (b * steps + j) * 64;
+                uint8_t* v = w + b * block_bytes + j * 64;
                 for (int c = 0; c < kInt8Nr; ++c)
                     for (int t = 0; t < kInt8Kr; ++t) {
                         const int64_t col = b * kInt8Nr + c, kk = j * kInt8Kr + t;
@@ -164,6 +165,7 @@ void pack_int8(const Int8Layout& L, const int8_t* qdata, const float* w_scale, c
                         v[4 * c + t] = static_cast<uint8_t>(q + 128);
                     }
             }
+        }
     }
     begin_header(out, kInt8TypeId, kInt8FormatVersion);
     store_word(out, 2, 8);
@@ -194,12 +196,12 @@ void unpack_int8(const Int8Layout& L, const void* packed, int8_t* qdata, float* 
         onednn::int8_unreorder_weights(L.k, L.n, in + L.blob_off, L.blob_bytes, w, qdata);
         return;
     }
-    const int64_t steps = L.kpad / kInt8Kr;
+    const int64_t block_bytes = int8_block_bytes(L.kpad);
 #pragma omp parallel for schedule(static)
     for (int64_t col = 0; col < L.n; ++col)
         for (int64_t kk = 0; kk < L.k; ++kk) {
             const int64_t b = col / kInt8Nr, c = col % kInt8Nr, j = kk / kInt8Kr, t = kk % kInt8Kr;
-            qdata[col * L.k + kk] = static_cast<int8_t>(w[(b * steps + j) * 64 + 4 * c + t] - 128);
+            qdata[col * L.k + kk] = static_cast<int8_t>(w[b * block_bytes + j * 64 + 4 * c + t] - 128);
         }
 }
 

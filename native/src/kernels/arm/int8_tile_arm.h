@@ -18,6 +18,7 @@
 #include "kernels/arm/int8_arm.h"
 #include "kernels/arm/tile_arm.h"
 #include "kernels/ref/int8_kernels.h"
+#include "pack/int8_format.h"
 
 namespace jao::kernels::int8 {
 namespace {
@@ -54,7 +55,7 @@ inline void store_epilogue4(int32x4_t c, int64_t row, int64_t col, const Epilogu
 
 template <class Mac, int MR, int NB>
 void tile(const uint8_t* w, int64_t kpad, const Epilogue& e, const Act& a, int64_t m0, int64_t b0, float* y) {
-    const int64_t block_bytes = kpad / 4 * kVecBytes;
+    const int64_t block_bytes = pack::int8_block_bytes(kpad);
     const uint8_t* wp[NB];
     const uint8_t* qp[MR];
     for (int j = 0; j < NB; ++j) wp[j] = w + (b0 + j) * block_bytes;

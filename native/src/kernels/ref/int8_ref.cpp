@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "kernels/ref/int8_kernels.h"
+#include "pack/int8_format.h"
 
 namespace jao::kernels::int8 {
 namespace {
@@ -90,14 +91,14 @@ void epilogue_ref(const Epilogue& e, const Act& a, int64_t r0, int64_t r1, float
 
 void tile_ref(const uint8_t* w, int64_t kpad, const Epilogue& e, const Act& a, int64_t m0, int mr, int64_t b0, int nb,
               float* y) {
-    const int64_t steps = kpad / 4;
+    const int64_t steps = kpad / 4, block_bytes = pack::int8_block_bytes(kpad);
     for (int r = 0; r < mr; ++r) {
         const int8_t* q = a.q + (m0 + r) * a.stride;
         for (int64_t b = b0; b < b0 + nb; ++b)
             for (int c = 0; c < 16 && b * 16 + c < e.n; ++c) {
                 uint32_t acc = 0;  // wraps like vpdpbusd; the true c fits int32
                 for (int64_t j = 0; j < steps; ++j) {
-                    const uint8_t* v = w + (b * steps + j) * 64 + 4 * c;
+                    const uint8_t* v = w + b * block_bytes + j * 64 + 4 * c;
                     for (int t = 0; t < 4; ++t)
                         acc += static_cast<uint32_t>(static_cast<int32_t>(v[t]) * q[4 * j + t]);
                 }

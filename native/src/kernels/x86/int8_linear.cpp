@@ -27,8 +27,9 @@ constexpr int kRowArrays = 8;
 // steps, plain K for oneDNN (its primitive is made for dense rows).
 int64_t act_stride(const Int8Layout& L) { return L.backend == JAO_INT8_BACKEND_ONEDNN ? L.k : L.kpad; }
 
+// One row runs the GEMV, which reads the quantized row itself.
 int64_t panel_bytes(const Int8Layout& L, int64_t m) {
-    return L.backend == JAO_INT8_BACKEND_JAO ? aligned(round_up(m, 8) * L.kpad) : 0;
+    return L.backend == JAO_INT8_BACKEND_JAO && m > 1 ? aligned(round_up(m, 8) * L.kpad) : 0;
 }
 
 int64_t act_bytes(const Int8Layout& L, int64_t m) {

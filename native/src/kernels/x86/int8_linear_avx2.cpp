@@ -176,7 +176,7 @@ void tile_avx2(const uint8_t* w, int64_t kpad, const Epilogue& e, const Act& a, 
     for (int b = 0; b < nb; ++b)
         for (int r = 0; r < mr; ++r) {
             int32_t c[16];
-            dot_block(w + (b0 + b) * steps * 64, steps, a.q + (m0 + r) * a.stride, a.asum[m0 + r], c);
+            dot_block(w + (b0 + b) * pack::int8_block_bytes(kpad), steps, a.q + (m0 + r) * a.stride, a.asum[m0 + r], c);
             finish16(c, m0 + r, (b0 + b) * 16, e, a, y);
         }
 }

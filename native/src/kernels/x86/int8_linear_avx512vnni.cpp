@@ -2,6 +2,7 @@
 // Tiles of up to 8 rows x 4 blocks of 16 columns: per 4-K step one 64-byte
 // weight vector per block (u8 = w + 128) and one broadcast int32 of 4
 // activations (s8) per row feed vpdpbusd; c = acc - 128 * asum, then the epilogue.
+// One row (M = 1, DRAM-bound) runs `gemv`, more rows the register tiles.
 // GCC 12's avx512fintrin.h reads an uninitialized "undefined" vector in some
 // masked intrinsics and warns about its own code (harmless: the lanes are masked).
 #pragma GCC diagnostic ignored "-Wuninitialized"
@@ -9,6 +10,7 @@
 #include <immintrin.h>
 
 #include <cstring>
+#include <utility>
 
 #include "kernels/stream_prefetch.h"
 #include "kernels/x86/int8_linear.h"
@@ -17,7 +19,7 @@
 namespace jao::kernels::int8 {
 namespace {
 
-// Tiles of at most this many rows prefetch their weight streams (bound by DRAM at M = 1).
+// Tiles of at most this many rows prefetch their weight streams (bound by DRAM at M = 2).
 constexpr int kPrefetchMaxRows = 2;
 
 __mmask16 tail_mask(int64_t left) { return left >= 16 ? __mmask16(0xffff) : __mmask16((1u << left) - 1u); }
@@ -47,6 +49,12 @@ struct Avx512 {
     static int32_t reduce_add(I v) { return _mm512_reduce_add_epi32(v); }
     static void store_q(int8_t* q, I iv, int64_t left) { _mm512_mask_cvtepi32_storeu_epi8(q, tail_mask(left), iv); }
 };
+
+inline int32_t load_quad(const uint8_t* p) {
+    int32_t v;
+    std::memcpy(&v, p, 4);
+    return v;
+}
 
 // The epilogue on 16 columns starting at col (lanes in `mask`); exactly epilogue_one's ops.
 inline __m512 epilogue16(__m512i c, __m512 s, __m512 corr, const Epilogue& e, int64_t col, __mmask16 mask) {
@@ -80,8 +88,8 @@ void finish(const __m512i (&acc)[MR][NB], const Epilogue& e, const Act& a, int64
 // step: 2 weight loads, 8 broadcasts, 16 vpdpbusd (FMA-port bound).
 void tile_8x2(const uint8_t* w, int64_t kpad, const Epilogue& e, const Act& a, int64_t m0, int64_t b0, float* y) {
     const int64_t steps = kpad / 4;
-    const uint8_t* wb = w + b0 * steps * 64;
-    const int64_t bstride = steps * 64;
+    const int64_t bstride = pack::int8_block_bytes(kpad);
+    const uint8_t* wb = w + b0 * bstride;
     const int32_t* ap = a.panel + m0 * steps;  // m0 is a multiple of 8: panel m0 / 8
     const int32_t* const ap_end = ap + 8 * steps;
     __m512i c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
@@ -125,8 +133,8 @@ void tile(const uint8_t* w, int64_t kpad, const Epilogue& e, const Act& a, int64
         for (int b = 0; b < NB; ++b) acc[r][b] = _mm512_setzero_si512();
     // One pointer per stream keeps the loop inside the general registers:
     // weights of block b at wb + b * bstride, activations from the 8-row panel.
-    const uint8_t* wb = w + b0 * steps * 64;
-    const int64_t bstride = steps * 64;
+    const int64_t bstride = pack::int8_block_bytes(kpad);
+    const uint8_t* wb = w + b0 * bstride;
     const int32_t* ap = a.panel + (m0 - m0 % 8) * steps + m0 % 8;
     for (int64_t j = 0; j < steps; ++j, wb += 64, ap += 8) {
         if constexpr (MR <= kPrefetchMaxRows) {
@@ -144,6 +152,42 @@ void tile(const uint8_t* w, int64_t kpad, const Epilogue& e, const Act& a, int64
     finish<MR, NB>(acc, e, a, m0, b0, y);
 }
 
+// One row (GEMV, bound by DRAM): the NB weight streams in chunks of 8 steps
+// (512 bytes per stream, prefetched ahead span by span), the activation quads
+// straight from the quantized row (the 8-row panel would spread them 32 bytes
+// apart: 88 KB instead of 11 KB at K = 11008).
+template <int NB>
+void gemv(const uint8_t* w, int64_t kpad, const Epilogue& e, const Act& a, int64_t m0, int64_t b0, float* y) {
+    constexpr int kChunkSteps = 8;
+    const int64_t steps = kpad / 4;
+    const int64_t bstride = pack::int8_block_bytes(kpad);
+    const uint8_t* wb = w + b0 * bstride;
+    const uint8_t* q = reinterpret_cast<const uint8_t*>(a.q + m0 * a.stride);
+    __m512i acc[1][NB];
+    for (int b = 0; b < NB; ++b) acc[0][b] = _mm512_setzero_si512();
+    const auto step = [&](int64_t j) {
+        const __m512i av = _mm512_set1_epi32(load_quad(q + 4 * j));
+        for (int b = 0; b < NB; ++b)
+            acc[0][b] = _mm512_dpbusd_epi32(acc[0][b], _mm512_loadu_si512(wb + b * bstride + j * 64), av);
+    };
+    int64_t j = 0;
+    for (; j + kChunkSteps <= steps; j += kChunkSteps) {
+        for (int b = 0; b < NB; ++b) {
+            const uint8_t* s = wb + b * bstride + j * 64;
+            prefetch_span_ahead(s, s + kChunkSteps * 64);
+        }
+        [&]<int... U>(std::integer_sequence<int, U...>) { (step(j + U), ...); }(std::make_integer_sequence<int, kChunkSteps>{});
+    }
+    for (; j < steps; ++j) {
+        for (int b = 0; b < NB; ++b) {
+            const uint8_t* s = wb + b * bstride + j * 64;
+            prefetch_span_ahead(s, s + 64);
+        }
+        step(j);
+    }
+    finish<1, NB>(acc, e, a, m0, b0, y);
+}
+
 using Tile = void (*)(const uint8_t*, int64_t, const Epilogue&, const Act&, int64_t, int64_t, float*);
 
 template <int MR>
@@ -152,8 +196,7 @@ constexpr Tile by_nb(int nb) {
 }
 
 Tile pick(int mr, int nb) {
-    switch (mr) {
-        case 1: return by_nb<1>(nb);
+    switch (mr) {  // mr >= 2: one row runs gemv
         case 2: return by_nb<2>(nb);
         case 3: return by_nb<3>(nb);
         case 4: return by_nb<4>(nb);
@@ -205,7 +248,10 @@ void epilogue_avx512vnni(const Epilogue& e, const Act& a, int64_t r0, int64_t r1
 void tile_avx512vnni(const uint8_t* w, int64_t kpad, const Epilogue& e, const Act& a, int64_t m0, int mr, int64_t b0,
                      int nb, float* y) {
     // One row streams 4 blocks (GEMV, memory bound); more rows go 8 x 2 (asm) or, for tails, mr x 2.
-    if (mr == 1) return pick(1, nb)(w, kpad, e, a, m0, b0, y);
+    if (mr == 1) {
+        static constexpr Tile kGemv[4] = {gemv<1>, gemv<2>, gemv<3>, gemv<4>};
+        return kGemv[nb - 1](w, kpad, e, a, m0, b0, y);
+    }
     for (int r = 0; r < mr; r += 8) {
         const int rows = mr - r < 8 ? mr - r : 8;
         for (int b = 0; b < nb; b += 2) {
