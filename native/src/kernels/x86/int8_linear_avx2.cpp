@@ -6,8 +6,9 @@
 
 #include <cstring>
 
-#include "kernels/x86/int8_linear.h"
 #include "kernels/int8_quantize.h"
+#include "kernels/stream_prefetch.h"
+#include "kernels/x86/int8_linear.h"
 
 namespace jao::kernels::int8 {
 namespace {
@@ -122,6 +123,7 @@ void row_stats_avx2(const float* x, int64_t k, int64_t r0, int64_t r1, const Act
         __m256i bad = _mm256_setzero_si256();
         int64_t i = 0;
         for (; i + 8 <= k; i += 8) {
+            _mm_prefetch(reinterpret_cast<const char*>(row + i + kRowPassPrefetchFloats), _MM_HINT_T0);
             const __m256 v = _mm256_loadu_ps(row + i);
             mn = _mm256_min_ps(mn, v);
             mx = _mm256_max_ps(mx, v);
@@ -159,6 +161,7 @@ void epilogue_avx2(const Epilogue& e, const Act& a, int64_t r0, int64_t r1, floa
         float* out = y + r * e.n;
         int64_t col = 0;
         for (; col + 8 <= e.n; col += 8) {
+            _mm_prefetch(reinterpret_cast<const char*>(out + col + kRowPassPrefetchFloats), _MM_HINT_T0);
             const __m256i c = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(out + col));
             _mm256_storeu_ps(out + col, epilogue8(c, s, corr, e, col));
         }

@@ -217,6 +217,7 @@ void row_stats_avx512vnni(const float* x, int64_t k, int64_t r0, int64_t r1, con
         __mmask16 bad = 0;
         for (int64_t i = 0; i < k; i += 16) {
             const __mmask16 m = tail_mask(k - i);
+            _mm_prefetch(reinterpret_cast<const char*>(row + i + kRowPassPrefetchFloats), _MM_HINT_T0);
             const __m512 v = _mm512_mask_loadu_ps(mn, m, row + i);  // inactive lanes: row[0]
             mn = _mm512_min_ps(mn, v);
             mx = _mm512_max_ps(mx, v);
@@ -239,6 +240,7 @@ void epilogue_avx512vnni(const Epilogue& e, const Act& a, int64_t r0, int64_t r1
         float* out = y + r * e.n;
         for (int64_t col = 0; col < e.n; col += 16) {
             const __mmask16 m = tail_mask(e.n - col);
+            _mm_prefetch(reinterpret_cast<const char*>(out + col + kRowPassPrefetchFloats), _MM_HINT_T0);
             const __m512i c = _mm512_maskz_loadu_epi32(m, out + col);
             _mm512_mask_storeu_ps(out + col, m, epilogue16(c, s, corr, e, col, m));
         }
