@@ -1,4 +1,4 @@
-// int8 x int8 linear: argument validation, header / size / checksum
+// int8 x int8 linear: argument validation, header / size / checksum / version
 // corruption, oneDNN layout mismatch, unpack round trip. Every bad input must
 // return a status, never crash.
 #include <cstring>
@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "int8_test_util.h"
+#include "pack/crc32c.h"
+#include "pack/int8_format.h"
 #include "linear_test_util.h"
 
 namespace {
@@ -221,3 +223,34 @@ TEST(Int8Validation, UnpackRoundTripAndRepackIsIdentical) {
 }
 
 }  // namespace
+
+// Format version 2 padded the jao blocks: a version 1 buffer (whose blocks lie
+// K x 16 bytes apart) must be refused by name, not read with the new stride.
+TEST(Int8Validation, AVersionOneBufferIsRefusedByName) {
+    Fixture f(JAO_INT8_BACKEND_JAO);
+    Int8Packed old = f.pk;
+    const int32_t v1 = 1;
+    std::memcpy(old.raw() + 4 * 8, &v1, 4);
+    const uint32_t header_crc = jao::pack::crc32c(old.raw(), 60);  // a well-formed v1 header, not a damaged one
+    std::memcpy(old.raw() + 60, &header_crc, 4);
+    EXPECT_EQ(jao_int8_verify(old.data(), old.bytes), JAO_CORRUPT_DATA);
+    EXPECT_NE(std::string(jao_last_error()).find("format version 1, this library reads 2"), std::string::npos)
+        << jao_last_error();
+    std::vector<float> y;
+    EXPECT_EQ(jao::test::int8_run(old, 2, f.x, y, Fixture::n), JAO_CORRUPT_DATA);
+}
+
+// Every jao block ends in kInt8BlockPad zero bytes (covered by the payload CRC, read by no kernel).
+TEST(Int8Validation, JaoBlocksEndInZeroPadding) {
+    Fixture f(JAO_INT8_BACKEND_JAO);
+    std::vector<uint32_t> buf(static_cast<size_t>(f.pk.bytes + 3) / 4, 0xAAAAAAAAu);  // not zero before the pack
+    ASSERT_EQ(jao_int8_pack(&f.p, f.q.data(), f.s.data(), f.bias.data(), buf.data(), f.pk.bytes), JAO_OK)
+        << jao_last_error();
+    const jao::pack::Int8Layout L = jao::pack::read_int8_header(buf.data(), f.pk.bytes, "test");
+    const uint8_t* w = jao::pack::int8_weights(buf.data(), L);
+    const int64_t block = jao::pack::int8_block_bytes(L.kpad);
+    ASSERT_EQ(L.weights_bytes, L.nblocks * block);
+    for (int64_t b = 0; b < L.nblocks; ++b)
+        for (int64_t i = block - jao::pack::kInt8BlockPad; i < block; ++i)
+            ASSERT_EQ(w[b * block + i], 0) << "block " << b << " byte " << i;
+}
