@@ -87,13 +87,15 @@ void qparams(const Int8Layout& L, int64_t m, int64_t r0, int64_t r1, const Act& 
     }
 }
 
-// Quantization inside a parallel region of nt threads. Per token a thread
-// needs only its own rows' statistics; PerTensor waits for every row's (one
-// barrier, taken by all threads or none: the flag is the same for all).
+// Quantization as thread tid of a parallel region of nt threads, or on the
+// calling thread alone (nt = 1, no barrier: the caller may itself run inside
+// someone else's parallel region). Per token a thread needs only its own
+// rows' statistics; PerTensor waits for every row's (one barrier, taken by all
+// threads or none: the flag is the same for all).
 void quantize_phase(const Tier& t, const Int8Layout& L, int64_t m, const float* x, const Act& a, int tid, int nt) {
     const int64_t r0 = m * tid / nt, r1 = m * (tid + 1) / nt;
     if (r1 > r0) t.stats(x, L.k, r0, r1, a);
-    if (L.per_tensor()) {
+    if (L.per_tensor() && nt > 1) {
 #pragma omp barrier
     }
     if (r1 > r0) {
@@ -119,11 +121,15 @@ void run_jao(const Tier& t, const Int8Layout& L, const void* packed, int64_t m, 
     // re-streamed them 8 times at K = 11008, M = 128).
     const int nbt = m == 1 ? 4 : 2;
     const core::WorkGrid grid((m + mr - 1) / mr, L.nblocks, threads);
+    const bool serial = m * L.k <= core::kSerialPassElems;  // few activations: quantized on this thread
+    if (serial) quantize_phase(t, L, m, x, a, 0, 1);
 #pragma omp parallel num_threads(grid.threads())
     {
         const int tid = omp_get_thread_num(), n_t = omp_get_num_threads();
-        quantize_phase(t, L, m, x, a, tid, n_t);
+        if (!serial) {  // the same for every thread: all of them or none reach the barrier
+            quantize_phase(t, L, m, x, a, tid, n_t);
 #pragma omp barrier
+        }
         // Each thread owns whole row tiles of a contiguous range of 16-column
         // blocks: every output is computed by one tile call, whatever the thread count.
         const core::UnitRange rows = grid.rows_of(tid), blocks = grid.cols_of(tid);
