@@ -99,6 +99,7 @@ void tile(const IntxLayout& L, const uint8_t* payload, const Act& a, int64_t m0,
     for (int r = 0; r < MR; ++r)
         for (int j = 0; j < NB; ++j) facc[r][j] = _mm512_setzero_ps();
 
+    for (int j = 0; j < NB; ++j) prefetch_stream_head(blk[j]);
     const int64_t groups = ONE ? 1 : L.groups;
     for (int64_t g = 0; g < groups; ++g) {
         __m512i acc[MR][NB];
