@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "kernels/stream_prefetch.h"
+#include "kernels/x86/activation_quad.h"
 #include "kernels/x86/int8_linear.h"
 #include "kernels/int8_quantize.h"
 
@@ -46,12 +47,6 @@ struct Avx512 {
     static int32_t reduce_add(I v) { return _mm512_reduce_add_epi32(v); }
     static void store_q(int8_t* q, I iv, int64_t left) { _mm512_mask_cvtepi32_storeu_epi8(q, tail_mask(left), iv); }
 };
-
-inline int32_t load_quad(const uint8_t* p) {
-    int32_t v;
-    std::memcpy(&v, p, 4);
-    return v;
-}
 
 // The epilogue on 16 columns starting at col (lanes in `mask`); exactly epilogue_one's ops.
 inline __m512 epilogue16(__m512i c, __m512 s, __m512 corr, const Epilogue& e, int64_t col, __mmask16 mask) {

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <utility>
 
+#include "kernels/x86/activation_quad.h"
 #include "kernels/x86/intx_linear.h"
 
 namespace jao::kernels::intx {
@@ -65,12 +66,6 @@ inline __m256 load_scales(const IntxLayout& L, const uint8_t* rec, int h) {
         return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(b), 16));
     }
     return _mm256_loadu_ps(reinterpret_cast<const float*>(rec + L.scale_off) + 8 * h);
-}
-
-inline int32_t load_quad(const uint8_t* p) {
-    int32_t v;
-    std::memcpy(&v, p, 4);
-    return v;
 }
 
 // acc += per-column int32 sums of 4 u8 x s8 products. vpmaddubsw saturates

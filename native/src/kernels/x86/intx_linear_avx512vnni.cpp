@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "kernels/stream_prefetch.h"
+#include "kernels/x86/activation_quad.h"
 #include "kernels/x86/intx_linear.h"
 
 namespace jao::kernels::intx {
@@ -72,12 +73,6 @@ inline __m512 load_scales(const IntxLayout& L, const uint8_t* rec) {
         return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16));
     }
     return _mm512_loadu_ps(rec + L.scale_off);
-}
-
-inline int32_t load_quad(const uint8_t* p) {
-    int32_t v;
-    std::memcpy(&v, p, 4);
-    return v;
 }
 
 // ONE: the weight has a single group (per channel), so the group loop runs
