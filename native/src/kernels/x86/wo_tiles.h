@@ -132,6 +132,7 @@ void gemv_tile(const WoLayout& L, const uint8_t* payload, const Act& a, const St
     for (int r = 0; r < MR; ++r)
         for (int i = 0; i < NB; ++i) acc[r][i] = V::zero();
     const typename Steps::X* x0 = Steps::rows(a) + r0 * stride;
+    for (int i = 0; i < NB; ++i) prefetch_stream_head(L.block(payload, b0 + i));
     for (int64_t g = 0; g < L.groups; ++g) {
         const uint8_t* rec[NB];
         for (int i = 0; i < NB; ++i) rec[i] = L.record(payload, b0 + i, g);
