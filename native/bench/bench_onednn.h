@@ -46,6 +46,7 @@ public:
         strm_.wait();
     }
     int64_t weight_bytes() const { return bytes_; }
+    int copies() const { return static_cast<int>(weights_.size()); }
     const std::string& impl() const { return impl_; }
 
 private:

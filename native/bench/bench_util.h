@@ -83,12 +83,19 @@ inline double row_read_gbs(int threads, int64_t m, double at_start) {
     return m == 1 ? measured_read_gbs(threads) : at_start;
 }
 
-// Times fn(i) (i = call counter) after 3 warm-up calls: at least 5 calls and
-// `seconds`, at most 2000; returns the sorted times.
+// Warm-up calls before a timed row: one call per weight copy, so every copy has
+// been read by the kernel's own threads once. On this VM the first reads of freshly
+// written pages are slow: the first pass over 160 MiB of copies ran at 5-16 ms per
+// call instead of 0.1 ms (int2 4096 x 4096, 34 copies; 2026-12-02), which is what
+// made the first row of a run "stall"; one pass over the copies removes it.
+inline int warmup_calls(int copies) { return std::max(3, copies); }
+
+// Times fn(i) (i = call counter) after `warmups` warm-up calls: at least 5 calls
+// and `seconds`, at most 2000; returns the sorted times.
 template <class Fn>
-std::vector<double> time_calls(double seconds, Fn&& fn) {
+std::vector<double> time_calls(double seconds, Fn&& fn, int warmups = 3) {
     int i = 0;
-    for (int w = 0; w < 3; ++w) fn(i++);
+    for (int w = 0; w < warmups; ++w) fn(i++);
     std::vector<double> times;
     const double start = now_s();
     while (times.size() < 5 || (now_s() - start < seconds && times.size() < 2000)) {
@@ -108,20 +115,21 @@ struct Timing {
 };
 inline Timing timing_of(const std::vector<double>& sorted) { return {median(sorted), sorted[0]}; }
 
-// time_calls(seconds, fn) summarized.
+// time_calls(seconds, fn, warmups) summarized.
 template <class Fn>
-Timing timed(Fn&& fn, double seconds) {
-    return timing_of(time_calls(seconds, std::forward<Fn>(fn)));
+Timing timed(Fn&& fn, double seconds, int warmups = 3) {
+    return timing_of(time_calls(seconds, std::forward<Fn>(fn), warmups));
 }
 
 // Times several candidates call by call in turn (fns[0], fns[1], ..., fns[0], ...)
-// after 3 warm-up rounds, for `seconds` (at least 5, at most 2000 rounds): on a
+// after `warmups` warm-up rounds, for `seconds` (at least 5, at most 2000 rounds): on a
 // host whose speed drifts within seconds, their ratios are then measured under
 // the same conditions. fn(i) gets its own call counter.
-inline std::vector<Timing> timed_interleaved(const std::vector<std::function<void(int64_t)>>& fns, double seconds) {
+inline std::vector<Timing> timed_interleaved(const std::vector<std::function<void(int64_t)>>& fns, double seconds,
+                                             int warmups = 3) {
     std::vector<std::vector<double>> times(fns.size());
     int64_t i = 0;
-    for (int w = 0; w < 3; ++w, ++i)
+    for (int w = 0; w < warmups; ++w, ++i)
         for (const auto& fn : fns) fn(i);
     const double start = now_s();
     for (size_t round = 0; round < 5 || (now_s() - start < seconds && round < 2000); ++round, ++i)

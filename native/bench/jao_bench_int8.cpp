@@ -134,7 +134,8 @@ int main(int argc, char** argv) {
                           "jao_int8_linear_run");
                 });
             }
-            const std::vector<jao::bench::Timing> t = jao::bench::timed_interleaved(runs, seconds);
+            const int warmups = jao::bench::warmup_calls(std::max({direct.copies(), onednn.copies, own.copies}));
+            const std::vector<jao::bench::Timing> t = jao::bench::timed_interleaved(runs, seconds, warmups);
             report("onednn s8", t[0], direct.weight_bytes(), 0, direct.impl());
             report("jao/onednn", t[1], onednn.size, t[0].median,
                    std::string(jao_isa_name(infos[0].isa)) + " + " + direct.impl());

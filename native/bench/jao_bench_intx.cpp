@@ -121,7 +121,7 @@ int main(int argc, char** argv) {
                           "run");
                 };
                 const double read = jao::bench::row_read_gbs(threads, M, measured);
-                const jao::bench::Timing t = jao::bench::timed(run, seconds);
+                const jao::bench::Timing t = jao::bench::timed(run, seconds, jao::bench::warmup_calls(copies));
                 const double med = t.median, best = t.best;
                 const double gops = 2.0 * M * K * N / med * 1e-9;
                 const double gbs = static_cast<double>(size) / med * 1e-9;
@@ -150,7 +150,8 @@ int main(int argc, char** argv) {
         for (int64_t M : ms_all) {
             jao::bench::OnednnS8Matmul direct(M, K, N, 11);
             const double read = jao::bench::row_read_gbs(threads, M, measured);
-            const jao::bench::Timing t = jao::bench::timed([&](int64_t i) { direct.run(i); }, seconds);
+            const jao::bench::Timing t =
+                jao::bench::timed([&](int64_t i) { direct.run(i); }, seconds, jao::bench::warmup_calls(direct.copies()));
             const double gops = 2.0 * M * K * N / t.median * 1e-9;
             const double gbs = static_cast<double>(direct.weight_bytes()) / t.median * 1e-9;
             std::printf("%-10s %-12s %5lld %9.3f %9.3f %8.1f %8.2f %6.1f%% %6.1f %6.1f%%  %s\n", "onednn_s8", kshape,

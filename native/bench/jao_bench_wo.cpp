@@ -172,7 +172,7 @@ int main(int argc, char** argv) {
                               "jao_wo_linear_run_typed");
                 };
                 const double read = jao::bench::row_read_gbs(threads, M, dram);
-                const std::vector<double> t = time_calls(seconds, run);
+                const std::vector<double> t = time_calls(seconds, run, jao::bench::warmup_calls(copies));
                 const double med = median(t), flops = 2.0 * M * K * N;
                 const double gbs = static_cast<double>(w.size) / med * 1e-9;
                 char kshape[32];
