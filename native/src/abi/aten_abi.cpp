@@ -72,7 +72,7 @@ JAO_API jao_status jao_aten_dyn_quant_matmul_4bit_fallback(int64_t m, int64_t n,
     return jao::abi::guarded(fn, [&] {
         const FallbackShape s{n, k, block_size, has_bias};
         jao::kai::require_dim(m, "m", fn);
-        require(k <= kMaxK, fn, "k must be <= " + std::to_string(kMaxK) + " (int32 sums)");
+        require(k <= kMaxK, fn, [&] { return "k must be <= " + std::to_string(kMaxK) + " (int32 sums)"; });
         require_buffer(packed, packed_size, jao::aten::packed_size(s, fn), "packed", fn);
         require(x && y, fn, "x and y must not be null");
         jao::kai::checked_mul(m, std::max(n, k), fn);  // x's and y's extents fit int64

@@ -12,9 +12,9 @@ namespace {
 using jao::pack::Int8Layout;
 
 int64_t checked_workspace(const Int8Layout& L, int64_t m, const char* fn) {
-    jao::require(m >= 1, fn, "m must be >= 1, got " + std::to_string(m));
+    jao::require(m >= 1, fn, [&] { return "m must be >= 1, got " + std::to_string(m); });
     jao::require(m <= std::numeric_limits<int32_t>::max() && m <= std::numeric_limits<int64_t>::max() / 4 / (L.kpad + L.n + 64),
-                 fn, "m = " + std::to_string(m) + " is too large");
+                 fn, [&] { return "m = " + std::to_string(m) + " is too large"; });
     return jao::kernels::int8::run_workspace_bytes(L, m);
 }
 
@@ -53,7 +53,10 @@ JAO_API jao_status jao_int8_pack(const jao_int8_params* params, const int8_t* qd
         Int8Layout L = jao::pack::make_int8_layout(*params, fn);
         jao::require((bias != nullptr) == L.has_bias, fn, "bias must be non-null exactly when params->has_bias is 1");
         jao::require(dst_size >= L.total_bytes, fn,
-                     "dst_size " + std::to_string(dst_size) + " < packed size " + std::to_string(L.total_bytes));
+                     [&] {
+                         return "dst_size " + std::to_string(dst_size) + " < packed size "
+                                + std::to_string(L.total_bytes);
+                     });
         jao::require(reinterpret_cast<uintptr_t>(dst) % 4 == 0, fn, "dst must be 4-byte aligned");
         jao::pack::pack_int8(L, qdata, w_scale, bias, dst, fn);
     });

@@ -36,8 +36,11 @@ kk::Geometry checked_geometry(kk::RhsFormat format, const RhsShape& rhs_shape, i
     const int64_t rhs_need = jao::kai::packed_size(rhs_shape, fn);
     const int32_t kl = rhs_shape.kr / rhs_shape.sr;
     require(kl == 4 || kl == 8 || kl == 16, fn,
-            "kr / sr must be 4, 8 or 16 (KleidiAI has no matmul for kr / sr = " + std::to_string(kl) + ")");
-    require(rhs_shape.k <= kk::kMaxK, fn, "k must be <= " + std::to_string(kk::kMaxK) + " (int32 sums)");
+            [&] {
+                return "kr / sr must be 4, 8 or 16 (KleidiAI has no matmul for kr / sr = " + std::to_string(kl) + ")";
+            });
+    require(rhs_shape.k <= kk::kMaxK, fn,
+            [&] { return "k must be <= " + std::to_string(kk::kMaxK) + " (int32 sums)"; });
     require_buffer(op.rhs, op.rhs_size, rhs_need, "rhs_packed", fn);
     require(op.y != nullptr, fn, "y must not be null");
     require(op.y_row_stride >= rhs_shape.n, fn, "y_row_stride must be >= n");

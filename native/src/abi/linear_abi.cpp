@@ -13,10 +13,10 @@ namespace {
 using jao::pack::IntxLayout;
 
 int64_t checked_workspace(const IntxLayout& L, int64_t m, const char* fn) {
-    jao::require(m >= 1, fn, "m must be >= 1, got " + std::to_string(m));
+    jao::require(m >= 1, fn, [&] { return "m must be >= 1, got " + std::to_string(m); });
     // Per row: kpad code bytes, an info record of <= groups + 18 floats, fp32 x and y staging.
     jao::require(m <= std::numeric_limits<int64_t>::max() / 2 / (L.kpad + 64 + 4 * (L.k + L.n + L.groups + 16)), fn,
-                 "m = " + std::to_string(m) + " is too large");
+                 [&] { return "m = " + std::to_string(m) + " is too large"; });
     return jao::kernels::intx::run_workspace_bytes(L, m);
 }
 
@@ -55,7 +55,10 @@ JAO_API jao_status jao_intx_pack(const jao_intx_params* params, const int8_t* qd
                      "zero_points must be non-null exactly when params->has_zero_points is 1");
         jao::require((bias != nullptr) == L.has_bias, fn, "bias must be non-null exactly when params->has_bias is 1");
         jao::require(dst_size >= L.total_bytes, fn,
-                     "dst_size " + std::to_string(dst_size) + " < packed size " + std::to_string(L.total_bytes));
+                     [&] {
+                         return "dst_size " + std::to_string(dst_size) + " < packed size "
+                                + std::to_string(L.total_bytes);
+                     });
         jao::pack::pack_intx(L, qdata, scales, zero_points, bias, dst, fn);
     });
 }

@@ -20,12 +20,12 @@ inline bool is_float_type(int32_t type) { return type == JAO_F32 || type == JAO_
 inline void require_float_types(const char* fn, int32_t x_type, int32_t y_type) {
     for (const int32_t type : {x_type, y_type})
         require(is_float_type(type), fn,
-                "x_type and y_type must be JAO_F32, JAO_BF16 or JAO_F16, got " + std::to_string(type));
+                [&] { return "x_type and y_type must be JAO_F32, JAO_BF16 or JAO_F16, got " + std::to_string(type); });
 }
 
 inline void require_workspace(const char* fn, int64_t workspace_size, int64_t need) {
     require(workspace_size >= need, fn,
-            "workspace_size " + std::to_string(workspace_size) + " < required " + std::to_string(need));
+            [&] { return "workspace_size " + std::to_string(workspace_size) + " < required " + std::to_string(need); });
 }
 
 }  // namespace jao::abi

@@ -12,9 +12,9 @@ namespace {
 using jao::pack::WoLayout;
 
 int64_t checked_workspace(const WoLayout& L, int64_t m, const char* fn) {
-    jao::require(m >= 1, fn, "m must be >= 1, got " + std::to_string(m));
+    jao::require(m >= 1, fn, [&] { return "m must be >= 1, got " + std::to_string(m); });
     jao::require(m <= std::numeric_limits<int64_t>::max() / 8 / (L.kpad + L.groups + L.n + 16), fn,
-                 "m = " + std::to_string(m) + " is too large");
+                 [&] { return "m = " + std::to_string(m) + " is too large"; });
     return jao::kernels::wo::workspace_bytes(L, m);
 }
 
@@ -36,7 +36,7 @@ jao_status packed_info(const char* fn, const void* packed, int64_t packed_size, 
     return jao::abi::guarded(fn, [&] {
         jao::require(info != nullptr, fn, "info must not be null");
         jao::require(jao::abi::is_float_type(x_type), fn,
-                     "x_type must be JAO_F32, JAO_BF16 or JAO_F16, got " + std::to_string(x_type));
+                     [&] { return "x_type must be JAO_F32, JAO_BF16 or JAO_F16, got " + std::to_string(x_type); });
         const WoLayout L = jao::pack::read_wo_header(packed, packed_size, fn);
         const int64_t ws = checked_workspace(L, m, fn);
         const jao::kernels::wo::Plan p = jao::kernels::wo::make_plan(L, m, x_type);
@@ -76,7 +76,10 @@ JAO_API jao_status jao_wo_pack(const jao_wo_params* params, const uint8_t* codes
                      "offsets must be non-null exactly when params->has_offsets is 1");
         jao::require((bias != nullptr) == L.has_bias, fn, "bias must be non-null exactly when params->has_bias is 1");
         jao::require(dst_size >= L.total_bytes, fn,
-                     "dst_size " + std::to_string(dst_size) + " < packed size " + std::to_string(L.total_bytes));
+                     [&] {
+                         return "dst_size " + std::to_string(dst_size) + " < packed size "
+                                + std::to_string(L.total_bytes);
+                     });
         jao::pack::pack_wo(L, codes, scales, zero_points, offsets, bias, dst, fn);
     });
 }

@@ -48,7 +48,9 @@ void validate(const jao_affine_params& p, const char* fn) {
     require(p.rows >= 1 && p.cols >= 1, fn, "rows and cols must be >= 1");
     require(p.rows <= std::numeric_limits<int64_t>::max() / p.cols, fn, "rows * cols overflows");
     require(p.group_size >= 1 && p.cols % p.group_size == 0, fn,
-            "group_size " + std::to_string(p.group_size) + " must divide cols " + std::to_string(p.cols));
+            [&] {
+                return "group_size " + std::to_string(p.group_size) + " must divide cols " + std::to_string(p.cols);
+            });
     require(is_float_type(p.input_type) && is_float_type(p.scale_type), fn, "unknown float type");
     require(p.mapping >= JAO_MAPPING_SYMMETRIC && p.mapping <= JAO_MAPPING_ASYMMETRIC, fn, "unknown mapping type");
     require(p.quant_min >= -128 && p.quant_max <= 255 && p.quant_min < p.quant_max &&

@@ -24,7 +24,8 @@ inline int64_t checked_mul(int64_t a, int64_t b, const char* fn) {
 }
 
 inline void require_dim(int64_t v, const char* name, const char* fn) {
-    require(v >= 1 && v <= kMaxDim, fn, std::string(name) + " must be in [1, 2^31 - 1], got " + std::to_string(v));
+    require(v >= 1 && v <= kMaxDim, fn,
+            [&] { return std::string(name) + " must be in [1, 2^31 - 1], got " + std::to_string(v); });
 }
 
 inline bool one_of(int64_t v, std::initializer_list<int64_t> set) {
@@ -44,9 +45,11 @@ struct Panels {
 
 // Checks a caller's buffer against the packed size.
 inline void require_buffer(const void* p, int64_t have, int64_t need, const char* what, const char* fn) {
-    require(p != nullptr, fn, std::string(what) + " must not be null");
+    require(p != nullptr, fn, [&] { return std::string(what) + " must not be null"; });
     require(have >= need, fn,
-            std::string(what) + " holds " + std::to_string(have) + " bytes, needs " + std::to_string(need));
+            [&] {
+                return std::string(what) + " holds " + std::to_string(have) + " bytes, needs " + std::to_string(need);
+            });
 }
 
 // Little-endian scalars at any alignment (x86_64 / aarch64 hosts are little-endian).

@@ -26,10 +26,12 @@ struct ChannelRhs {
         require_dim(s.n, "n", fn);
         require_dim(s.k, "k", fn);
         require(s.nr >= 4 && s.nr <= 256 && s.nr % 4 == 0, fn,
-                "nr must be a multiple of 4 in [4, 256], got " + std::to_string(s.nr));
+                [&] { return "nr must be a multiple of 4 in [4, 256], got " + std::to_string(s.nr); });
         require(one_of(s.kr, {4, 8, 16}) && s.sr == Format::kSr, fn,
-                "(kr, sr) must be (4|8|16, " + std::to_string(Format::kSr) + "), got (" + std::to_string(s.kr) +
-                    ", " + std::to_string(s.sr) + ")");
+                [&] {
+                    return "(kr, sr) must be (4|8|16, " + std::to_string(Format::kSr) + "), got (" +
+                           std::to_string(s.kr) + ", " + std::to_string(s.sr) + ")";
+                });
     }
 
     template <class Shape>

@@ -29,12 +29,17 @@ void validate(const Qsi4c32pShape& s, const char* fn) {
     require_dim(s.n, "n", fn);
     require_dim(s.k, "k", fn);
     require(s.nr >= 4 && s.nr <= 256 && s.nr % 4 == 0, fn,
-            "nr must be a multiple of 4 in [4, 256], got " + std::to_string(s.nr));
+            [&] { return "nr must be a multiple of 4 in [4, 256], got " + std::to_string(s.nr); });
     require(one_of(s.kr, {4, 8, 16}) && s.sr == 2, fn,
-            "(kr, sr) must be (4|8|16, 2), got (" + std::to_string(s.kr) + ", " + std::to_string(s.sr) + ")");
-    require(s.bl >= 32 && s.bl % 32 == 0, fn, "bl must be a positive multiple of 32, got " + std::to_string(s.bl));
+            [&] {
+                return "(kr, sr) must be (4|8|16, 2), got (" + std::to_string(s.kr) + ", " + std::to_string(s.sr) +
+                       ")";
+            });
+    require(s.bl >= 32 && s.bl % 32 == 0, fn,
+            [&] { return "bl must be a positive multiple of 32, got " + std::to_string(s.bl); });
     require(s.bl % s.kr == 0, fn, "bl must be a multiple of kr");
-    require(s.k % s.bl == 0, fn, "k (" + std::to_string(s.k) + ") must be a multiple of bl (" + std::to_string(s.bl) + ")");
+    require(s.k % s.bl == 0, fn,
+            [&] { return "k (" + std::to_string(s.k) + ") must be a multiple of bl (" + std::to_string(s.bl) + ")"; });
 }
 
 int64_t packed_size(const Qsi4c32pShape& s, const char* fn) {

@@ -28,8 +28,10 @@ bool torchao_kernel_config(int64_t nr, int64_t kr, int64_t sr) {
 
 void validate(const TorchaoShape& s, const char* fn) {
     require(torchao_kernel_config(s.nr, s.kr, s.sr), fn,
-            "(nr, kr, sr) must be one of torchao's (8, 16, 2), (4, 16, 2), (8, 8, 2), got (" + std::to_string(s.nr) +
-                ", " + std::to_string(s.kr) + ", " + std::to_string(s.sr) + ")");
+            [&] {
+                return "(nr, kr, sr) must be one of torchao's (8, 16, 2), (4, 16, 2), (8, 8, 2), got (" +
+                       std::to_string(s.nr) + ", " + std::to_string(s.kr) + ", " + std::to_string(s.sr) + ")";
+            });
     require_dim(s.n, "n", fn);
     validate(inner(s), fn);
 }
@@ -77,7 +79,7 @@ void unpack(const TorchaoShape& s, const uint8_t* src, int64_t src_size, int8_t*
     hs.sr = h[7];
     const int64_t need = packed_size(hs, fn);
     require(src_size >= need, fn,
-            "src holds " + std::to_string(src_size) + " bytes, needs " + std::to_string(need));
+            [&] { return "src holds " + std::to_string(src_size) + " bytes, needs " + std::to_string(need); });
     const Qsi4c32pShape is = inner(hs);
     const int64_t nb = s.k / s.group_size;
     std::vector<uint16_t> sc(scales ? static_cast<size_t>(is.n * nb) : 0);

@@ -60,16 +60,19 @@ int64_t jao_weight_bytes(int64_t n, int64_t k) { return (n + kInt8Nr - 1) / kInt
 }  // namespace
 
 Int8Layout make_int8_layout(const jao_int8_params& p, const char* fn) {
-    require(p.n >= 1 && p.n <= kInt32Max, fn, "n must be in [1, 2^31), got " + str(p.n));
-    require(p.k >= 1 && p.k <= kInt32Max, fn, "k must be in [1, 2^31), got " + str(p.k));
+    require(p.n >= 1 && p.n <= kInt32Max, fn, [&] { return "n must be in [1, 2^31), got " + str(p.n); });
+    require(p.k >= 1 && p.k <= kInt32Max, fn, [&] { return "k must be in [1, 2^31), got " + str(p.k); });
     require(p.act_mapping == JAO_ACT_SYMMETRIC || p.act_mapping == JAO_ACT_ASYMMETRIC, fn,
-            "act_mapping must be JAO_ACT_SYMMETRIC (0) or JAO_ACT_ASYMMETRIC (1), got " + str(p.act_mapping));
+            [&] {
+                return "act_mapping must be JAO_ACT_SYMMETRIC (0) or JAO_ACT_ASYMMETRIC (1), got " +
+                       str(p.act_mapping);
+            });
     require(p.has_bias == 0 || p.has_bias == 1, fn, "has_bias must be 0 or 1");
     require(p.backend == JAO_INT8_BACKEND_AUTO || p.backend == JAO_INT8_BACKEND_ONEDNN ||
                 p.backend == JAO_INT8_BACKEND_JAO,
-            fn, "backend must be AUTO (0), ONEDNN (1) or JAO (2), got " + str(p.backend));
+            fn, [&] { return "backend must be AUTO (0), ONEDNN (1) or JAO (2), got " + str(p.backend); });
     require((p.act_flags & ~kInt8ActFlags) == 0, fn,
-            "unknown act_flags bits " + str(p.act_flags));
+            [&] { return "unknown act_flags bits " + str(p.act_flags); });
     if (p.k > kInt8MaxK)
         fail(JAO_UNSUPPORTED, std::string(fn) + ": k above " + str(kInt8MaxK) +
                                   " could overflow the exact int32 accumulation, got " + str(p.k));
@@ -85,7 +88,7 @@ Int8Layout read_int8_header(const void* packed, int64_t packed_size, const char*
     require(packed != nullptr, fn, "packed buffer must not be null");
     require(reinterpret_cast<uintptr_t>(packed) % 4 == 0, fn, "packed buffer must be 4-byte aligned");
     require(packed_size >= kHeaderBytes + kRecordBytes, fn,
-            "packed buffer of " + str(packed_size) + " bytes is smaller than its 128-byte header");
+            [&] { return "packed buffer of " + str(packed_size) + " bytes is smaller than its 128-byte header"; });
     check_header(packed, packed_size, kInt8TypeId, kInt8FormatVersion, "int8", fn);
     const auto* h = static_cast<const uint8_t*>(packed);
     auto corrupt = [&](const std::string& what) { corrupt_header("int8", fn, what); };
@@ -118,7 +121,10 @@ Int8Layout read_int8_header(const void* packed, int64_t packed_size, const char*
         corrupt("bad section sizes");
     L = geometry(L, sizes[0], sizes[1]);
     require(packed_size >= L.total_bytes, fn,
-            "packed buffer of " + str(packed_size) + " bytes is smaller than its header says (" + str(L.total_bytes) + ")");
+            [&] {
+                return "packed buffer of " + str(packed_size) + " bytes is smaller than its header says (" +
+                       str(L.total_bytes) + ")";
+            });
     return L;
 }
 

@@ -44,20 +44,21 @@ IntxLayout geometry(const jao_intx_params& p) {
 }  // namespace
 
 IntxLayout make_layout(const jao_intx_params& p, const char* fn) {
-    require(p.n >= 1 && p.n <= kInt32Max, fn, "n must be in [1, 2^31), got " + str(p.n));
-    require(p.k >= 1 && p.k <= kInt32Max, fn, "k must be in [1, 2^31), got " + str(p.k));
-    require(p.weight_nbit >= 1 && p.weight_nbit <= 8, fn, "weight_nbit must be in [1, 8], got " + str(p.weight_nbit));
+    require(p.n >= 1 && p.n <= kInt32Max, fn, [&] { return "n must be in [1, 2^31), got " + str(p.n); });
+    require(p.k >= 1 && p.k <= kInt32Max, fn, [&] { return "k must be in [1, 2^31), got " + str(p.k); });
+    require(p.weight_nbit >= 1 && p.weight_nbit <= 8, fn,
+            [&] { return "weight_nbit must be in [1, 8], got " + str(p.weight_nbit); });
     require(p.group_size >= 1 && p.k % p.group_size == 0, fn,
-            "group_size must divide k (k=" + str(p.k) + ", group_size=" + str(p.group_size) + ")");
+            [&] { return "group_size must divide k (k=" + str(p.k) + ", group_size=" + str(p.group_size) + ")"; });
     if (p.group_size > kMaxGroupSize)
         fail(JAO_UNSUPPORTED, std::string(fn) + ": group_size above " + str(kMaxGroupSize) +
                                   " is not supported (int32 dot products), got " + str(p.group_size));
     require(p.scale_dtype == JAO_SCALE_F32 || p.scale_dtype == JAO_SCALE_BF16, fn,
-            "scale_dtype must be JAO_SCALE_F32 (0) or JAO_SCALE_BF16 (1), got " + str(p.scale_dtype));
+            [&] { return "scale_dtype must be JAO_SCALE_F32 (0) or JAO_SCALE_BF16 (1), got " + str(p.scale_dtype); });
     require(p.has_zero_points == 0 || p.has_zero_points == 1, fn, "has_zero_points must be 0 or 1");
     require(p.has_bias == 0 || p.has_bias == 1, fn, "has_bias must be 0 or 1");
     require(p.layout == JAO_INTX_LAYOUT_AUTO || p.layout == JAO_INTX_LAYOUT_VNNI_N16K4, fn,
-            "unknown layout " + str(p.layout));
+            [&] { return "unknown layout " + str(p.layout); });
     return geometry(p);
 }
 
@@ -83,7 +84,10 @@ IntxLayout read_header(const void* packed, int64_t packed_size, const char* fn) 
         corrupt(e.what());
     }
     require(packed_size >= L.total_bytes, fn,
-            "packed buffer of " + str(packed_size) + " bytes is smaller than its header says (" + str(L.total_bytes) + ")");
+            [&] {
+                return "packed buffer of " + str(packed_size) + " bytes is smaller than its header says (" +
+                       str(L.total_bytes) + ")";
+            });
     return L;
 }
 

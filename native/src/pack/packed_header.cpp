@@ -41,7 +41,9 @@ void check_header(const void* packed, int64_t packed_size, int32_t type_id, int3
                   const char* fn) {
     require(packed != nullptr, fn, "packed buffer must not be null");
     require(packed_size >= kHeaderBytes, fn,
-            "packed buffer of " + std::to_string(packed_size) + " bytes is smaller than the 64-byte header");
+            [&] {
+                return "packed buffer of " + std::to_string(packed_size) + " bytes is smaller than the 64-byte header";
+            });
     const auto str = [](int64_t v) { return std::to_string(v); };
     if (load_word(packed, 0) != kHeaderMagic) corrupt_header(what, fn, "bad magic " + str(load_word(packed, 0)));
     if (load_word(packed, 1) != type_id)

@@ -48,22 +48,26 @@ bool flag(int32_t v) { return v == 0 || v == 1; }
 }  // namespace
 
 WoLayout make_wo_layout(const jao_wo_params& p, const char* fn) {
-    require(p.n >= 1 && p.n <= kInt32Max, fn, "n must be in [1, 2^31), got " + str(p.n));
-    require(p.k >= 1 && p.k <= kInt32Max, fn, "k must be in [1, 2^31), got " + str(p.k));
-    require(p.weight_nbit >= 1 && p.weight_nbit <= 8, fn, "weight_nbit must be in [1, 8], got " + str(p.weight_nbit));
+    require(p.n >= 1 && p.n <= kInt32Max, fn, [&] { return "n must be in [1, 2^31), got " + str(p.n); });
+    require(p.k >= 1 && p.k <= kInt32Max, fn, [&] { return "k must be in [1, 2^31), got " + str(p.k); });
+    require(p.weight_nbit >= 1 && p.weight_nbit <= 8, fn,
+            [&] { return "weight_nbit must be in [1, 8], got " + str(p.weight_nbit); });
     require(p.center >= 0 && p.center < (1 << p.weight_nbit), fn,
-            "center must be in [0, 2^weight_nbit), got " + str(p.center));
+            [&] { return "center must be in [0, 2^weight_nbit), got " + str(p.center); });
     require(p.group_size >= 1 && p.k % p.group_size == 0, fn,
-            "group_size must divide k (k=" + str(p.k) + ", group_size=" + str(p.group_size) + ")");
+            [&] { return "group_size must divide k (k=" + str(p.k) + ", group_size=" + str(p.group_size) + ")"; });
     require(p.group_size <= kWoMaxGroupSize, fn,
-            "group_size must be <= " + str(kWoMaxGroupSize) + " (use group_size == k only up to that), got " +
-                str(p.group_size));
+            [&] {
+                return "group_size must be <= " + str(kWoMaxGroupSize) +
+                       " (use group_size == k only up to that), got " + str(p.group_size);
+            });
     require(p.scale_dtype == JAO_SCALE_F32 || p.scale_dtype == JAO_SCALE_BF16, fn,
-            "scale_dtype must be JAO_SCALE_F32 (0) or JAO_SCALE_BF16 (1), got " + str(p.scale_dtype));
+            [&] { return "scale_dtype must be JAO_SCALE_F32 (0) or JAO_SCALE_BF16 (1), got " + str(p.scale_dtype); });
     require(flag(p.has_zero_points), fn, "has_zero_points must be 0 or 1");
     require(flag(p.has_offsets), fn, "has_offsets must be 0 or 1");
     require(flag(p.has_bias), fn, "has_bias must be 0 or 1");
-    require(p.layout == JAO_WO_LAYOUT_AUTO || p.layout == JAO_WO_LAYOUT_N16, fn, "unknown layout " + str(p.layout));
+    require(p.layout == JAO_WO_LAYOUT_AUTO || p.layout == JAO_WO_LAYOUT_N16, fn,
+            [&] { return "unknown layout " + str(p.layout); });
     return geometry(p);
 }
 
@@ -104,8 +108,10 @@ WoLayout read_wo_header(const void* packed, int64_t packed_size, const char* fn)
         corrupt_header("weight-only", fn, e.what());
     }
     require(packed_size >= L.total_bytes, fn,
-            "packed buffer of " + str(packed_size) + " bytes is smaller than its header says (" +
-                str(L.total_bytes) + ")");
+            [&] {
+                return "packed buffer of " + str(packed_size) + " bytes is smaller than its header says (" +
+                       str(L.total_bytes) + ")";
+            });
     return L;
 }
 
