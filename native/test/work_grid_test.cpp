@@ -65,3 +65,24 @@ TEST(WorkGrid, SplitsRowsWhenColumnsAreFew) {
     const WorkGrid gemv(1, 1, 8);  // nothing to split
     EXPECT_EQ(gemv.threads(), 1);
 }
+
+// A team smaller than the grid was made for (OpenMP started fewer threads) still
+// covers every unit once; team members beyond the new grid get nothing.
+TEST(WorkGrid, ForTeamCoversEveryUnitWithTheThreadsThatRun) {
+    for (int threads : {2, 3, 4, 8})
+        for (int64_t rows : {1, 3, 16})
+            for (int64_t cols : {1, 2, 5, 688}) {
+                const WorkGrid g(rows, cols, threads);
+                for (int team = 1; team <= g.threads(); ++team) {
+                    SCOPED_TRACE(::testing::Message() << threads << " threads, team " << team << ", " << rows << " x "
+                                                      << cols);
+                    const WorkGrid t = g.for_team(team);
+                    EXPECT_LE(t.threads(), team);
+                    busiest(t, rows, cols);
+                    for (int extra = t.threads(); extra < team; ++extra) {
+                        EXPECT_EQ(t.rows_of(extra).end - t.rows_of(extra).begin, 0);
+                        EXPECT_EQ(t.cols_of(extra).end - t.cols_of(extra).begin, 0);
+                    }
+                }
+            }
+}

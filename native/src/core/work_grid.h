@@ -40,10 +40,22 @@ public:
     }
 
     int threads() const { return static_cast<int>(row_parts_ * col_parts_); }
+    // The same grid spread over the team that actually runs: OpenMP may start fewer
+    // threads than asked (inside the caller's own parallel region, OMP_DYNAMIC,
+    // thread limits), and a thread missing from a grid made for more would leave
+    // its part of y unwritten.
+    WorkGrid for_team(int team_threads) const {
+        return team_threads == threads() ? *this : WorkGrid(row_units_, col_units_, team_threads);
+    }
 
-    // Thread t's (0 <= t < threads()) row tiles and column blocks: contiguous, balanced, covering the grid once.
-    UnitRange rows_of(int t) const { return part(row_units_, row_parts_, t / col_parts_); }
-    UnitRange cols_of(int t) const { return part(col_units_, col_parts_, t % col_parts_); }
+    // Thread t's row tiles and column blocks: contiguous, balanced, covering the grid
+    // once over 0 <= t < threads(); empty for t >= threads() (a team larger than the grid).
+    UnitRange rows_of(int t) const {
+        return t < threads() ? part(row_units_, row_parts_, t / col_parts_) : UnitRange{};
+    }
+    UnitRange cols_of(int t) const {
+        return t < threads() ? part(col_units_, col_parts_, t % col_parts_) : UnitRange{};
+    }
 
 private:
     static int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }

@@ -7,12 +7,11 @@
 // re-stream the weights per activation panel of about this many rows anyway.
 #pragma once
 
-#include <omp.h>
-
 #include <algorithm>
 #include <cstdint>
 
 #include "affine/float_formats.h"
+#include "core/parallel.h"
 #include "jao/jao_affine.h"
 
 namespace jao::kernels {
@@ -43,15 +42,14 @@ template <bool kWiden>
 void convert_parallel(int64_t count, int32_t type, const void* src, void* dst, int max_threads) {
     constexpr int64_t kMinPerThread = int64_t{1} << 14;
     const int nt = static_cast<int>(std::clamp<int64_t>(count / kMinPerThread, 1, max_threads));
-#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
-    for (int t = 0; t < nt; ++t) {
-        const int64_t i0 = count * t / nt, i1 = count * (t + 1) / nt;
+    core::run_on_threads(nt, [&](int t, int n_t) {
+        const int64_t i0 = count * t / n_t, i1 = count * (t + 1) / n_t;
         if constexpr (kWiden)
             affine::widen_to_float(type, static_cast<const uint16_t*>(src) + i0, static_cast<float*>(dst) + i0, i1 - i0);
         else
             affine::narrow_from_float(type, static_cast<const float*>(src) + i0, static_cast<uint16_t*>(dst) + i0,
                                       i1 - i0);
-    }
+    });
 }
 
 // Runs the m rows of a typed call slice by slice: run_slice(x_rows, rows, y_f32) gets

@@ -1,6 +1,5 @@
 #include "kernels/x86/int8_linear.h"
 
-#include <omp.h>
 
 #include <algorithm>
 #include <cstring>
@@ -9,6 +8,7 @@
 
 #include "abi/guard.h"
 #include "core/isa.h"
+#include "core/parallel.h"
 #include "core/threads.h"
 #include "core/work_grid.h"
 #include "kernels/staged_slices.h"
@@ -123,23 +123,24 @@ void run_jao(const Tier& t, const Int8Layout& L, const void* packed, int64_t m, 
     const core::WorkGrid grid((m + mr - 1) / mr, L.nblocks, threads);
     const bool serial = m * L.k <= core::kSerialPassElems;  // few activations: quantized on this thread
     if (serial) quantize_phase(t, L, m, x, a, 0, 1);
-#pragma omp parallel num_threads(grid.threads())
-    {
-        const int tid = omp_get_thread_num(), n_t = omp_get_num_threads();
+    core::run_on_threads(grid.threads(), [&](int tid, int n_t) {
         if (!serial) {  // the same for every thread: all of them or none reach the barrier
             quantize_phase(t, L, m, x, a, tid, n_t);
+            if (n_t > 1) {
 #pragma omp barrier
+            }
         }
         // Each thread owns whole row tiles of a contiguous range of 16-column
         // blocks: every output is computed by one tile call, whatever the thread count.
-        const core::UnitRange rows = grid.rows_of(tid), blocks = grid.cols_of(tid);
+        const core::WorkGrid team = grid.for_team(n_t);
+        const core::UnitRange rows = team.rows_of(tid), blocks = team.cols_of(tid);
         const int64_t m0 = rows.begin * mr, m1 = std::min(m, rows.end * mr);
         for (int64_t b = blocks.begin; b < blocks.end; b += nbt) {
             const int nb = static_cast<int>(std::min<int64_t>(nbt, blocks.end - b));
             for (int64_t r = m0; r < m1; r += mr)
                 t.tile(w, L.kpad, e, a, r, static_cast<int>(std::min<int64_t>(mr, m1 - r)), b, nb, y);
         }
-    }
+    });
 }
 
 void run_onednn(const Tier& t, const Int8Layout& L, const void* packed, int64_t m, const float* x, float* y,
@@ -148,19 +149,16 @@ void run_onednn(const Tier& t, const Int8Layout& L, const void* packed, int64_t 
     // (and its barrier) pays only from ~64K elements per thread on.
     constexpr int64_t kElemsPerThread = 65536;
     const int nt = static_cast<int>(std::min<int64_t>(threads, std::max<int64_t>(1, m * L.k / kElemsPerThread)));
-#pragma omp parallel num_threads(nt)
-    quantize_phase(t, L, m, x, a, omp_get_thread_num(), omp_get_num_threads());
+    core::run_on_threads(nt, [&](int tid, int n_t) { quantize_phase(t, L, m, x, a, tid, n_t); });
     // c lands in y itself (int32 and fp32 have the same size); the epilogue converts it in place.
     onednn::int8_matmul(L.k, L.n, m, a.q, a.stride, pack::int8_weights(packed, L), reinterpret_cast<int32_t*>(y),
                         scratch, threads);
     const Epilogue e = epilogue_of(L, packed);
     const int ne = static_cast<int>(std::min<int64_t>({threads, m, std::max<int64_t>(1, m * L.n / kElemsPerThread)}));
-#pragma omp parallel num_threads(ne)
-    {
-        const int tid = omp_get_thread_num(), n_t = omp_get_num_threads();
+    core::run_on_threads(ne, [&](int tid, int n_t) {
         const int64_t r0 = m * tid / n_t, r1 = m * (tid + 1) / n_t;
         if (r1 > r0) t.epilogue(e, a, r0, r1, y);
-    }
+    });
 }
 
 }  // namespace
@@ -210,8 +208,7 @@ Act quantize_activations(const Int8Layout& L, int64_t m, const float* x, void* w
     uint8_t* rest;
     const Act a = carve(L, m, workspace, &rest);
     const Tier t = active_tier();
-#pragma omp parallel num_threads(threads)
-    quantize_phase(t, L, m, x, a, omp_get_thread_num(), omp_get_num_threads());
+    core::run_on_threads(threads, [&](int tid, int n_t) { quantize_phase(t, L, m, x, a, tid, n_t); });
     return a;
 }
 

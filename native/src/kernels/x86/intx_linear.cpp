@@ -1,6 +1,5 @@
 #include "kernels/x86/intx_linear.h"
 
-#include <omp.h>
 
 #include <algorithm>
 #include <cstring>
@@ -8,6 +7,7 @@
 
 #include "affine/float_formats.h"
 #include "core/isa.h"
+#include "core/parallel.h"
 #include "core/threads.h"
 #include "core/work_grid.h"
 #include "kernels/staged_slices.h"
@@ -99,21 +99,22 @@ void run_rows(const IntxLayout& L, const uint8_t* payload, int64_t m, const void
         widen_rows(L, x, x_type, 0, m, xs);
         p.quantize(L, xf, 0, m, a);
     }
-#pragma omp parallel num_threads(grid.threads())
-    {
-        const int t = omp_get_thread_num(), nt = omp_get_num_threads();
+    core::run_on_threads(grid.threads(), [&](int t, int nt) {
         if (!serial) {  // the same for every thread: all of them or none reach the barrier
             const int64_t r0 = m * t / nt, r1 = m * (t + 1) / nt;
             if (r1 > r0) {
                 widen_rows(L, x, x_type, r0, r1, xs);
                 p.quantize(L, xf, r0, r1, a);
             }
+            if (nt > 1) {
 #pragma omp barrier
+            }
         }
         // 2. Tiles: each thread owns whole row tiles of a contiguous range of
         // 16-column blocks, so every output is computed by one tile call
         // (thread-count independent).
-        const core::UnitRange rows = grid.rows_of(t), blocks = grid.cols_of(t);
+        const core::WorkGrid team = grid.for_team(nt);
+        const core::UnitRange rows = team.rows_of(t), blocks = team.cols_of(t);
         const int64_t m0 = rows.begin * p.tile_m, m1 = std::min(m, rows.end * p.tile_m);
         for (int64_t pm0 = m0; pm0 < m1; pm0 += p.panel_rows) {
             const int64_t pm1 = std::min(m1, pm0 + p.panel_rows);
@@ -125,7 +126,7 @@ void run_rows(const IntxLayout& L, const uint8_t* payload, int64_t m, const void
                 }
             }
         }
-    }
+    });
     propagate_non_finite_rows(L, m, xf, y);
 }
 

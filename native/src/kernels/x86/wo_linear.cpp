@@ -1,11 +1,11 @@
 #include "kernels/x86/wo_linear.h"
 
-#include <omp.h>
 
 #include <algorithm>
 
 #include "affine/float_formats.h"
 #include "core/isa.h"
+#include "core/parallel.h"
 #include "core/threads.h"
 #include "core/work_grid.h"
 
@@ -179,16 +179,17 @@ void run_with(const WoLayout& L, const uint8_t* payload, int64_t m, const Plan& 
     // tile height sets the order of its sums).
     const int64_t tiles = p.kernel == JAO_WO_KERNEL_GEMM ? row_tiles(m, p.gemm_mr) : 1;
     const core::WorkGrid grid(tiles, L.nblocks, scope.threads());
-#pragma omp parallel num_threads(grid.threads())
-    {
-        const int t = omp_get_thread_num(), nt = omp_get_num_threads();
+    core::run_on_threads(grid.threads(), [&](int t, int nt) {
         if (p.kernel == JAO_WO_KERNEL_GEMM) {
             pack_rows(L, xr, m, p.gemm_mr, tiles * t / nt, tiles * (t + 1) / nt, w.rows);
+            if (nt > 1) {
 #pragma omp barrier
+            }
         }
         // Each thread owns whole row tiles of a contiguous range of 16-column blocks:
         // every output is computed by one tile in the same order whatever the thread count.
-        const core::UnitRange rows = grid.rows_of(t), blocks = grid.cols_of(t);
+        const core::WorkGrid team = grid.for_team(nt);
+        const core::UnitRange rows = team.rows_of(t), blocks = team.cols_of(t);
         const int64_t r0 = tile_row(m, tiles, rows.begin), r1 = tile_row(m, tiles, rows.end);
         const int64_t b0 = blocks.begin, b1 = blocks.end;
         if (b1 > b0 && r1 > r0) {
@@ -200,7 +201,7 @@ void run_with(const WoLayout& L, const uint8_t* payload, int64_t m, const Plan& 
                     affine::narrow_from_float(y_type, out + r * L.n + c0, y16 + r * L.n + c0, c1 - c0);
             }
         }
-    }
+    });
 }
 
 }  // namespace
