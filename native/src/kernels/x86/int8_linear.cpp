@@ -1,6 +1,5 @@
 #include "kernels/x86/int8_linear.h"
 
-
 #include <algorithm>
 #include <cstring>
 #include <limits>

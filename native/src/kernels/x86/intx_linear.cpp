@@ -1,6 +1,5 @@
 #include "kernels/x86/intx_linear.h"
 
-
 #include <algorithm>
 #include <cstring>
 #include <limits>

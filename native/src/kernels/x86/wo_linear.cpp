@@ -1,6 +1,5 @@
 #include "kernels/x86/wo_linear.h"
 
-
 #include <algorithm>
 
 #include "affine/float_formats.h"
