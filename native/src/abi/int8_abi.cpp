@@ -54,8 +54,8 @@ JAO_API jao_status jao_int8_pack(const jao_int8_params* params, const int8_t* qd
         jao::require((bias != nullptr) == L.has_bias, fn, "bias must be non-null exactly when params->has_bias is 1");
         jao::require(dst_size >= L.total_bytes, fn,
                      [&] {
-                         return "dst_size " + std::to_string(dst_size) + " < packed size "
-                                + std::to_string(L.total_bytes);
+                         return "dst_size " + std::to_string(dst_size) + " < packed size " +
+                                std::to_string(L.total_bytes);
                      });
         jao::require(reinterpret_cast<uintptr_t>(dst) % 4 == 0, fn, "dst must be 4-byte aligned");
         jao::pack::pack_int8(L, qdata, w_scale, bias, dst, fn);

@@ -56,8 +56,8 @@ JAO_API jao_status jao_intx_pack(const jao_intx_params* params, const int8_t* qd
         jao::require((bias != nullptr) == L.has_bias, fn, "bias must be non-null exactly when params->has_bias is 1");
         jao::require(dst_size >= L.total_bytes, fn,
                      [&] {
-                         return "dst_size " + std::to_string(dst_size) + " < packed size "
-                                + std::to_string(L.total_bytes);
+                         return "dst_size " + std::to_string(dst_size) + " < packed size " +
+                                std::to_string(L.total_bytes);
                      });
         jao::pack::pack_intx(L, qdata, scales, zero_points, bias, dst, fn);
     });

@@ -77,8 +77,8 @@ JAO_API jao_status jao_wo_pack(const jao_wo_params* params, const uint8_t* codes
         jao::require((bias != nullptr) == L.has_bias, fn, "bias must be non-null exactly when params->has_bias is 1");
         jao::require(dst_size >= L.total_bytes, fn,
                      [&] {
-                         return "dst_size " + std::to_string(dst_size) + " < packed size "
-                                + std::to_string(L.total_bytes);
+                         return "dst_size " + std::to_string(dst_size) + " < packed size " +
+                                std::to_string(L.total_bytes);
                      });
         jao::pack::pack_wo(L, codes, scales, zero_points, offsets, bias, dst, fn);
     });

@@ -49,8 +49,8 @@ void validate(const LhsShape& s, const char* fn) {
     require(s.mr >= 1 && s.mr <= 256, fn, [&] { return "mr must be in [1, 256], got " + std::to_string(s.mr); });
     require(one_of(s.kr, {4, 8, 16}) && one_of(s.sr, {1, 2}), fn,
             [&] {
-                return "(kr, sr) must be (4|8|16, 1|2), got (" + std::to_string(s.kr) + ", " + std::to_string(s.sr)
-                       + ")";
+                return "(kr, sr) must be (4|8|16, 1|2), got (" + std::to_string(s.kr) + ", " + std::to_string(s.sr) +
+                       ")";
             });
 }
 
