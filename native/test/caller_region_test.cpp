@@ -22,6 +22,21 @@ constexpr int64_t kN = 48, kK = 512, kM = 40;  // m * k = 20480 > core::kSerialP
 
 using Run = std::function<jao_status(int64_t m, const float* x, float* y)>;
 
+// The intx, int8 and weight-only ABIs share these two signatures.
+using WorkspaceSize = jao_status (*)(const void*, int64_t, int64_t, int64_t*);
+using LinearRun = jao_status (*)(const void*, int64_t, int64_t, const float*, float*, void*, int64_t);
+
+// A run of `packed` through one ABI, with a fresh workspace per call.
+Run packed_run(const std::vector<uint8_t>& packed, WorkspaceSize workspace_size, LinearRun linear_run) {
+    return [&packed, workspace_size, linear_run](int64_t m, const float* x, float* y) {
+        const auto size = static_cast<int64_t>(packed.size());
+        int64_t ws = 0;
+        if (workspace_size(packed.data(), size, m, &ws) != JAO_OK) return JAO_INTERNAL;
+        std::vector<uint8_t> work(static_cast<size_t>(ws));
+        return linear_run(packed.data(), size, m, x, y, work.data(), ws);
+    };
+}
+
 // y = run(x) once alone, then from every thread of a 2-thread region, 10 times
 // each: the same bits, and every thread of the region really ran.
 void expect_same_inside_region(const Run& run) {
@@ -56,12 +71,7 @@ TEST(CallerParallelRegion, IntxRunsGiveTheSameBits) {
     ASSERT_EQ(jao_intx_packed_size(&p, &size), JAO_OK);
     std::vector<uint8_t> packed(static_cast<size_t>(size));
     ASSERT_EQ(jao_intx_pack(&p, q.data(), s.data(), nullptr, nullptr, packed.data(), size), JAO_OK) << jao_last_error();
-    expect_same_inside_region([&](int64_t m, const float* x, float* y) {
-        int64_t ws = 0;
-        if (jao_intx_workspace_size(packed.data(), size, m, &ws) != JAO_OK) return JAO_INTERNAL;
-        std::vector<uint8_t> work(static_cast<size_t>(ws));
-        return jao_intx_linear_run(packed.data(), size, m, x, y, work.data(), ws);
-    });
+    expect_same_inside_region(packed_run(packed, jao_intx_workspace_size, jao_intx_linear_run));
 }
 
 TEST(CallerParallelRegion, Int8RunsGiveTheSameBitsOnBothBackends) {
@@ -79,12 +89,7 @@ TEST(CallerParallelRegion, Int8RunsGiveTheSameBitsOnBothBackends) {
         ASSERT_EQ(jao_int8_packed_size(&p, &size), JAO_OK);
         std::vector<uint8_t> packed(static_cast<size_t>(size));
         ASSERT_EQ(jao_int8_pack(&p, q.data(), s.data(), nullptr, packed.data(), size), JAO_OK) << jao_last_error();
-        expect_same_inside_region([&](int64_t m, const float* x, float* y) {
-            int64_t ws = 0;
-            if (jao_int8_workspace_size(packed.data(), size, m, &ws) != JAO_OK) return JAO_INTERNAL;
-            std::vector<uint8_t> work(static_cast<size_t>(ws));
-            return jao_int8_linear_run(packed.data(), size, m, x, y, work.data(), ws);
-        });
+        expect_same_inside_region(packed_run(packed, jao_int8_workspace_size, jao_int8_linear_run));
     }
 }
 
@@ -98,12 +103,7 @@ TEST(CallerParallelRegion, WeightOnlyRunsGiveTheSameBits) {
     std::vector<uint8_t> packed(static_cast<size_t>(size));
     ASSERT_EQ(jao_wo_pack(&p, codes.data(), s.data(), nullptr, nullptr, nullptr, packed.data(), size), JAO_OK)
         << jao_last_error();
-    expect_same_inside_region([&](int64_t m, const float* x, float* y) {
-        int64_t ws = 0;
-        if (jao_wo_workspace_size(packed.data(), size, m, &ws) != JAO_OK) return JAO_INTERNAL;
-        std::vector<uint8_t> work(static_cast<size_t>(ws));
-        return jao_wo_linear_run(packed.data(), size, m, x, y, work.data(), ws);
-    });
+    expect_same_inside_region(packed_run(packed, jao_wo_workspace_size, jao_wo_linear_run));
 }
 
 }  // namespace

@@ -86,17 +86,14 @@ void qparams(const Int8Layout& L, int64_t m, int64_t r0, int64_t r1, const Act& 
     }
 }
 
-// Quantization as thread tid of a parallel region of nt threads, or on the
-// calling thread alone (nt = 1, no barrier: the caller may itself run inside
-// someone else's parallel region). Per token a thread needs only its own
-// rows' statistics; PerTensor waits for every row's (one barrier, taken by all
-// threads or none: the flag is the same for all).
+// Quantization as thread tid of a run_on_threads team of nt threads. Per token
+// a thread needs only its own rows' statistics; PerTensor waits for every
+// row's (one team_barrier, taken by all threads or none: the flag is the same
+// for all).
 void quantize_phase(const Tier& t, const Int8Layout& L, int64_t m, const float* x, const Act& a, int tid, int nt) {
     const int64_t r0 = m * tid / nt, r1 = m * (tid + 1) / nt;
     if (r1 > r0) t.stats(x, L.k, r0, r1, a);
-    if (L.per_tensor() && nt > 1) {
-#pragma omp barrier
-    }
+    if (L.per_tensor()) core::team_barrier(nt);
     if (r1 > r0) {
         qparams(L, m, r0, r1, a);
         t.quantize(x, L.k, r0, r1, act_quant(L), a);
@@ -120,15 +117,8 @@ void run_jao(const Tier& t, const Int8Layout& L, const void* packed, int64_t m, 
     // re-streamed them 8 times at K = 11008, M = 128).
     const int nbt = m == 1 ? 4 : 2;
     const core::WorkGrid grid((m + mr - 1) / mr, L.nblocks, threads);
-    const bool serial = m * L.k <= core::kSerialPassElems;  // few activations: quantized on this thread
-    if (serial) quantize_phase(t, L, m, x, a, 0, 1);
-    core::run_on_threads(grid.threads(), [&](int tid, int n_t) {
-        if (!serial) {  // the same for every thread: all of them or none reach the barrier
-            quantize_phase(t, L, m, x, a, tid, n_t);
-            if (n_t > 1) {
-#pragma omp barrier
-            }
-        }
+    const auto quantize = [&](int tid, int n_t) { quantize_phase(t, L, m, x, a, tid, n_t); };
+    core::run_phases(grid.threads(), m * L.k <= core::kSerialPassElems, quantize, [&](int tid, int n_t) {
         // Each thread owns whole row tiles of a contiguous range of 16-column
         // blocks: every output is computed by one tile call, whatever the thread count.
         const core::WorkGrid team = grid.for_team(n_t);

@@ -91,24 +91,15 @@ void run_rows(const IntxLayout& L, const uint8_t* payload, int64_t m, const void
     const float* xf = x_type == JAO_F32 ? static_cast<const float*>(x) : xs;
     const core::WorkGrid grid((m + p.tile_m - 1) / p.tile_m, L.nblocks, max_threads);
 
-    // 1. Quantize activations (widened first when 16-bit): few on this thread,
-    // else rows split across the threads of the region.
-    const bool serial = m * L.k <= core::kSerialPassElems;
-    if (serial) {
-        widen_rows(L, x, x_type, 0, m, xs);
-        p.quantize(L, xf, 0, m, a);
-    }
-    core::run_on_threads(grid.threads(), [&](int t, int nt) {
-        if (!serial) {  // the same for every thread: all of them or none reach the barrier
-            const int64_t r0 = m * t / nt, r1 = m * (t + 1) / nt;
-            if (r1 > r0) {
-                widen_rows(L, x, x_type, r0, r1, xs);
-                p.quantize(L, xf, r0, r1, a);
-            }
-            if (nt > 1) {
-#pragma omp barrier
-            }
+    // 1. Quantize activations (widened first when 16-bit), rows split across the team.
+    const auto quantize = [&](int t, int nt) {
+        const int64_t r0 = m * t / nt, r1 = m * (t + 1) / nt;
+        if (r1 > r0) {
+            widen_rows(L, x, x_type, r0, r1, xs);
+            p.quantize(L, xf, r0, r1, a);
         }
+    };
+    core::run_phases(grid.threads(), m * L.k <= core::kSerialPassElems, quantize, [&](int t, int nt) {
         // 2. Tiles: each thread owns whole row tiles of a contiguous range of
         // 16-column blocks, so every output is computed by one tile call
         // (thread-count independent).

@@ -176,15 +176,14 @@ void run_with(const WoLayout& L, const uint8_t* payload, int64_t m, const Plan& 
     core::CallScope scope;
     // GEMM row tiles may go to different threads; GEMV rows stay together (its
     // tile height sets the order of its sums).
-    const int64_t tiles = p.kernel == JAO_WO_KERNEL_GEMM ? row_tiles(m, p.gemm_mr) : 1;
+    const bool gemm = p.kernel == JAO_WO_KERNEL_GEMM;
+    const int64_t tiles = gemm ? row_tiles(m, p.gemm_mr) : 1;
     const core::WorkGrid grid(tiles, L.nblocks, scope.threads());
-    core::run_on_threads(grid.threads(), [&](int t, int nt) {
-        if (p.kernel == JAO_WO_KERNEL_GEMM) {
-            pack_rows(L, xr, m, p.gemm_mr, tiles * t / nt, tiles * (t + 1) / nt, w.rows);
-            if (nt > 1) {
-#pragma omp barrier
-            }
-        }
+    // The GEMM packs x (row tiles split across the team) before any tile reads it.
+    const auto pack_x = [&](int t, int nt) {
+        if (gemm) pack_rows(L, xr, m, p.gemm_mr, tiles * t / nt, tiles * (t + 1) / nt, w.rows);
+    };
+    core::run_phases(grid.threads(), !gemm, pack_x, [&](int t, int nt) {
         // Each thread owns whole row tiles of a contiguous range of 16-column blocks:
         // every output is computed by one tile in the same order whatever the thread count.
         const core::WorkGrid team = grid.for_team(nt);
