@@ -61,6 +61,10 @@ TEST(WoLinear, ResultsDoNotDependOnThreadCount) {
     const int32_t saved = jao_threads_get();
     const Case cases[] = {{1, 200, 256, 32, 4, 8, true, true, true, true},
                           {3, 77, 128, 64, 2, 2, false, true, false, false},
+                          // GEMV tiles of 4 and 2 rows over 5 and 9 blocks: full and remainder
+                          // column tiles on different blocks for different thread counts
+                          {4, 77, 128, 64, 4, 8, false, true, true, false},
+                          {2, 135, 96, 32, 3, 4, true, false, false, true},
                           {64, 130, 320, 64, 8, 128, true, false, true, false},
                           {13, 33, 96, 96, 5, 0, false, false, true, true},
                           // one and three column blocks: GEMM row tiles split across threads too
@@ -153,6 +157,37 @@ TEST(WoLinear, InfoReportsKernelTierAndParams) {
                                                              : JAO_ISA_AVX2;
                 EXPECT_EQ(info.isa, isa);
                 EXPECT_EQ(info.kernel, m <= 4 ? JAO_WO_KERNEL_GEMV : JAO_WO_KERNEL_GEMM);
+            }
+        }
+    }
+}
+
+// Every bit of fp32 activations counts at every tier and tile height: each row
+// has one non-zero x with a full 24-bit significand, so y = s * q * x is a
+// product with two roundings, within 2^-22 of the exact value (a kernel that
+// dropped x's low 8 bits, e.g. by going through bf16 pieces, would be off by up to 2^-16).
+TEST(WoLinear, Fp32ActivationsKeepEveryBit) {
+    for (int nbit : {1, 2, 4, 8}) {
+        const Case c{4, 40, 96, 32, nbit, nbit == 8 ? 128 : 1 << (nbit - 1), false, false, false, false};
+        SCOPED_TRACE(c.name());
+        Problem pr = make_problem(c, 40u + nbit);
+        std::fill(pr.x.begin(), pr.x.end(), 0.0f);
+        for (int64_t r = 0; r < c.m; ++r) {
+            // sign, exponent 3 - 2r, significand bits 0x5A5A5B + r (lowest bit set)
+            const uint32_t bits = (r % 2 ? 0x80000000u : 0u) | uint32_t(130 - 2 * r) << 23 | (0x5A5A5Bu + uint32_t(r));
+            std::memcpy(&pr.x[r * c.k + 5 + 23 * r], &bits, 4);
+        }
+        Packed pk;
+        ASSERT_EQ(pack(pr, pk), JAO_OK) << jao_last_error();
+        const Reference ref = plain_reference(pr);
+        for (int32_t tier : jao::test::supported_tiers()) {
+            IsaCap cap(tier);
+            for (int64_t m : {int64_t{1}, int64_t{3}, int64_t{4}}) {
+                std::vector<float> y;
+                ASSERT_EQ(run(pk, m, pr.x, y, c.n), JAO_OK) << jao_last_error();
+                for (int64_t i = 0; i < m * c.n; ++i)
+                    ASSERT_LE(std::fabs(y[i] - ref.y[i]), std::ldexp(std::fabs(ref.y[i]), -22))
+                        << jao_isa_name(tier) << " m " << m << " y[" << i << "]";
             }
         }
     }

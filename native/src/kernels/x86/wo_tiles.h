@@ -124,7 +124,10 @@ template <class V, class Steps, int MR, int NB>
 void gemv_tile(const WoLayout& L, const uint8_t* payload, const Act& a, const Steps& st, int64_t r0, int64_t b0,
                float* y) {
     using F = typename V::F;
-    constexpr int AS = MR * NB < 8 ? 2 : 1;
+    // AS from the row tile's full column width, not NB: a remainder tile (fewer
+    // blocks) must sum in the same order as a full one, since which blocks end
+    // up in remainders depends on the thread's block range.
+    constexpr int AS = MR * (MR == 1 ? V::kGemvNb1 : V::kGemvNb) < 8 ? 2 : 1;
     // K per activation element (Steps::X: 1 fp32, or 2 packed bf16) and the row stride in elements.
     constexpr int64_t kKPerX = pack::kWoChunkK / Steps::kSteps;
     const int64_t stride = L.kpad / kKPerX;
@@ -136,7 +139,7 @@ void gemv_tile(const WoLayout& L, const uint8_t* payload, const Act& a, const St
     for (int64_t g = 0; g < L.groups; ++g) {
         const uint8_t* rec[NB];
         for (int i = 0; i < NB; ++i) rec[i] = L.record(payload, b0 + i, g);
-        // AS interleaved partial sums per output (even / odd step) when MR * NB
+        // AS interleaved partial sums per output (even / odd step) when the tile
         // alone gives too few independent chains to hide the fma latency.
         F d[AS][MR][NB];
         for (int h = 0; h < AS; ++h)
