@@ -2,7 +2,7 @@
 // family (by M), prepares the activations in the workspace and runs the tier
 // on OpenMP threads split over N, and over the GEMM's row tiles too when N has
 // too few blocks (core/work_grid.h). Compiled on every architecture; the tiers
-// live in wo_linear_{avx2,avx512}.cpp and kernels/arm/wo_linear_neon.cpp
+// live in wo_*_{avx2,avx512,avx512bf16}.cpp and kernels/arm/wo_linear_neon.cpp
 // (wo_arm.h), written once in wo_tiles.h.
 #pragma once
 
@@ -56,6 +56,9 @@ void gemv_avx512(const WoLayout& L, const uint8_t* payload, const Act& a, int64_
 void gemm_avx512(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t r0, int64_t r1,
                  int64_t b0, int64_t b1, float* y);
 extern const int kGemmMrAvx2, kGemmMrAvx512;
+// gemv_avx512 for codes of 5 to 8 bits (a file of its own: wo_gemv_avx512.cpp says why).
+void gemv_avx512_wide(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t r0, int64_t r1,
+                      int64_t b0, int64_t b1, float* y);
 // bf16 activations (Act::xpairs), nbit with bf16_dot_nbit, m <= kGemvMaxRows rows.
 void gemv_avx512bf16(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t r0, int64_t r1,
                      int64_t b0, int64_t b1, float* y);

@@ -1,81 +1,13 @@
-// AVX2 tier of the weight-only linear: a 16-column block is two ymm (the
-// traits below pair them so wo_tiles.h is shared with AVX-512). vpermps on ymm
-// indexes only 8 entries, so codes decode by shift / and / convert; GEMM tiles
-// are 6 rows x 16 columns (12 ymm accumulators).
-#include <immintrin.h>
-
+// AVX2 tier of the weight-only linear, GEMM part (traits in wo_v256.h; the
+// GEMV is in wo_gemv_avx2.cpp: both are large sets of fully unrolled tiles, and
+// two files compile in parallel). GEMM tiles are 6 rows x 16 columns (12 ymm
+// accumulators).
 #include "kernels/x86/wo_linear.h"
 #include "kernels/x86/wo_tiles.h"
+#include "kernels/x86/wo_v256.h"
 
 namespace jao::kernels::wo {
-namespace {
 
-struct V256 {
-    struct F {
-        __m256 lo, hi;
-    };
-    struct I {
-        __m256i lo, hi;
-    };
-    static constexpr bool kLut = false;
-    static constexpr int kGemvMr = 2, kGemvNb1 = 2, kGemvNb = 1;
-    static constexpr int kGemmMr = 6, kGemmNb = 1;
-
-    static F zero() { return {_mm256_setzero_ps(), _mm256_setzero_ps()}; }
-    static F set1(float v) { return {_mm256_set1_ps(v), _mm256_set1_ps(v)}; }
-    static I set1i(int v) { return {_mm256_set1_epi32(v), _mm256_set1_epi32(v)}; }
-    static F load(const float* p) { return {_mm256_loadu_ps(p), _mm256_loadu_ps(p + 8)}; }
-    static void store(float* p, F v) {
-        _mm256_storeu_ps(p, v.lo);
-        _mm256_storeu_ps(p + 8, v.hi);
-    }
-    static __m256i lane_mask(int cols, int first) {
-        const __m256i idx = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-        return _mm256_cmpgt_epi32(_mm256_set1_epi32(cols - first), idx);
-    }
-    static F load_n(const float* p, int cols) {
-        if (cols == 16) return load(p);
-        return {_mm256_maskload_ps(p, lane_mask(cols, 0)), _mm256_maskload_ps(p + 8, lane_mask(cols, 8))};
-    }
-    static void store_n(float* p, F v, int cols) {
-        if (cols == 16) return store(p, v);
-        _mm256_maskstore_ps(p, lane_mask(cols, 0), v.lo);
-        _mm256_maskstore_ps(p + 8, lane_mask(cols, 8), v.hi);
-    }
-    static F add(F a, F b) { return {_mm256_add_ps(a.lo, b.lo), _mm256_add_ps(a.hi, b.hi)}; }
-    static F mul(F a, F b) { return {_mm256_mul_ps(a.lo, b.lo), _mm256_mul_ps(a.hi, b.hi)}; }
-    static F fma(F a, F b, F c) { return {_mm256_fmadd_ps(a.lo, b.lo, c.lo), _mm256_fmadd_ps(a.hi, b.hi, c.hi)}; }
-    static F fnma(F a, F b, F c) { return {_mm256_fnmadd_ps(a.lo, b.lo, c.lo), _mm256_fnmadd_ps(a.hi, b.hi, c.hi)}; }
-    static I load_i(const uint8_t* p) {
-        return {_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)),
-                _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32))};
-    }
-    static I u8(const uint8_t* p) {
-        const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-        return {_mm256_cvtepu8_epi32(b), _mm256_cvtepu8_epi32(_mm_srli_si128(b, 8))};
-    }
-    template <int S>
-    static I srl(I v) { return {_mm256_srli_epi32(v.lo, S), _mm256_srli_epi32(v.hi, S)}; }
-    template <int S>
-    static I sll(I v) { return {_mm256_slli_epi32(v.lo, S), _mm256_slli_epi32(v.hi, S)}; }
-    static I select(I m, I a, I b) {
-        return {_mm256_or_si256(_mm256_and_si256(m.lo, a.lo), _mm256_andnot_si256(m.lo, b.lo)),
-                _mm256_or_si256(_mm256_and_si256(m.hi, a.hi), _mm256_andnot_si256(m.hi, b.hi))};
-    }
-    static I and_(I a, I b) { return {_mm256_and_si256(a.lo, b.lo), _mm256_and_si256(a.hi, b.hi)}; }
-    static I sub(I a, I b) { return {_mm256_sub_epi32(a.lo, b.lo), _mm256_sub_epi32(a.hi, b.hi)}; }
-    static F cvt(I v) { return {_mm256_cvtepi32_ps(v.lo), _mm256_cvtepi32_ps(v.hi)}; }
-    static F lut(I, F table) { return table; }  // unused: kLut is false
-    static F bf16(const uint8_t* p) {
-        const __m128i lo = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-        const __m128i hi = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16));
-        return {_mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(lo), 16)),
-                _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(hi), 16))};
-    }
-};
-
-}  // namespace
-
-JAO_WO_TIER_ENTRY_POINTS(gemv_avx2, gemm_avx2, kGemmMrAvx2, V256)
+JAO_WO_TIER_GEMM(gemm_avx2, kGemmMrAvx2, V256)
 
 }  // namespace jao::kernels::wo

@@ -1,4 +1,5 @@
-// AVX-512 tier of the weight-only linear (traits in wo_v512.h); GEMM tiles are
+// AVX-512 tier of the weight-only linear, GEMM part (traits in wo_v512.h; the
+// GEMV is in wo_gemv_avx512.cpp and wo_gemv_wide_avx512.cpp). GEMM tiles are
 // 12 rows x 32 columns (24 zmm accumulators).
 #include "kernels/x86/wo_linear.h"
 #include "kernels/x86/wo_tiles.h"
@@ -6,6 +7,6 @@
 
 namespace jao::kernels::wo {
 
-JAO_WO_TIER_ENTRY_POINTS(gemv_avx512, gemm_avx512, kGemmMrAvx512, V512)
+JAO_WO_TIER_GEMM(gemm_avx512, kGemmMrAvx512, V512)
 
 }  // namespace jao::kernels::wo

@@ -1,8 +1,9 @@
 // The weight-only kernels, written once over a vector-traits class V whose
 // F holds one 16-column block of fp32 (a zmm on AVX-512, two ymm on AVX2,
 // four q registers on NEON). Included only by the tier files
-// (wo_linear_avx2.cpp / wo_linear_avx512.cpp / kernels/arm/wo_linear_neon.cpp),
-// which compile it with their own flags and instantiate it with their traits.
+// (wo_*_avx2.cpp, wo_*_avx512.cpp, wo_gemv_avx512bf16.cpp,
+// kernels/arm/wo_linear_neon.cpp), which compile it with their own flags and
+// instantiate it with their traits.
 //
 // V provides: F, I (16 x fp32 / int32), kLut (a 16-entry fp32 table lookup: vpermps),
 // tile constants kGemvMr, kGemvNb1 (blocks per GEMV tile at 1 row), kGemvNb
@@ -332,14 +333,18 @@ void gemm(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, in
 }  // namespace jao::kernels::wo::tiles
 
 // A tier's entry points (BlocksFn, declared in wo_linear.h / kernels/arm/wo_arm.h)
-// and its GEMM tile height, defined in namespace jao::kernels::wo by the tier's file.
-#define JAO_WO_TIER_ENTRY_POINTS(GEMV, GEMM, GEMM_MR, V)                                                     \
-    const int GEMM_MR = V::kGemmMr;                                                                          \
+// and its GEMM tile height, defined in namespace jao::kernels::wo by the tier's
+// file(s). The GEMV and the GEMM may live in separate files: each is a large
+// set of fully unrolled tiles, and separate files compile in parallel.
+#define JAO_WO_TIER_GEMV(GEMV, V)                                                                            \
     void GEMV(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t r0, int64_t r1,    \
               int64_t b0, int64_t b1, float* y) {                                                            \
         JAO_WO_DISPATCH_NBIT(tiles::gemv, V, L, payload, a, m, r0, r1, b0, b1, y)                            \
-    }                                                                                                        \
+    }
+#define JAO_WO_TIER_GEMM(GEMM, GEMM_MR, V)                                                                   \
+    const int GEMM_MR = V::kGemmMr;                                                                          \
     void GEMM(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t r0, int64_t r1,    \
               int64_t b0, int64_t b1, float* y) {                                                            \
         JAO_WO_DISPATCH_NBIT(tiles::gemm, V, L, payload, a, m, r0, r1, b0, b1, y)                            \
     }
+#define JAO_WO_TIER_ENTRY_POINTS(GEMV, GEMM, GEMM_MR, V) JAO_WO_TIER_GEMV(GEMV, V) JAO_WO_TIER_GEMM(GEMM, GEMM_MR, V)

@@ -1,0 +1,23 @@
+// AVX-512 tier of the weight-only linear, GEMV part for codes of 1 to 4 bits
+// (traits in wo_v512.h). 5 to 8 bits are in wo_gemv_wide_avx512.cpp and the
+// GEMM in wo_linear_avx512.cpp: each GEMV tile is fully unrolled per code
+// width, and these three files compile in parallel (one file took 5.4 minutes
+// of the sanitizer build, most of its critical path).
+#include "kernels/x86/wo_linear.h"
+#include "kernels/x86/wo_tiles.h"
+#include "kernels/x86/wo_v512.h"
+
+namespace jao::kernels::wo {
+
+void gemv_avx512(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t r0, int64_t r1,
+                 int64_t b0, int64_t b1, float* y) {
+    switch (L.nbit) {
+        case 1: tiles::gemv<V512, 1>(L, payload, a, m, r0, r1, b0, b1, y); break;
+        case 2: tiles::gemv<V512, 2>(L, payload, a, m, r0, r1, b0, b1, y); break;
+        case 3: tiles::gemv<V512, 3>(L, payload, a, m, r0, r1, b0, b1, y); break;
+        case 4: tiles::gemv<V512, 4>(L, payload, a, m, r0, r1, b0, b1, y); break;
+        default: gemv_avx512_wide(L, payload, a, m, r0, r1, b0, b1, y); break;
+    }
+}
+
+}  // namespace jao::kernels::wo

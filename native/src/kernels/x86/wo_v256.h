@@ -1,0 +1,80 @@
+// AVX2 vector traits of the weight-only tiles (wo_tiles.h): a 16-column block
+// is two ymm (the traits pair them so the tiles are shared with AVX-512).
+// vpermps on ymm indexes only 8 entries, so codes decode by shift / and /
+// convert. Included by the AVX2 tier files (wo_gemv_avx2.cpp,
+// wo_linear_avx2.cpp); anonymous namespace for the reason given in wo_v512.h.
+#pragma once
+
+#include <immintrin.h>
+
+#include <cstdint>
+
+namespace jao::kernels::wo {
+namespace {
+
+struct V256 {
+    struct F {
+        __m256 lo, hi;
+    };
+    struct I {
+        __m256i lo, hi;
+    };
+    static constexpr bool kLut = false;
+    static constexpr int kGemvMr = 2, kGemvNb1 = 2, kGemvNb = 1;
+    static constexpr int kGemmMr = 6, kGemmNb = 1;
+
+    static F zero() { return {_mm256_setzero_ps(), _mm256_setzero_ps()}; }
+    static F set1(float v) { return {_mm256_set1_ps(v), _mm256_set1_ps(v)}; }
+    static I set1i(int v) { return {_mm256_set1_epi32(v), _mm256_set1_epi32(v)}; }
+    static F load(const float* p) { return {_mm256_loadu_ps(p), _mm256_loadu_ps(p + 8)}; }
+    static void store(float* p, F v) {
+        _mm256_storeu_ps(p, v.lo);
+        _mm256_storeu_ps(p + 8, v.hi);
+    }
+    static __m256i lane_mask(int cols, int first) {
+        const __m256i idx = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+        return _mm256_cmpgt_epi32(_mm256_set1_epi32(cols - first), idx);
+    }
+    static F load_n(const float* p, int cols) {
+        if (cols == 16) return load(p);
+        return {_mm256_maskload_ps(p, lane_mask(cols, 0)), _mm256_maskload_ps(p + 8, lane_mask(cols, 8))};
+    }
+    static void store_n(float* p, F v, int cols) {
+        if (cols == 16) return store(p, v);
+        _mm256_maskstore_ps(p, lane_mask(cols, 0), v.lo);
+        _mm256_maskstore_ps(p + 8, lane_mask(cols, 8), v.hi);
+    }
+    static F add(F a, F b) { return {_mm256_add_ps(a.lo, b.lo), _mm256_add_ps(a.hi, b.hi)}; }
+    static F mul(F a, F b) { return {_mm256_mul_ps(a.lo, b.lo), _mm256_mul_ps(a.hi, b.hi)}; }
+    static F fma(F a, F b, F c) { return {_mm256_fmadd_ps(a.lo, b.lo, c.lo), _mm256_fmadd_ps(a.hi, b.hi, c.hi)}; }
+    static F fnma(F a, F b, F c) { return {_mm256_fnmadd_ps(a.lo, b.lo, c.lo), _mm256_fnmadd_ps(a.hi, b.hi, c.hi)}; }
+    static I load_i(const uint8_t* p) {
+        return {_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)),
+                _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32))};
+    }
+    static I u8(const uint8_t* p) {
+        const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+        return {_mm256_cvtepu8_epi32(b), _mm256_cvtepu8_epi32(_mm_srli_si128(b, 8))};
+    }
+    template <int S>
+    static I srl(I v) { return {_mm256_srli_epi32(v.lo, S), _mm256_srli_epi32(v.hi, S)}; }
+    template <int S>
+    static I sll(I v) { return {_mm256_slli_epi32(v.lo, S), _mm256_slli_epi32(v.hi, S)}; }
+    static I select(I m, I a, I b) {
+        return {_mm256_or_si256(_mm256_and_si256(m.lo, a.lo), _mm256_andnot_si256(m.lo, b.lo)),
+                _mm256_or_si256(_mm256_and_si256(m.hi, a.hi), _mm256_andnot_si256(m.hi, b.hi))};
+    }
+    static I and_(I a, I b) { return {_mm256_and_si256(a.lo, b.lo), _mm256_and_si256(a.hi, b.hi)}; }
+    static I sub(I a, I b) { return {_mm256_sub_epi32(a.lo, b.lo), _mm256_sub_epi32(a.hi, b.hi)}; }
+    static F cvt(I v) { return {_mm256_cvtepi32_ps(v.lo), _mm256_cvtepi32_ps(v.hi)}; }
+    static F lut(I, F table) { return table; }  // unused: kLut is false
+    static F bf16(const uint8_t* p) {
+        const __m128i lo = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+        const __m128i hi = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16));
+        return {_mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(lo), 16)),
+                _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(hi), 16))};
+    }
+};
+
+}  // namespace
+}  // namespace jao::kernels::wo
