@@ -11,13 +11,8 @@ namespace jao::kernels::wo {
 
 void gemv_avx512(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t r0, int64_t r1,
                  int64_t b0, int64_t b1, float* y) {
-    switch (L.nbit) {
-        case 1: tiles::gemv<V512, 1>(L, payload, a, m, r0, r1, b0, b1, y); break;
-        case 2: tiles::gemv<V512, 2>(L, payload, a, m, r0, r1, b0, b1, y); break;
-        case 3: tiles::gemv<V512, 3>(L, payload, a, m, r0, r1, b0, b1, y); break;
-        case 4: tiles::gemv<V512, 4>(L, payload, a, m, r0, r1, b0, b1, y); break;
-        default: gemv_avx512_wide(L, payload, a, m, r0, r1, b0, b1, y); break;
-    }
+    if (L.nbit > 4) gemv_avx512_wide(L, payload, a, m, r0, r1, b0, b1, y);
+    else tiles::gemv_of_widths<V512, 1, 2, 3, 4>(L, payload, a, m, r0, r1, b0, b1, y);
 }
 
 }  // namespace jao::kernels::wo

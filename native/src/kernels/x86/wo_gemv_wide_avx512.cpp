@@ -9,12 +9,7 @@ namespace jao::kernels::wo {
 
 void gemv_avx512_wide(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t r0, int64_t r1,
                       int64_t b0, int64_t b1, float* y) {
-    switch (L.nbit) {
-        case 5: tiles::gemv<V512, 5>(L, payload, a, m, r0, r1, b0, b1, y); break;
-        case 6: tiles::gemv<V512, 6>(L, payload, a, m, r0, r1, b0, b1, y); break;
-        case 7: tiles::gemv<V512, 7>(L, payload, a, m, r0, r1, b0, b1, y); break;
-        default: tiles::gemv<V512, 8>(L, payload, a, m, r0, r1, b0, b1, y); break;
-    }
+    tiles::gemv_of_widths<V512, 5, 6, 7, 8>(L, payload, a, m, r0, r1, b0, b1, y);
 }
 
 }  // namespace jao::kernels::wo

@@ -215,6 +215,14 @@ void gemv(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, in
     gemv_steps<V, Fp32Steps<V, NBIT>>(L, payload, a, r0, r1, b0, b1, y);
 }
 
+// gemv<V, NBIT> for L's code width, one of NBITS: a tier whose GEMV is split
+// across files by code width instantiates each file's widths only.
+template <class V, int... NBITS>
+void gemv_of_widths(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t r0, int64_t r1,
+                    int64_t b0, int64_t b1, float* y) {
+    ((L.nbit == NBITS ? gemv<V, NBITS>(L, payload, a, m, r0, r1, b0, b1, y) : void()), ...);
+}
+
 // ---- GEMM: weights of NB blocks x kPanelK decoded to fp32 once, MR x NB*16 register tiles ----
 // panel [kc][nb * 16]: w = fma(s, q, t) (s * q without t).
 template <class V, int NBIT>

@@ -1,11 +1,12 @@
 // AVX-512 vector traits of the weight-only tiles (wo_tiles.h): one zmm = one
 // 16-column block. nbit <= 4 decodes with vpermps from a 16-entry table (it
 // reads only the low 4 bits of each index, so a shifted plane needs no mask).
-// Included by each AVX-512 tier file (wo_gemv_avx512.cpp, wo_gemv_wide_avx512.cpp,
-// wo_linear_avx512.cpp, wo_gemv_avx512bf16.cpp). The anonymous namespace is deliberate: each tier
-// file compiles these inline functions, and the templates instantiated with
-// them, with its own ISA flags, so they must never be merged across files by
-// the linker (a copy built with -mavx512bf16 could run on a CPU without it).
+// Included by each AVX-512 tier file (wo_gemv_avx512.cpp,
+// wo_gemv_wide_avx512.cpp, wo_linear_avx512.cpp, wo_gemv_avx512bf16.cpp). The
+// anonymous namespace is deliberate: each tier file compiles these inline
+// functions, and the templates instantiated with them, with its own ISA flags,
+// so they must never be merged across files by the linker (a copy built with
+// -mavx512bf16 could run on a CPU without it).
 #pragma once
 
 #include <immintrin.h>
