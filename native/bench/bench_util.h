@@ -12,12 +12,13 @@
 #include <utility>
 #include <vector>
 
+#include "core/read_bandwidth.h"
 #include "jao/jao.h"
 
 namespace jao::bench {
 
 // Weights are cycled through enough copies that every call streams them from
-// DRAM: more than the 512 MiB buffer of measured_read_gbs.
+// DRAM: more than the 512 MiB buffer of the read probe (kProbeBytes).
 constexpr int64_t kStreamBytes = int64_t{640} << 20;
 constexpr double kDramGBs = 20.0;  // notes/performance-baselines.md, 2 threads
 
@@ -63,26 +64,6 @@ inline void check(jao_status st, const char* what) {
     }
 }
 
-// `threads`-thread read bandwidth of a 512 MiB buffer, measured in the same run
-// by the library's probe (jao_measure_read_passes): the median of 7 passes, as
-// the kernels are reported by their median call (a kernel median held against
-// the best pass would mix two statistics; the first pass after the buffer is
-// filled reads at a third to a half of the others here, the median ignores it).
-inline double measured_read_gbs(int threads) {
-    constexpr int kPasses = 7;
-    std::vector<double> gbs(kPasses);
-    check(jao_measure_read_passes(int64_t{512} << 20, threads, kPasses, gbs.data()), "jao_measure_read_passes");
-    std::sort(gbs.begin(), gbs.end());
-    return gbs[kPasses / 2];
-}
-
-// The read bandwidth an M = 1 row (DRAM-bound) is compared with: probed again
-// right before the row, as this host's bandwidth drifts by 10-20 % within one
-// run; other rows use the probe taken at start.
-inline double row_read_gbs(int threads, int64_t m, double at_start) {
-    return m == 1 ? measured_read_gbs(threads) : at_start;
-}
-
 // Warm-up calls before a timed row: one call per weight copy, so every copy has
 // been read by the kernel's own threads once. On this VM the first reads of freshly
 // written pages are slow: the first pass over 160 MiB of copies ran at 5-16 ms per
@@ -121,29 +102,84 @@ Timing timed(Fn&& fn, double seconds, int warmups = 3) {
     return timing_of(time_calls(seconds, std::forward<Fn>(fn), warmups));
 }
 
-// Times several candidates call by call in turn (fns[0], fns[1], ..., fns[0], ...)
-// after `warmups` warm-up rounds, for `seconds` (at least 5, at most 2000 rounds): on a
-// host whose speed drifts within seconds, their ratios are then measured under
-// the same conditions. fn(i) gets its own call counter.
-inline std::vector<Timing> timed_interleaved(const std::vector<std::function<void(int64_t)>>& fns, double seconds,
-                                             int warmups = 3) {
-    std::vector<std::vector<double>> times(fns.size());
-    int64_t i = 0;
-    for (int w = 0; w < warmups; ++w, ++i)
-        for (const auto& fn : fns) fn(i);
+using Candidates = std::vector<std::function<void(int64_t)>>;
+
+// Calls every candidate in turn (fns[0], fns[1], ..., fns[0], ...), call counter
+// *i, appending each call's time to times[c]: for `seconds`, at least min_rounds
+// and at most max_rounds rounds.
+inline void run_rounds(const Candidates& fns, double seconds, size_t min_rounds, size_t max_rounds, int64_t* i,
+                       std::vector<std::vector<double>>* times) {
     const double start = now_s();
-    for (size_t round = 0; round < 5 || (now_s() - start < seconds && round < 2000); ++round, ++i)
+    for (size_t round = 0; round < min_rounds || (now_s() - start < seconds && round < max_rounds); ++round, ++*i)
         for (size_t c = 0; c < fns.size(); ++c) {
             const double t0 = now_s();
-            fns[c](i);
-            times[c].push_back(now_s() - t0);
+            fns[c](*i);
+            (*times)[c].push_back(now_s() - t0);
         }
+}
+
+inline std::vector<Timing> timings_of(std::vector<std::vector<double>>& times) {
     std::vector<Timing> out;
     for (auto& t : times) {
         std::sort(t.begin(), t.end());
         out.push_back(timing_of(t));
     }
     return out;
+}
+
+// Times several candidates call by call in turn after `warmups` warm-up rounds,
+// for `seconds` (at least 5, at most 2000 rounds): on a host whose speed drifts
+// within seconds, their ratios are then measured under the same conditions.
+// fn(i) gets its own call counter.
+inline std::vector<Timing> timed_interleaved(const Candidates& fns, double seconds, int warmups = 3) {
+    std::vector<std::vector<double>> times(fns.size());
+    int64_t i = 0;
+    for (int w = 0; w < warmups; ++w, ++i)
+        for (const auto& fn : fns) fn(i);
+    run_rounds(fns, seconds, 5, 2000, &i, &times);
+    return timings_of(times);
+}
+
+// The DRAM read bandwidth of a bench run: one 512 MiB probe buffer
+// (core::ReadProbe, the library's probe: 4 streams per thread, AVX2 loads +
+// prefetch) kept for the whole run.
+constexpr int64_t kProbeBytes = int64_t{512} << 20;
+
+// Median GB/s of `passes` probe passes (kernels are reported by their median call).
+inline double median_read_gbs(core::ReadProbe& probe, int passes = 7) {
+    std::vector<double> gbs(static_cast<size_t>(passes));
+    for (double& g : gbs) g = probe.pass();
+    std::sort(gbs.begin(), gbs.end());
+    return gbs[gbs.size() / 2];
+}
+
+// Timings of a row's candidates and the read bandwidth they are held against.
+struct RowTimings {
+    std::vector<Timing> calls;  // one per candidate
+    double read_gbs = 0;
+};
+
+// Times a row's candidates as timed_interleaved does. A DRAM-bound row (M = 1)
+// is held against the probe measured in the same window: the time is split into
+// kProbeRounds rounds, each one probe pass and then calls, and read_gbs is the
+// median pass (this host's bandwidth drifts 10-20 % within seconds, so a probe
+// taken before the row, or at start, can be far from what the calls met). Other
+// rows are compute-bound and report the probe at start (at_start).
+inline RowTimings timed_row(core::ReadProbe& probe, double at_start, int64_t m, const Candidates& fns, double seconds,
+                            int warmups) {
+    if (m != 1) return {timed_interleaved(fns, seconds, warmups), at_start};
+    constexpr int kProbeRounds = 10;
+    std::vector<std::vector<double>> times(fns.size());
+    std::vector<double> reads;
+    int64_t i = 0;
+    for (int w = 0; w < warmups; ++w, ++i)
+        for (const auto& fn : fns) fn(i);
+    for (int r = 0; r < kProbeRounds; ++r) {
+        reads.push_back(probe.pass());
+        run_rounds(fns, seconds / kProbeRounds, 1, 2000 / kProbeRounds, &i, &times);
+    }
+    std::sort(reads.begin(), reads.end());
+    return {timings_of(times), reads[reads.size() / 2]};
 }
 
 // timed(fn, seconds) on the scalar reference tier (the ISA cap restored afterwards):

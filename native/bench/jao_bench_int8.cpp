@@ -12,9 +12,9 @@
 // integer matmul + epilogue), at M=1 also "jao/scalar" (the scalar reference
 // tier); "onednn s8" = dnnl matmul on pre-quantized s8 input (same primitive kind, format_any weights). Columns: median / best ms,
 // GOPS = 2MKN / median, weight GB/s, the read bandwidth probed in the same run
-// ("read"; re-probed before the rows of each M=1 shape) and its %, and the ratio
+// ("read"; at M=1 probe passes interleaved with the row's calls) and its %, and the ratio
 // median / median of the direct oneDNN call. The direct call and the two paths
-// are timed call by call in turn (bench_util.h timed_interleaved): this host's
+// are timed call by call in turn (bench_util.h timed_row): this host's
 // speed drifts within seconds, and the ratios must compare like with like.
 #include <omp.h>
 
@@ -83,7 +83,8 @@ int main(int argc, char** argv) {
     }
     check(jao_threads_set(threads), "jao_threads_set");
     omp_set_num_threads(threads);  // the direct oneDNN calls
-    const double measured = jao::bench::measured_read_gbs(threads);
+    jao::core::ReadProbe probe(jao::bench::kProbeBytes, threads);
+    const double measured = jao::bench::median_read_gbs(probe);
     std::printf("jao %s, isa %s, %d threads, measured DRAM read %.1f GB/s (notes: ~%.0f)\n", jao_version_string(),
                 jao_isa_name(jao_isa_active()), threads, measured, jao::bench::kDramGBs);
     std::printf("%-11s %-11s %4s %9s %9s %7s %7s %5s %6s %6s  %s\n", "path", "KxN", "M", "median_ms", "best_ms", "GOPS",
@@ -108,7 +109,7 @@ int main(int argc, char** argv) {
             std::vector<float> x(static_cast<size_t>(M * K)), y(static_cast<size_t>(M * N));
             std::normal_distribution<float> xd(0.0f, 1.0f);
             for (auto& v : x) v = xd(rng);
-            const double read = jao::bench::row_read_gbs(threads, M, measured);
+            double read = measured;  // the row's probe, set once it is timed
             auto report = [&](const char* path, const jao::bench::Timing& t, int64_t wbytes, double peer,
                               const std::string& impl) {
                 const double gops = 2.0 * M * K * N / t.median * 1e-9, gbs = static_cast<double>(wbytes) / t.median * 1e-9;
@@ -135,7 +136,9 @@ int main(int argc, char** argv) {
                 });
             }
             const int warmups = jao::bench::warmup_calls(std::max({direct.copies(), onednn.copies, own.copies}));
-            const std::vector<jao::bench::Timing> t = jao::bench::timed_interleaved(runs, seconds, warmups);
+            const jao::bench::RowTimings row = jao::bench::timed_row(probe, measured, M, runs, seconds, warmups);
+            const std::vector<jao::bench::Timing>& t = row.calls;
+            read = row.read_gbs;
             report("onednn s8", t[0], direct.weight_bytes(), 0, direct.impl());
             report("jao/onednn", t[1], onednn.size, t[0].median,
                    std::string(jao_isa_name(infos[0].isa)) + " + " + direct.impl());

@@ -10,7 +10,7 @@
 // torchao's default), plus int2 / int3 g32 at M=1. Weights are cycled through
 // enough packed copies (>= 160 MB) that every call streams them from DRAM.
 // Prints median / best ms, GOPS = 2MKN / t, weight GB/s, % of the 20 GB/s DRAM roof and % of
-// the read bandwidth probed in the same run ("read" column; re-probed before every M=1 row).
+// the read bandwidth probed in the same run ("read" column; at M=1 probe passes interleaved with the row's calls).
 // At M=1 (unless --no-peers) each row ends with the scalar reference tier timed on
 // the same calls and its ratio to the row. Last section "onednn_s8": oneDNN's s8 x s8 -> s32 matmul called directly on the
 // same shapes (pre-quantized input, format_any weights, same DRAM streaming): the peer.
@@ -70,7 +70,8 @@ int main(int argc, char** argv) {
     }
     check(jao_threads_set(threads), "jao_threads_set");
     omp_set_num_threads(threads);  // the direct oneDNN calls
-    const double measured = jao::bench::measured_read_gbs(threads);
+    jao::core::ReadProbe probe(jao::bench::kProbeBytes, threads);
+    const double measured = jao::bench::median_read_gbs(probe);
     std::printf("jao %s, isa %s, %d threads, DRAM roof %.0f GB/s (notes), measured read now %.1f GB/s\n",
                 jao_version_string(), jao_isa_name(jao_isa_active()), threads, kDramGBs, measured);
     std::printf("%-10s %-12s %5s %9s %9s %8s %8s %7s %6s %7s  %s\n", "format", "KxN", "M", "median_ms", "best_ms", "GOPS",
@@ -120,8 +121,10 @@ int main(int argc, char** argv) {
                     check(jao_intx_linear_run(packed[i % copies].data(), size, M, x.data(), y.data(), work.data(), ws),
                           "run");
                 };
-                const double read = jao::bench::row_read_gbs(threads, M, measured);
-                const jao::bench::Timing t = jao::bench::timed(run, seconds, jao::bench::warmup_calls(copies));
+                const jao::bench::RowTimings row =
+                    jao::bench::timed_row(probe, measured, M, {run}, seconds, jao::bench::warmup_calls(copies));
+                const jao::bench::Timing t = row.calls[0];
+                const double read = row.read_gbs;
                 const double med = t.median, best = t.best;
                 const double gops = 2.0 * M * K * N / med * 1e-9;
                 const double gbs = static_cast<double>(size) / med * 1e-9;
@@ -149,9 +152,10 @@ int main(int argc, char** argv) {
         std::snprintf(kshape, sizeof kshape, "%lldx%lld", static_cast<long long>(K), static_cast<long long>(N));
         for (int64_t M : ms_all) {
             jao::bench::OnednnS8Matmul direct(M, K, N, 11);
-            const double read = jao::bench::row_read_gbs(threads, M, measured);
-            const jao::bench::Timing t =
-                jao::bench::timed([&](int64_t i) { direct.run(i); }, seconds, jao::bench::warmup_calls(direct.copies()));
+            const jao::bench::RowTimings row = jao::bench::timed_row(
+                probe, measured, M, {[&](int64_t i) { direct.run(i); }}, seconds, jao::bench::warmup_calls(direct.copies()));
+            const jao::bench::Timing t = row.calls[0];
+            const double read = row.read_gbs;
             const double gops = 2.0 * M * K * N / t.median * 1e-9;
             const double gbs = static_cast<double>(direct.weight_bytes()) / t.median * 1e-9;
             std::printf("%-10s %-12s %5lld %9.3f %9.3f %8.1f %8.2f %6.1f%% %6.1f %6.1f%%  %s\n", "onednn_s8", kshape,

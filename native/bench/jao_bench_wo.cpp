@@ -13,7 +13,7 @@
 // M in {1, 4, 8, 32, 128}. Packed weights are cycled through copies totalling
 // >= 160 MB so every call streams them from DRAM. Per row: median / best ms,
 // GFLOP/s = 2MKN / t, packed weight GB/s and its % of the read bandwidth probed
-// in the same run ("read"; re-probed before every M=1 row), the kernel; then the peers on the same x: oneDNN
+// in the same run ("read"; at M=1 probe passes interleaved with the row's calls), the kernel; then the peers on the same x: oneDNN
 // dnnl_sgemm on the fp32-dequantized weights (x * W^T, its own 180 MB of
 // weights, so cold too) and, at M=1 on 4096x4096, jao's scalar tier.
 #include <dnnl.h>
@@ -121,7 +121,8 @@ int main(int argc, char** argv) {
     }
     check(jao_threads_set(threads), "jao_threads_set");
     omp_set_num_threads(threads);  // oneDNN's OpenMP runtime
-    const double dram = jao::bench::measured_read_gbs(threads);
+    jao::core::ReadProbe probe(jao::bench::kProbeBytes, threads);
+    const double dram = jao::bench::median_read_gbs(probe);
     double load[3] = {0, 0, 0};
     if (FILE* f = std::fopen("/proc/loadavg", "r")) {
         if (std::fscanf(f, "%lf %lf %lf", &load[0], &load[1], &load[2]) != 3) load[0] = -1;
@@ -161,7 +162,7 @@ int main(int argc, char** argv) {
                 std::vector<uint8_t> work(static_cast<size_t>(ws));
                 jao_wo_info info{};
                 check(jao_wo_packed_info(w.copies[0].data(), w.size, M, &info), "jao_wo_packed_info");
-                auto run = [&](int i) {
+                auto run = [&](int64_t i) {
                     const auto& packed = w.copies[i % copies];
                     if (act == JAO_F32)
                         check(jao_wo_linear_run(packed.data(), w.size, M, x.data(), y.data(), work.data(), ws),
@@ -171,14 +172,15 @@ int main(int argc, char** argv) {
                                                       work.data(), ws),
                               "jao_wo_linear_run_typed");
                 };
-                const double read = jao::bench::row_read_gbs(threads, M, dram);
-                const std::vector<double> t = time_calls(seconds, run, jao::bench::warmup_calls(copies));
-                const double med = median(t), flops = 2.0 * M * K * N;
+                const jao::bench::RowTimings row =
+                    jao::bench::timed_row(probe, dram, M, {run}, seconds, jao::bench::warmup_calls(copies));
+                const double read = row.read_gbs;
+                const double med = row.calls[0].median, flops = 2.0 * M * K * N;
                 const double gbs = static_cast<double>(w.size) / med * 1e-9;
                 char kshape[32];
                 std::snprintf(kshape, sizeof kshape, "%lldx%lld", static_cast<long long>(K), static_cast<long long>(N));
                 std::printf("%-9s %-11s %4lld %9.3f %8.3f %8.1f %7.2f %5.1f %5.1f%% %5s |", f.name, kshape,
-                            static_cast<long long>(M), med * 1e3, t[0] * 1e3, flops / med * 1e-9, gbs, read,
+                            static_cast<long long>(M), med * 1e3, row.calls[0].best * 1e3, flops / med * 1e-9, gbs, read,
                             100.0 * gbs / read, info.kernel == JAO_WO_KERNEL_GEMV ? "gemv" : "gemm");
                 if (!w.dequant.empty()) {
                     const std::vector<double> ts = time_calls(seconds, [&](int) {

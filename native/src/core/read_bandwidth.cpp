@@ -8,8 +8,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <memory>
-#include <string>
 #include <vector>
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -60,26 +58,34 @@ double seconds_now() {
 
 }  // namespace
 
-void measure_read_passes(int64_t bytes, int32_t threads, int32_t passes, double* gbs) {
+ReadProbe::ReadProbe(int64_t bytes, int32_t threads) : threads_(threads) {
     constexpr const char* fn = "jao_measure_read_bandwidth";
     require(bytes >= (int64_t{1} << 20) && bytes <= (int64_t{1} << 36), fn, "bytes must be in [2^20, 2^36]");
     require(threads >= 1 && threads <= 4096, fn, "threads must be in [1, 4096]");
-    require(passes >= 1 && passes <= 1000, fn, "the pass count must be in [1, 1000]");
-    const size_t q = static_cast<size_t>(bytes) / 8 / static_cast<size_t>(threads) / kStreams / 4 * 4;
-    require(q >= 4, fn, "bytes is too small for that many threads");
-    const size_t words = q * kStreams * static_cast<size_t>(threads);
-    std::unique_ptr<uint64_t[]> buf(new uint64_t[words]);  // bad_alloc: JAO_OUT_OF_MEMORY (abi/guard.h)
-    std::fill_n(buf.get(), words, uint64_t{1});  // touch every page before timing
-    for (int32_t pass = 0; pass < passes; ++pass) {
-        uint64_t total = 0;
-        const double t0 = seconds_now();
-#pragma omp parallel num_threads(threads) reduction(+ : total)
-        total += sum_streams(buf.get() + static_cast<size_t>(omp_get_thread_num()) * kStreams * q, q);
-        const double t = seconds_now() - t0;
-        // The sum is checked so the reads cannot be optimized away.
-        if (total != words) fail(JAO_INTERNAL, std::string(fn) + ": probe sum mismatch");
-        gbs[pass] = static_cast<double>(words * 8) / t * 1e-9;
-    }
+    stream_words_ = static_cast<size_t>(bytes) / 8 / static_cast<size_t>(threads) / kStreams / 4 * 4;
+    require(stream_words_ >= 4, fn, "bytes is too small for that many threads");
+    words_ = stream_words_ * kStreams * static_cast<size_t>(threads);
+    buf_.reset(new uint64_t[words_]);  // bad_alloc: JAO_OUT_OF_MEMORY (abi/guard.h)
+    std::fill_n(buf_.get(), words_, uint64_t{1});  // touch every page before timing
+    pass();
+}
+
+double ReadProbe::pass() {
+    uint64_t total = 0;
+    const double t0 = seconds_now();
+#pragma omp parallel num_threads(threads_) reduction(+ : total)
+    total += sum_streams(buf_.get() + static_cast<size_t>(omp_get_thread_num()) * kStreams * stream_words_,
+                         stream_words_);
+    const double t = seconds_now() - t0;
+    // The sum is checked so the reads cannot be optimized away.
+    if (total != words_) fail(JAO_INTERNAL, "jao_measure_read_bandwidth: probe sum mismatch");
+    return static_cast<double>(words_ * 8) / t * 1e-9;
+}
+
+void measure_read_passes(int64_t bytes, int32_t threads, int32_t passes, double* gbs) {
+    require(passes >= 1 && passes <= 1000, "jao_measure_read_bandwidth", "the pass count must be in [1, 1000]");
+    ReadProbe probe(bytes, threads);
+    for (int32_t pass = 0; pass < passes; ++pass) gbs[pass] = probe.pass();
 }
 
 double measure_read_bandwidth(int64_t bytes, int32_t threads, int32_t repeats) {

@@ -3,12 +3,35 @@
 // shared hosts drift by tens of percent between runs.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 
 namespace jao::core {
 
+// A read-bandwidth probe that keeps its buffer: allocated, filled and read once
+// (untimed) at construction, then timed pass by pass. Keeping it lets a bench
+// interleave probe passes with kernel calls, so both are measured under the same
+// conditions of a host whose bandwidth drifts within seconds; the untimed first
+// pass matters because the first read of freshly written pages runs at a third to
+// a half of the later ones on this VM.
+class ReadProbe {
+public:
+    // Throws jao::Error for out-of-range arguments, std::bad_alloc when the buffer
+    // cannot be allocated.
+    ReadProbe(int64_t bytes, int32_t threads);
+    // GB/s of one pass of the threads over the whole buffer.
+    double pass();
+
+private:
+    int32_t threads_;
+    size_t stream_words_;  // 64-bit words of each of a thread's streams
+    size_t words_;
+    std::unique_ptr<uint64_t[]> buf_;
+};
+
 // GB/s of each of `passes` passes of `threads` threads reading `bytes` of memory
-// (allocated and filled here, so it is not in any cache when bytes >> L3) into
+// (a ReadProbe of its own, so it is not in any cache when bytes >> L3) into
 // gbs[0..passes). Throws jao::Error for out-of-range arguments, std::bad_alloc
 // when the buffer cannot be allocated.
 void measure_read_passes(int64_t bytes, int32_t threads, int32_t passes, double* gbs);
