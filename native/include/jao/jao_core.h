@@ -89,8 +89,7 @@ JAO_API jao_status jao_threads_set(int32_t n);
 /**
  * Measures the sustained read bandwidth of this machine in GB/s (1e9 bytes/s): the
  * best of `repeats` passes of `threads` threads reading a freshly allocated and filled
- * buffer of `bytes`, after one untimed pass (the first read of fresh pages is slow on
- * some VMs) (use a multiple of the last-level cache, e.g. 512 MiB, to measure
+ * buffer of `bytes` (use a multiple of the last-level cache, e.g. 512 MiB, to measure
  * DRAM). This is the roof of weight-streaming (M = 1) kernels; measure it in the same
  * run as the kernels it is compared with. 2^20 <= bytes <= 2^36, 1 <= threads <= 4096,
  * 1 <= repeats <= 1000; JAO_OUT_OF_MEMORY when the buffer cannot be allocated.
