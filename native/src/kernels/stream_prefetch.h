@@ -1,9 +1,8 @@
 // Software prefetch of the GEMV-style tiles (intx, int8, weight-only), which at
 // M = 1 stream NB column blocks from DRAM at once, each block one sequential
 // stream: more streams than the hardware prefetchers keep ahead of.
-// The distance was tuned at M = 1 on int4 4096 x 11008. (Prefetching the next
-// tile's streams near a block's end, and prefetching into L2 instead of L1,
-// measured no better in interleaved runs; 2026-12-01.)
+// The distance was tuned at M = 1 on int4 4096 x 11008. (Prefetching into L2
+// instead of L1 measured no better in interleaved runs; 2026-12-01.)
 #pragma once
 
 #include <cstdint>
@@ -19,15 +18,30 @@ constexpr int64_t kStreamPrefetchBytes = 2048;
 // quantization 115 -> 75 us, against a 2.9 ms matmul.
 constexpr int64_t kRowPassPrefetchFloats = 512;
 
+// Requests the cache line holding p. The empty asm keeps loops of prefetches
+// alive: GCC 12 treats __builtin_prefetch as free of side effects and, under
+// C++'s forward-progress rule (-ffinite-loops), deleted a loop of nothing but
+// prefetches once it sat behind a branch (a first version of TileStreams
+// compiled to no prefetch at all: intx int4 M=1 13-30 % slower).
+inline void prefetch_line(const void* p) {
+    __builtin_prefetch(p, 0, 3);
+    asm volatile("" : : "r"(p));
+}
+
+// Requests the cache lines that start in [lo, hi).
+inline void prefetch_lines_starting_in(uintptr_t lo, uintptr_t hi) {
+    for (uintptr_t line = (lo + 63) & ~uintptr_t{63}; line < hi; line += 64)
+        prefetch_line(reinterpret_cast<const void*>(line));
+}
+
 // Requests the cache lines that start in [begin, end) + kStreamPrefetchBytes.
 // A tile that calls this for each span it consumes, spans back to back, asks
 // for every line of its stream exactly once, even when its steps are not
 // multiples of 64 bytes: a group record of weights + scales (int4 g32: 288
 // bytes) advanced by whole weight chunks alone would skip one line in nine.
 inline void prefetch_span_ahead(const uint8_t* begin, const uint8_t* end) {
-    const uintptr_t first = (reinterpret_cast<uintptr_t>(begin) + kStreamPrefetchBytes + 63) & ~uintptr_t{63};
-    const uintptr_t stop = reinterpret_cast<uintptr_t>(end) + kStreamPrefetchBytes;
-    for (uintptr_t line = first; line < stop; line += 64) __builtin_prefetch(reinterpret_cast<const void*>(line), 0, 3);
+    prefetch_lines_starting_in(reinterpret_cast<uintptr_t>(begin) + kStreamPrefetchBytes,
+                               reinterpret_cast<uintptr_t>(end) + kStreamPrefetchBytes);
 }
 
 // Requests the first kStreamPrefetchBytes of a stream, the lines that
@@ -39,7 +53,63 @@ inline void prefetch_span_ahead(const uint8_t* begin, const uint8_t* end) {
 // (K = 4096) / 1 % (K = 11008), bf16 activations 3-5 % / 1 %. The int8 x int8
 // GEMV and tiles measured no difference (blocks of K x 16 bytes: few starts).
 inline void prefetch_stream_head(const uint8_t* begin) {
-    for (int64_t off = 0; off < kStreamPrefetchBytes; off += 64) __builtin_prefetch(begin + off, 0, 3);
+    for (int64_t off = 0; off < kStreamPrefetchBytes; off += 64) prefetch_line(begin + off);
 }
+
+// Where a tile stands in its thread's walk over consecutive column blocks, a
+// block per stream: the tile after it starts at the block after its last.
+struct TileChain {
+    bool heads_prefetched = false;  // the previous tile's prefetch asked for this tile's stream heads
+    int next_nb = 0;                // blocks of the tile that follows (0: none)
+};
+
+// The NB block streams of a GEMV tile (blocks of block_bytes from `first`), whose
+// prefetch runs on into the next tile's streams: the distance reaching past a
+// block's end lands in the head of the block that takes its place in the next
+// tile (its lines at the same offsets, plus the line holding its start), so the
+// next tile's streams are in flight when it starts and the memory pipeline does
+// not drain at every tile boundary. intx M=1, interleaved A/B (2026-12-02):
+// int4 g32 2-3 % faster, int2 g32 4096 x 11008 8 % (short blocks, many tiles).
+template <int NB>
+class TileStreams {
+public:
+    TileStreams(const uint8_t* first, int64_t block_bytes, const TileChain& chain)
+        : block_bytes_(block_bytes), chain_(chain) {
+        for (int j = 0; j < NB; ++j) blk_[j] = first + j * block_bytes;
+    }
+
+    const uint8_t* block(int j) const { return blk_[j]; }
+
+    // The first kStreamPrefetchBytes of every stream, unless the previous tile asked for them.
+    void prefetch_heads() const {
+        if (!chain_.heads_prefetched)
+            for (int j = 0; j < NB; ++j) prefetch_stream_head(blk_[j]);
+    }
+
+    // prefetch_span_ahead of the span [begin, end) (offsets in a block) of every
+    // stream. The test for the block's end is one per call for all streams (they
+    // advance in step): a test per stream cost the compute-bound weight-only fp32
+    // GEMV 7-11 % from L2.
+    void prefetch_span_ahead(int64_t begin, int64_t end) const {
+        if (end + kStreamPrefetchBytes <= block_bytes_) {
+            for (int j = 0; j < NB; ++j) kernels::prefetch_span_ahead(blk_[j] + begin, blk_[j] + end);
+            return;
+        }
+        const int64_t lo = begin + kStreamPrefetchBytes, hi = end + kStreamPrefetchBytes;
+        for (int j = 0; j < NB; ++j) {
+            const uintptr_t base = reinterpret_cast<uintptr_t>(blk_[j]);
+            prefetch_lines_starting_in(base + lo, base + block_bytes_);
+            if (j >= chain_.next_nb) continue;
+            const uintptr_t next = base + NB * block_bytes_;  // its stream in the next tile
+            const uintptr_t from = lo > block_bytes_ ? next + (lo - block_bytes_) : next & ~uintptr_t{63};
+            prefetch_lines_starting_in(from, next + (hi - block_bytes_));
+        }
+    }
+
+private:
+    const uint8_t* blk_[NB];
+    int64_t block_bytes_;
+    TileChain chain_;
+};
 
 }  // namespace jao::kernels

@@ -106,10 +106,15 @@ void run_rows(const IntxLayout& L, const uint8_t* payload, int64_t m, const void
         const core::WorkGrid team = grid.for_team(nt);
         const core::UnitRange rows = team.rows_of(t), blocks = team.cols_of(t);
         const int64_t m0 = rows.begin * p.tile_m, m1 = std::min(m, rows.end * p.tile_m);
+        // A GEMV call hands the tier the thread's whole column range at once (the
+        // tiles it walks are the same): each tile's weight prefetch then runs on into
+        // the next tile's streams instead of draining at every tile boundary.
+        const int64_t step = p.kernel == JAO_INTX_KERNEL_GEMV ? std::max<int64_t>(1, blocks.end - blocks.begin)
+                                                              : p.tile_blocks;
         for (int64_t pm0 = m0; pm0 < m1; pm0 += p.panel_rows) {
             const int64_t pm1 = std::min(m1, pm0 + p.panel_rows);
-            for (int64_t b = blocks.begin; b < blocks.end; b += p.tile_blocks) {
-                const int nb = static_cast<int>(std::min<int64_t>(p.tile_blocks, blocks.end - b));
+            for (int64_t b = blocks.begin; b < blocks.end; b += step) {
+                const int nb = static_cast<int>(std::min<int64_t>(step, blocks.end - b));
                 for (int64_t r = pm0; r < pm1; r += p.tile_m) {
                     const int mr = static_cast<int>(std::min<int64_t>(p.tile_m, pm1 - r));
                     p.tile(L, payload, a, r, mr, b, nb, y);

@@ -79,9 +79,11 @@ inline __m512 load_scales(const IntxLayout& L, const uint8_t* rec) {
 // once and the fp32 accumulators never occupy registers during the K loop
 // (room for 8 x 2 int32 accumulators).
 template <int NBIT, int MR, int NB, bool ONE = false>
-void tile(const IntxLayout& L, const uint8_t* payload, const Act& a, int64_t m0, int64_t b0, float* y) {
+void tile(const IntxLayout& L, const uint8_t* payload, const Act& a, int64_t m0, int64_t b0, const TileChain& chain,
+          float* y) {
+    const TileStreams<NB> streams(payload + b0 * L.block_bytes, L.block_bytes, chain);
     const uint8_t* blk[NB];
-    for (int j = 0; j < NB; ++j) blk[j] = payload + (b0 + j) * L.block_bytes;
+    for (int j = 0; j < NB; ++j) blk[j] = streams.block(j);
     const uint8_t* qrow[MR];
     const float* info[MR];
     for (int r = 0; r < MR; ++r) {
@@ -94,7 +96,7 @@ void tile(const IntxLayout& L, const uint8_t* payload, const Act& a, int64_t m0,
     for (int r = 0; r < MR; ++r)
         for (int j = 0; j < NB; ++j) facc[r][j] = _mm512_setzero_ps();
 
-    for (int j = 0; j < NB; ++j) prefetch_stream_head(blk[j]);
+    streams.prefetch_heads();
     const int64_t groups = ONE ? 1 : L.groups;
     for (int64_t g = 0; g < groups; ++g) {
         __m512i acc[MR][NB];
@@ -111,7 +113,7 @@ void tile(const IntxLayout& L, const uint8_t* payload, const Act& a, int64_t m0,
             // NB streams at once are more than the hardware prefetchers keep ahead of. The
             // last chunk of a group also owns the rest of the group record (scales, ...).
             const int64_t span_end = ch + 1 < L.chunks ? cofs + L.chunk_bytes : gofs + L.group_bytes;
-            for (int j = 0; j < NB; ++j) prefetch_span_ahead(blk[j] + cofs, blk[j] + span_end);
+            streams.prefetch_span_ahead(cofs, span_end);
             [&]<int... V>(std::integer_sequence<int, V...>) {
                 (([&] {
                      __m512i w[NB];
@@ -156,19 +158,20 @@ void tile(const IntxLayout& L, const uint8_t* payload, const Act& a, int64_t m0,
     }
 }
 
-using Fn = void (*)(const IntxLayout&, const uint8_t*, const Act&, int64_t, int64_t, float*);
+using Fn = void (*)(const IntxLayout&, const uint8_t*, const Act&, int64_t, int64_t, const TileChain&, float*);
 
-// Runs rows [m0, m0+mr) x blocks [b0, b0+nb) as tiles of 4 blocks (one row) or 2 / 1 blocks.
+// Runs rows [m0, m0+mr) x blocks [b0, b0+nb) as tiles of 4 blocks (one row) or 2 / 1 blocks,
+// each tile's prefetch running on into the one after it.
 template <int NBIT>
 void run_tiles(const IntxLayout& L, const uint8_t* payload, const Act& a, int64_t m0, int mr, int64_t b0, int nb,
                float* y) {
-    static constexpr Fn nb1[4] = {tile<NBIT, 1, 1>, tile<NBIT, 2, 1>, tile<NBIT, 3, 1>, tile<NBIT, 4, 1>};
-    static constexpr Fn nb2[4] = {tile<NBIT, 1, 2>, tile<NBIT, 2, 2>, tile<NBIT, 3, 2>, tile<NBIT, 4, 2>};
     if (mr > 4) {
         if (mr == 8 && L.groups == 1) {
+            const auto width = [](int64_t rem) { return static_cast<int>(std::min<int64_t>(rem, 2)); };
             for (int64_t b = b0, end = b0 + nb; b < end; b += 2) {
-                if (end - b >= 2) tile<NBIT, 8, 2, true>(L, payload, a, m0, b, y);
-                else tile<NBIT, 8, 1, true>(L, payload, a, m0, b, y);
+                const TileChain chain{b != b0, width(std::max<int64_t>(0, end - b - 2))};
+                if (end - b >= 2) tile<NBIT, 8, 2, true>(L, payload, a, m0, b, chain, y);
+                else tile<NBIT, 8, 1, true>(L, payload, a, m0, b, chain, y);
             }
             return;
         }
@@ -176,18 +179,16 @@ void run_tiles(const IntxLayout& L, const uint8_t* payload, const Act& a, int64_
         run_tiles<NBIT>(L, payload, a, m0 + 4, mr - 4, b0, nb, y);
         return;
     }
+    static constexpr Fn nb1[4] = {tile<NBIT, 1, 1>, tile<NBIT, 2, 1>, tile<NBIT, 3, 1>, tile<NBIT, 4, 1>};
+    static constexpr Fn nb2[4] = {tile<NBIT, 1, 2>, tile<NBIT, 2, 2>, tile<NBIT, 3, 2>, tile<NBIT, 4, 2>};
+    static constexpr Fn nb4 = tile<NBIT, 1, 4>;
+    // Blocks of the tile that starts with `rem` blocks left.
+    const auto width = [mr](int64_t rem) { return mr == 1 && rem >= 4 ? 4 : static_cast<int>(std::min<int64_t>(rem, 2)); };
     for (int64_t b = b0, end = b0 + nb; b < end;) {
-        const int64_t rem = end - b;
-        if (mr == 1 && rem >= 4) {
-            tile<NBIT, 1, 4>(L, payload, a, m0, b, y);
-            b += 4;
-        } else if (rem >= 2) {
-            nb2[mr - 1](L, payload, a, m0, b, y);
-            b += 2;
-        } else {
-            nb1[mr - 1](L, payload, a, m0, b, y);
-            b += 1;
-        }
+        const int w = width(end - b);
+        const TileChain chain{b != b0, width(end - b - w)};
+        (w == 4 ? nb4 : w == 2 ? nb2[mr - 1] : nb1[mr - 1])(L, payload, a, m0, b, chain, y);
+        b += w;
     }
 }
 
