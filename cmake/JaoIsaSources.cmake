@@ -1,15 +1,18 @@
 # Per-file ISA flags. A kernel's tier is in its file name (DESIGN §4):
 #   *_avx2.cpp *_avx512.cpp *_avx512vnni.cpp *_avx512bf16.cpp   (x86_64 only)
+#   *_avx512gfni.cpp: the VNNI tier's kernels that also use GFNI, called only
+#   when the CPU has it (core::gfni_usable; GFNI is no tier of its own)
 #   *_neon.cpp *_dotprod.cpp *_i8mm.cpp        (aarch64 only)
 # Each tier's files get exactly that tier's flags; everything else is built
 # for the baseline of the target (never -march=native), and dispatch picks a
 # tier at run time.
 
-set(JAO_X86_TIERS avx2 avx512 avx512vnni avx512bf16)
+set(JAO_X86_TIERS avx2 avx512 avx512vnni avx512gfni avx512bf16)
 set(JAO_ARM_TIERS neon dotprod i8mm)
 set(JAO_FLAGS_avx2 -mavx2 -mfma -mf16c)
 set(JAO_FLAGS_avx512 -mavx2 -mfma -mf16c -mavx512f -mavx512bw -mavx512dq -mavx512vl)
 set(JAO_FLAGS_avx512vnni ${JAO_FLAGS_avx512} -mavx512vnni)
+set(JAO_FLAGS_avx512gfni ${JAO_FLAGS_avx512vnni} -mgfni)
 set(JAO_FLAGS_avx512bf16 ${JAO_FLAGS_avx512vnni} -mavx512bf16)
 set(JAO_FLAGS_neon -march=armv8-a)
 set(JAO_FLAGS_dotprod -march=armv8.2-a+dotprod)

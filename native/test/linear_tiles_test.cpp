@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/cpu_features.h"
 #include "kernels/ref/intx_kernels.h"
 #include "kernels/x86/intx_linear.h"
 #include "pack/intx_format.h"
@@ -24,6 +25,7 @@ struct Tier {
     jao_isa isa;
     const char* name;
     intx::TileFn tile;
+    bool gfni = false;  // x86: the tier's GFNI paths allowed (the VNNI tier runs both ways)
 };
 
 std::vector<Tier> tiers() {
@@ -38,13 +40,18 @@ std::vector<Tier> tiers() {
 #endif
     for (const Tier& t : all)
         if (mask >> t.isa & 1) out.push_back(t);
+#if defined(__x86_64__)
+    jao::core::allow_gfni(true);
+    if ((mask >> JAO_ISA_AVX512_VNNI & 1) && jao::core::gfni_usable())
+        out.push_back({JAO_ISA_AVX512_VNNI, "avx512_vnni+gfni", intx::tile_avx512vnni, true});
+#endif
     return out;
 }
 
 TEST(LinearTiles, EveryTileShapeWritesWhatTheReferenceWrites) {
     const std::vector<Tier> ts = tiers();
     if (ts.empty()) GTEST_SKIP() << "no vectorized intx tier on this CPU";
-    constexpr int64_t m = 11, n = 53, k = 96;  // 4 blocks, the last one 5 columns wide
+    constexpr int64_t m = 11, n = 101, k = 96;  // 7 blocks (one-row runs of 4 + 2 + 1 tiles), the last 5 columns wide
     std::mt19937 rng(5);
     std::normal_distribution<float> xd(0.0f, 1.0f);
     std::uniform_real_distribution<float> sd(1e-3f, 5e-2f);
@@ -80,6 +87,9 @@ TEST(LinearTiles, EveryTileShapeWritesWhatTheReferenceWrites) {
                             intx::tile_ref(L, payload, a, m0, mr, b0, nb, want.data());
                             for (const Tier& t : ts) {
                                 std::vector<float> got(static_cast<size_t>(m * n), -7.0f);
+#if defined(__x86_64__)
+                                jao::core::allow_gfni(t.gfni);
+#endif
                                 t.tile(L, payload, a, m0, mr, b0, nb, got.data());
                                 ASSERT_EQ(0, std::memcmp(got.data(), want.data(), got.size() * sizeof(float)))
                                     << t.name << " int" << nbit << (zp ? " zp" : "") << " mr " << mr << " m0 " << m0
@@ -88,6 +98,9 @@ TEST(LinearTiles, EveryTileShapeWritesWhatTheReferenceWrites) {
                             }
                         }
         }
+#if defined(__x86_64__)
+    jao::core::allow_gfni(true);
+#endif
     std::printf("[ tiles    ] %d tile calls bit-identical to tile_ref\n", checked);
 }
 

@@ -4,6 +4,8 @@
 #if defined(__x86_64__)
 #include <cpuid.h>
 
+#include <atomic>
+
 #include "core/cpu_features.h"
 #include "jao/jao_core.h"
 
@@ -50,12 +52,26 @@ uint64_t probe() {
     return mask;
 }
 
+bool probe_gfni() {
+    if (!(supported_isa_mask() >> JAO_ISA_AVX512 & 1)) return false;
+    return bit(cpuid(7, 0).c, 8);
+}
+
+std::atomic<bool> gfni_allowed{true};
+
 }  // namespace
 
 uint64_t supported_isa_mask() noexcept {
     static const uint64_t mask = probe();
     return mask;
 }
+
+bool gfni_usable() noexcept {
+    static const bool present = probe_gfni();
+    return present && gfni_allowed.load(std::memory_order_relaxed);
+}
+
+void allow_gfni(bool allowed) noexcept { gfni_allowed.store(allowed, std::memory_order_relaxed); }
 
 }  // namespace jao::core
 #endif

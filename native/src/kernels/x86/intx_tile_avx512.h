@@ -1,0 +1,219 @@
+// The AVX-512 VNNI tile of the intx linear, shared by the tier's file
+// (intx_linear_avx512vnni.cpp) and its GFNI GEMV (intx_gemv_avx512gfni.cpp, the
+// one-row tiles on CPUs with GFNI). One template over bit width, rows (MR) and
+// 16-column blocks (NB): per 4 K, each unpacked weight vector (16 columns x 4 K,
+// s8) meets MR broadcast activation quads (u8) in MR x NB vpdpbusd int32
+// accumulators; per group the int32 sums are scaled into fp32 accumulators in
+// the fixed contract order. Include only from files built with the tier's flags.
+#pragma once
+
+#include <immintrin.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <utility>
+
+#include "kernels/stream_prefetch.h"
+#include "kernels/x86/activation_quad.h"
+#include "kernels/x86/intx_linear.h"
+
+namespace jao::kernels::intx::avx512 {
+
+using pack::kChunkK;
+using pack::kNr;
+using pack::kVecBytes;
+
+// GF(2) affine map (vgf2p8affineqb) taking piece P of an NBIT code, stored in
+// the plane byte at bit s, to its bits of the s8 weight q = u - 2^(NBIT-1): the
+// piece holding the code's top bit also fills bits NBIT-1..7 with that bit
+// inverted (the offset's removal and q's sign extension, one XOR constant:
+// gfni_constant). Row i of the matrix (output bit i) is byte 7 - i.
+template <int NBIT, int P, int S>
+constexpr uint64_t gfni_matrix() {
+    constexpr pack::BitPiece bp = pack::bit_pieces(NBIT).piece[P];
+    uint64_t m = 0;
+    for (int i = bp.shift; i < 8; ++i) {
+        const bool top_piece = bp.shift + bp.width == NBIT;
+        if (i >= bp.shift + bp.width && !top_piece) break;
+        const int in = S + std::min(i, NBIT - 1) - bp.shift;  // the top bit feeds every higher bit
+        m |= uint64_t{1} << in << (8 * (7 - i));
+    }
+    return m;
+}
+template <int NBIT, int P>
+constexpr int gfni_constant() {
+    constexpr pack::BitPiece bp = pack::bit_pieces(NBIT).piece[P];
+    return bp.shift + bp.width == NBIT ? (0xFF << (NBIT - 1)) & 0xFF : 0;
+}
+
+// Vector V (0..7) of a chunk as s8 weights. GFNI: one vgf2p8affineqb per piece
+// maps the stored unsigned code straight to q (the caller then subtracts no
+// offset; only for weights without zero points). Otherwise the unsigned value u,
+// then s8 weight = u - sub (sub = offset, or offset + folded zero point per
+// column): a shift, a mask and a subtraction per piece and vector, which bound
+// the 2- and 3-bit GEMV on a host whose cores are shared (2026-12-02).
+template <int NBIT, int V, bool GFNI>
+inline __m512i unpack_vector(const uint8_t* chunk, __m512i sub) {
+    if constexpr (NBIT == 8) {
+        return _mm512_loadu_si512(chunk + V * kVecBytes);
+    } else if constexpr (GFNI) {
+        constexpr pack::BitPieces ps = pack::bit_pieces(NBIT);
+        __m512i q = _mm512_setzero_si512();
+        [&]<int... P>(std::integer_sequence<int, P...>) {
+            (([&] {
+                 constexpr pack::BitPiece bp = ps.piece[P];
+                 constexpr int per = 8 / bp.width;
+                 const __m512i plane = _mm512_loadu_si512(chunk + (bp.plane_base + V / per) * kVecBytes);
+                 const __m512i f = _mm512_gf2p8affine_epi64_epi8(
+                     plane, _mm512_set1_epi64(static_cast<long long>(gfni_matrix<NBIT, P, (V % per) * bp.width>())),
+                     gfni_constant<NBIT, P>());
+                 q = ps.count == 1 ? f : _mm512_or_si512(q, f);
+             }()),
+             ...);
+        }(std::make_integer_sequence<int, ps.count>{});
+        return q;
+    } else {
+        constexpr pack::BitPieces ps = pack::bit_pieces(NBIT);
+        __m512i u = _mm512_setzero_si512();
+        [&]<int... P>(std::integer_sequence<int, P...>) {
+            (([&] {
+                 constexpr pack::BitPiece bp = ps.piece[P];
+                 constexpr int per = 8 / bp.width;
+                 constexpr int s = (V % per) * bp.width;  // bit of the field in its plane byte
+                 constexpr int mask = ((1 << bp.width) - 1) << bp.shift;
+                 __m512i plane = _mm512_loadu_si512(chunk + (bp.plane_base + V / per) * kVecBytes);
+                 __m512i f;
+                 if constexpr (s > bp.shift)
+                     f = _mm512_srli_epi16(plane, s - bp.shift);
+                 else if constexpr (s < bp.shift)
+                     f = _mm512_slli_epi16(plane, bp.shift - s);
+                 else
+                     f = plane;
+                 f = _mm512_and_si512(f, _mm512_set1_epi8(static_cast<char>(mask)));
+                 u = ps.count == 1 ? f : _mm512_or_si512(u, f);
+             }()),
+             ...);
+        }(std::make_integer_sequence<int, ps.count>{});
+        return _mm512_sub_epi8(u, sub);
+    }
+}
+
+// Bytes offset + zw[c] for the 4 K of each of the 16 columns (folded zero points).
+inline __m512i folded_sub(const uint8_t* zw16, int offset) {
+    __m512i z = _mm512_broadcast_i32x4(_mm_loadu_si128(reinterpret_cast<const __m128i*>(zw16)));
+    const __m512i idx = _mm512_set_epi32(0x0F0F0F0F, 0x0E0E0E0E, 0x0D0D0D0D, 0x0C0C0C0C, 0x0B0B0B0B, 0x0A0A0A0A,
+                                         0x09090909, 0x08080808, 0x07070707, 0x06060606, 0x05050505, 0x04040404,
+                                         0x03030303, 0x02020202, 0x01010101, 0x00000000);
+    // Byte p of the result is column p/4; every 128-bit lane holds all 16 zero points, so the
+    // in-lane vpshufb index is simply p/4.
+    return _mm512_add_epi8(_mm512_shuffle_epi8(z, idx), _mm512_set1_epi8(static_cast<char>(offset)));
+}
+
+inline __m512 load_scales(const IntxLayout& L, const uint8_t* rec) {
+    if (L.bf16) {
+        __m256i h = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(rec + L.scale_off));
+        return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16));
+    }
+    return _mm512_loadu_ps(rec + L.scale_off);
+}
+
+// ONE: the weight has a single group (per channel), so the group loop runs
+// once and the fp32 accumulators never occupy registers during the K loop
+// (room for 8 x 2 int32 accumulators).
+template <int NBIT, int MR, int NB, bool ONE = false, bool GFNI = false>
+void tile(const IntxLayout& L, const uint8_t* payload, const Act& a, int64_t m0, int64_t b0, const TileChain& chain,
+          float* y) {
+    const TileStreams<NB> streams(payload + b0 * L.block_bytes, L.block_bytes, chain);
+    const uint8_t* blk[NB];
+    for (int j = 0; j < NB; ++j) blk[j] = streams.block(j);
+    const uint8_t* qrow[MR];
+    const float* info[MR];
+    for (int r = 0; r < MR; ++r) {
+        qrow[r] = a.q + (m0 + r) * L.kpad;
+        info[r] = a.info + (m0 + r) * a.info_stride;
+    }
+    __m512i uz_i[MR];
+    for (int r = 0; r < MR; ++r) uz_i[r] = _mm512_set1_epi32(info_int(info[r], kInfoUzInt));
+    __m512 facc[MR][NB];
+    for (int r = 0; r < MR; ++r)
+        for (int j = 0; j < NB; ++j) facc[r][j] = _mm512_setzero_ps();
+
+    streams.prefetch_heads();
+    const int64_t groups = ONE ? 1 : L.groups;
+    for (int64_t g = 0; g < groups; ++g) {
+        __m512i acc[MR][NB];
+        for (int r = 0; r < MR; ++r)
+            for (int j = 0; j < NB; ++j) acc[r][j] = _mm512_setzero_si512();
+        const int64_t gofs = g * L.group_bytes;
+        __m512i sub[NB];
+        for (int j = 0; j < NB; ++j)
+            sub[j] = GFNI ? _mm512_setzero_si512()
+                          : L.folded_zp() ? folded_sub(blk[j] + gofs + L.zp_off, L.weight_offset())
+                                          : _mm512_set1_epi8(static_cast<char>(L.weight_offset()));
+        for (int64_t ch = 0; ch < L.chunks; ++ch) {
+            const int64_t cofs = gofs + ch * L.chunk_bytes;
+            const int64_t kofs = g * L.gpad + ch * kChunkK;
+            // NB streams at once are more than the hardware prefetchers keep ahead of. The
+            // last chunk of a group also owns the rest of the group record (scales, ...).
+            const int64_t span_end = ch + 1 < L.chunks ? cofs + L.chunk_bytes : gofs + L.group_bytes;
+            streams.prefetch_span_ahead(cofs, span_end);
+            [&]<int... V>(std::integer_sequence<int, V...>) {
+                (([&] {
+                     __m512i w[NB];
+                     for (int j = 0; j < NB; ++j) w[j] = unpack_vector<NBIT, V, GFNI>(blk[j] + cofs, sub[j]);
+                     for (int r = 0; r < MR; ++r) {
+                         __m512i av = _mm512_set1_epi32(load_quad(qrow[r] + kofs + 4 * V));
+                         for (int j = 0; j < NB; ++j) acc[r][j] = _mm512_dpbusd_epi32(acc[r][j], av, w[j]);
+                     }
+                 }()),
+                 ...);
+            }(std::make_integer_sequence<int, 8>{});
+        }
+        for (int j = 0; j < NB; ++j) {
+            const uint8_t* rec = blk[j] + gofs;
+            __m512 s = load_scales(L, rec);
+            if (NBIT == 8 && L.exact_zp()) {
+                // Mode X: I = D - uz * sum_k q - zw * A, exact in int32.
+                __m512i wsum = _mm512_loadu_si512(rec + L.wsum_off);
+                __m512i zw = _mm512_cvtepi8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(rec + L.zp_off)));
+                for (int r = 0; r < MR; ++r) {
+                    __m512i t = _mm512_sub_epi32(acc[r][j], _mm512_mullo_epi32(uz_i[r], wsum));
+                    t = _mm512_sub_epi32(t, _mm512_mullo_epi32(zw, _mm512_set1_epi32(info_int(info[r], kInfoA + g))));
+                    facc[r][j] = _mm512_fmadd_ps(s, _mm512_cvtepi32_ps(t), facc[r][j]);
+                }
+            } else {
+                for (int r = 0; r < MR; ++r)
+                    facc[r][j] = _mm512_fmadd_ps(s, _mm512_cvtepi32_ps(acc[r][j]), facc[r][j]);
+            }
+        }
+    }
+    for (int j = 0; j < NB; ++j) {
+        const int64_t col0 = (b0 + j) * kNr;
+        const int cols = static_cast<int>(std::min<int64_t>(kNr, L.n - col0));
+        const __mmask16 mask = static_cast<__mmask16>((1u << cols) - 1u);
+        __m512 w1 = _mm512_loadu_ps(blk[j] + L.w1_off);
+        __m512 bias = L.has_bias ? _mm512_loadu_ps(blk[j] + L.bias_off) : _mm512_setzero_ps();
+        for (int r = 0; r < MR; ++r) {
+            __m512 t = L.exact_zp() ? facc[r][j] : _mm512_fnmadd_ps(_mm512_set1_ps(info[r][kInfoUz]), w1, facc[r][j]);
+            __m512 out = _mm512_fmadd_ps(t, _mm512_set1_ps(info[r][kInfoScale]), bias);
+            _mm512_mask_storeu_ps(y + (m0 + r) * L.n + col0, mask, out);
+        }
+    }
+}
+
+// Rows [m0, m0+mr) x blocks [b0, b0+nb) as one-row tiles of 4 blocks, then 2 / 1,
+// each tile's prefetch running on into the one after it.
+template <int NBIT, bool GFNI>
+void run_row(const IntxLayout& L, const uint8_t* payload, const Act& a, int64_t m0, int64_t b0, int nb, float* y) {
+    const auto width = [](int64_t rem) { return rem >= 4 ? 4 : static_cast<int>(std::min<int64_t>(rem, 2)); };
+    for (int64_t b = b0, end = b0 + nb; b < end;) {
+        const int w = width(end - b);
+        const TileChain chain{b != b0, width(end - b - w)};
+        if (w == 4) tile<NBIT, 1, 4, false, GFNI>(L, payload, a, m0, b, chain, y);
+        else if (w == 2) tile<NBIT, 1, 2, false, GFNI>(L, payload, a, m0, b, chain, y);
+        else tile<NBIT, 1, 1, false, GFNI>(L, payload, a, m0, b, chain, y);
+        b += w;
+    }
+}
+
+}  // namespace jao::kernels::intx::avx512
