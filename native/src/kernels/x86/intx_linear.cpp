@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cstring>
 #include <limits>
+#include <optional>
 
 #include "affine/float_formats.h"
+#include "core/column_claims.h"
 #include "core/isa.h"
 #include "core/parallel.h"
 #include "core/threads.h"
@@ -12,8 +14,11 @@
 #include "kernels/staged_slices.h"
 
 namespace jao::kernels::intx {
-
 namespace {
+
+// GEMV column chunks (16-column blocks, core/column_claims.h): a thread claims
+// half of its columns left, at least 8 blocks, and takes others' 8 at a time.
+constexpr int64_t kOwnChunkBlocks = 8, kStealChunkBlocks = 8;
 
 // The tier's kernels for the active ISA (the scalar tier when none applies).
 void pick_tier(Plan& p, int64_t m) {
@@ -90,6 +95,8 @@ void run_rows(const IntxLayout& L, const uint8_t* payload, int64_t m, const void
     const Act a = carve_workspace(L, m, act_ws);
     const float* xf = x_type == JAO_F32 ? static_cast<const float*>(x) : xs;
     const core::WorkGrid grid((m + p.tile_m - 1) / p.tile_m, L.nblocks, max_threads);
+    std::optional<core::ColumnClaims> claims;
+    if (p.kernel == JAO_INTX_KERNEL_GEMV && core::ColumnClaims::fits(grid, grid.threads())) claims.emplace(grid);
 
     // 1. Quantize activations (widened first when 16-bit), rows split across the team.
     const auto quantize = [&](int t, int nt) {
@@ -100,6 +107,16 @@ void run_rows(const IntxLayout& L, const uint8_t* payload, int64_t m, const void
         }
     };
     core::run_phases(grid.threads(), m * L.k <= core::kSerialPassElems, quantize, [&](int t, int nt) {
+        if (claims && nt == grid.threads()) {
+            // 2. GEMV: a chunk of the thread's own columns at a time, then any left
+            // by a slower thread (core/column_claims.h).
+            core::UnitRange c;
+            while (claims->next_own(t, kOwnChunkBlocks, &c))
+                p.tile(L, payload, a, 0, static_cast<int>(m), c.begin, static_cast<int>(c.end - c.begin), y);
+            while (claims->steal(nt, kStealChunkBlocks, &c))
+                p.tile(L, payload, a, 0, static_cast<int>(m), c.begin, static_cast<int>(c.end - c.begin), y);
+            return;
+        }
         // 2. Tiles: each thread owns whole row tiles of a contiguous range of
         // 16-column blocks, so every output is computed by one tile call
         // (thread-count independent).
