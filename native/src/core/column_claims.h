@@ -20,6 +20,9 @@ namespace jao::core {
 class ColumnClaims {
 public:
     static constexpr int kMaxThreads = 16;  // larger teams keep the static split
+    // Claim sizes in 16-column blocks: an owner takes half of its blocks left but at
+    // least kMinOwnBlocks, others take kStealBlocks at a time.
+    static constexpr int64_t kMinOwnBlocks = 8, kStealBlocks = 8;
 
     // Whether a team of nt threads, the grid's own, can share its columns this
     // way: the grid splits the columns only (one row part), and nt is small enough.
@@ -36,15 +39,15 @@ public:
     }
 
     // The owner's next blocks from the front of its range: half of what is left, at
-    // least min_chunk (guided: few claims, each a cold start of the tile's streams,
+    // least kMinOwnBlocks (guided: few claims, each a cold start of the tile's streams,
     // and small ones at the end, where the others may take some); false once none is left.
-    bool next_own(int t, int64_t min_chunk, UnitRange* got) {
+    bool next_own(int t, UnitRange* got) {
         std::atomic<uint64_t>& s = slots_[t].left;
         uint64_t cur = s.load(std::memory_order_relaxed);
         for (;;) {
             const int64_t b = begin_of(cur), e = end_of(cur);
             if (b >= e) return false;
-            const int64_t want = (e - b) / 2 > min_chunk ? (e - b) / 2 : min_chunk;
+            const int64_t want = (e - b) / 2 > kMinOwnBlocks ? (e - b) / 2 : kMinOwnBlocks;
             const int64_t take = e - b < want ? e - b : want;
             if (s.compare_exchange_weak(cur, pack(b + take, e), std::memory_order_relaxed)) {
                 *got = {b, b + take};
@@ -53,9 +56,9 @@ public:
         }
     }
 
-    // Up to `chunk` blocks (at most half of what is left, rounded up) from the back of
-    // the range of the thread of nt with the most blocks left; false once all are taken.
-    bool steal(int nt, int64_t chunk, UnitRange* got) {
+    // Up to kStealBlocks blocks (at most half of what is left, rounded up) from the back
+    // of the range of the thread of nt with the most blocks left; false once all are taken.
+    bool steal(int nt, UnitRange* got) {
         for (;;) {
             int victim = -1;
             int64_t most = 0;
@@ -71,7 +74,7 @@ public:
             uint64_t cur = s.load(std::memory_order_relaxed);
             const int64_t b = begin_of(cur), e = end_of(cur);
             if (b >= e) continue;  // emptied meanwhile: look again
-            const int64_t half = (e - b + 1) / 2, take = half < chunk ? half : chunk;
+            const int64_t half = (e - b + 1) / 2, take = half < kStealBlocks ? half : kStealBlocks;
             if (s.compare_exchange_strong(cur, pack(b, e - take), std::memory_order_relaxed)) {
                 *got = {e - take, e};
                 return true;

@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cstring>
 #include <limits>
+#include <optional>
 #include <string>
 
 #include "abi/guard.h"
+#include "core/column_claims.h"
 #include "core/isa.h"
 #include "core/parallel.h"
 #include "core/threads.h"
@@ -117,8 +119,21 @@ void run_jao(const Tier& t, const Int8Layout& L, const void* packed, int64_t m, 
     // re-streamed them 8 times at K = 11008, M = 128).
     const int nbt = m == 1 ? 4 : 2;
     const core::WorkGrid grid((m + mr - 1) / mr, L.nblocks, threads);
+    // One row tile (m < 8): the columns are balanced at run time (core/column_claims.h).
+    std::optional<core::ColumnClaims> claims;
+    if (m <= mr && core::ColumnClaims::fits(grid, grid.threads())) claims.emplace(grid);
     const auto quantize = [&](int tid, int n_t) { quantize_phase(t, L, m, x, a, tid, n_t); };
     core::run_phases(grid.threads(), m * L.k <= core::kSerialPassElems, quantize, [&](int tid, int n_t) {
+        if (claims && n_t == grid.threads()) {
+            const auto run_blocks = [&](core::UnitRange c) {
+                for (int64_t b = c.begin; b < c.end; b += nbt)
+                    t.tile(w, L.kpad, e, a, 0, mr, b, static_cast<int>(std::min<int64_t>(nbt, c.end - b)), y);
+            };
+            core::UnitRange c;
+            while (claims->next_own(tid, &c)) run_blocks(c);
+            while (claims->steal(n_t, &c)) run_blocks(c);
+            return;
+        }
         // Each thread owns whole row tiles of a contiguous range of 16-column
         // blocks: every output is computed by one tile call, whatever the thread count.
         const core::WorkGrid team = grid.for_team(n_t);

@@ -16,10 +16,6 @@
 namespace jao::kernels::intx {
 namespace {
 
-// GEMV column chunks (16-column blocks, core/column_claims.h): a thread claims
-// half of its columns left, at least 8 blocks, and takes others' 8 at a time.
-constexpr int64_t kOwnChunkBlocks = 8, kStealChunkBlocks = 8;
-
 // The tier's kernels for the active ISA (the scalar tier when none applies).
 void pick_tier(Plan& p, int64_t m) {
     p.isa = JAO_ISA_SCALAR;
@@ -111,9 +107,9 @@ void run_rows(const IntxLayout& L, const uint8_t* payload, int64_t m, const void
             // 2. GEMV: a chunk of the thread's own columns at a time, then any left
             // by a slower thread (core/column_claims.h).
             core::UnitRange c;
-            while (claims->next_own(t, kOwnChunkBlocks, &c))
+            while (claims->next_own(t, &c))
                 p.tile(L, payload, a, 0, static_cast<int>(m), c.begin, static_cast<int>(c.end - c.begin), y);
-            while (claims->steal(nt, kStealChunkBlocks, &c))
+            while (claims->steal(nt, &c))
                 p.tile(L, payload, a, 0, static_cast<int>(m), c.begin, static_cast<int>(c.end - c.begin), y);
             return;
         }
