@@ -77,15 +77,19 @@ TEST(WoLinear, ResultsDoNotDependOnThreadCount) {
         ASSERT_EQ(pack(pr, pk), JAO_OK) << jao_last_error();
         for (int32_t tier : jao::test::supported_tiers()) {
             IsaCap cap(tier);
-            std::vector<float> y1, y2, y3;
+            std::vector<float> y1;
             ASSERT_EQ(jao_threads_set(1), JAO_OK);
             ASSERT_EQ(run(pk, c.m, pr.x, y1, c.n), JAO_OK);
-            ASSERT_EQ(jao_threads_set(2), JAO_OK);
-            ASSERT_EQ(run(pk, c.m, pr.x, y2, c.n), JAO_OK);
-            ASSERT_EQ(jao_threads_set(3), JAO_OK);
-            ASSERT_EQ(run(pk, c.m, pr.x, y3, c.n), JAO_OK);
-            EXPECT_EQ(0, std::memcmp(y1.data(), y2.data(), y1.size() * 4)) << jao_isa_name(tier);
-            EXPECT_EQ(0, std::memcmp(y1.data(), y3.data(), y1.size() * 4)) << jao_isa_name(tier);
+            // A GEMV's columns are balanced at run time (core/column_claims.h): which
+            // thread takes which blocks changes from call to call, so repeat.
+            for (int32_t threads : {2, 3})
+                for (int rep = 0; rep < 10; ++rep) {
+                    std::vector<float> yt;
+                    ASSERT_EQ(jao_threads_set(threads), JAO_OK);
+                    ASSERT_EQ(run(pk, c.m, pr.x, yt, c.n), JAO_OK);
+                    ASSERT_EQ(0, std::memcmp(y1.data(), yt.data(), y1.size() * 4))
+                        << jao_isa_name(tier) << " threads " << threads;
+                }
         }
     }
     jao_threads_set(saved);

@@ -1,8 +1,10 @@
 #include "kernels/x86/wo_linear.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "affine/float_formats.h"
+#include "core/column_claims.h"
 #include "core/isa.h"
 #include "core/parallel.h"
 #include "core/threads.h"
@@ -183,22 +185,32 @@ void run_with(const WoLayout& L, const uint8_t* payload, int64_t m, const Plan& 
     const auto pack_x = [&](int t, int nt) {
         if (gemm) pack_rows(L, xr, m, p.gemm_mr, tiles * t / nt, tiles * (t + 1) / nt, w.rows);
     };
+    // Rows [r0, r1) x blocks [b0, b1), rounded into y when it is not fp32.
+    const auto run_blocks = [&](int64_t r0, int64_t r1, int64_t b0, int64_t b1) {
+        if (b1 <= b0 || r1 <= r0) return;
+        p.blocks(L, payload, a, m, r0, r1, b0, b1, out);
+        if (y_type != JAO_F32) {
+            const int64_t c0 = b0 * pack::kWoNr, c1 = std::min(L.n, b1 * pack::kWoNr);
+            auto* y16 = static_cast<uint16_t*>(y);
+            for (int64_t r = r0; r < r1; ++r)
+                affine::narrow_from_float(y_type, out + r * L.n + c0, y16 + r * L.n + c0, c1 - c0);
+        }
+    };
+    // GEMV: the columns are balanced at run time (core/column_claims.h).
+    std::optional<core::ColumnClaims> claims;
+    if (!gemm && core::ColumnClaims::fits(grid, grid.threads())) claims.emplace(grid);
     core::run_phases(grid.threads(), !gemm, pack_x, [&](int t, int nt) {
+        if (claims && nt == grid.threads()) {
+            core::UnitRange c;
+            while (claims->next_own(t, &c)) run_blocks(0, m, c.begin, c.end);
+            while (claims->steal(nt, &c)) run_blocks(0, m, c.begin, c.end);
+            return;
+        }
         // Each thread owns whole row tiles of a contiguous range of 16-column blocks:
         // every output is computed by one tile in the same order whatever the thread count.
         const core::WorkGrid team = grid.for_team(nt);
         const core::UnitRange rows = team.rows_of(t), blocks = team.cols_of(t);
-        const int64_t r0 = tile_row(m, tiles, rows.begin), r1 = tile_row(m, tiles, rows.end);
-        const int64_t b0 = blocks.begin, b1 = blocks.end;
-        if (b1 > b0 && r1 > r0) {
-            p.blocks(L, payload, a, m, r0, r1, b0, b1, out);
-            if (y_type != JAO_F32) {
-                const int64_t c0 = b0 * pack::kWoNr, c1 = std::min(L.n, b1 * pack::kWoNr);
-                auto* y16 = static_cast<uint16_t*>(y);
-                for (int64_t r = r0; r < r1; ++r)
-                    affine::narrow_from_float(y_type, out + r * L.n + c0, y16 + r * L.n + c0, c1 - c0);
-            }
-        }
+        run_blocks(tile_row(m, tiles, rows.begin), tile_row(m, tiles, rows.end), blocks.begin, blocks.end);
     });
 }
 
