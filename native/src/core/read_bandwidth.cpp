@@ -1,25 +1,32 @@
 // DRAM read probe. Each thread reads its share as 4 interleaved streams: the
 // kernels stream weights, scales and sums at once, and a single stream per
 // thread under-reports what they get. AVX2 loads with software prefetch like
-// the kernels, so the probe's own instructions are not the bottleneck.
+// the kernels, so the probe's own instructions are not the bottleneck. The
+// threads share the buffer's 256 KiB blocks as the GEMV kernels share their
+// columns (core/column_claims.h): with a static split the probe waited for the
+// slower vCPU while the kernels no longer did, and read below them (kernels at
+// 100-123 % of it, 2026-12-02).
 #include "core/read_bandwidth.h"
 
 #include <omp.h>
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <vector>
 #if defined(__x86_64__)
 #include <immintrin.h>
 #endif
 
 #include "abi/guard.h"
+#include "core/column_claims.h"
 #include "core/cpu_features.h"
 
 namespace jao::core {
 namespace {
 
 constexpr int kStreams = 4;
+constexpr size_t kBlockWords = size_t{256} << 10 >> 3;  // 256 KiB
 
 #if defined(__x86_64__)
 __attribute__((target("avx2"))) uint64_t sum_streams_avx2(const uint64_t* s, size_t q) {
@@ -62,20 +69,37 @@ ReadProbe::ReadProbe(int64_t bytes, int32_t threads) : threads_(threads) {
     constexpr const char* fn = "jao_measure_read_bandwidth";
     require(bytes >= (int64_t{1} << 20) && bytes <= (int64_t{1} << 36), fn, "bytes must be in [2^20, 2^36]");
     require(threads >= 1 && threads <= 4096, fn, "threads must be in [1, 4096]");
-    stream_words_ = static_cast<size_t>(bytes) / 8 / static_cast<size_t>(threads) / kStreams / 4 * 4;
-    require(stream_words_ >= 4, fn, "bytes is too small for that many threads");
-    words_ = stream_words_ * kStreams * static_cast<size_t>(threads);
+    require(bytes / 8 / threads / kStreams >= 4, fn, "bytes is too small for that many threads");
+    blocks_ = static_cast<int64_t>(static_cast<size_t>(bytes) / 8 / kBlockWords);
+    words_ = static_cast<size_t>(blocks_) * kBlockWords;
     buf_.reset(new uint64_t[words_]);  // bad_alloc: JAO_OUT_OF_MEMORY (abi/guard.h)
     std::fill_n(buf_.get(), words_, uint64_t{1});  // touch every page before timing
     pass();
 }
 
 double ReadProbe::pass() {
+    const WorkGrid grid(1, blocks_, threads_);
+    std::optional<ColumnClaims> claims;
+    if (ColumnClaims::fits(grid, grid.threads())) claims.emplace(grid);
     uint64_t total = 0;
     const double t0 = seconds_now();
-#pragma omp parallel num_threads(threads_) reduction(+ : total)
-    total += sum_streams(buf_.get() + static_cast<size_t>(omp_get_thread_num()) * kStreams * stream_words_,
-                         stream_words_);
+#pragma omp parallel num_threads(grid.threads()) reduction(+ : total)
+    {
+        const int t = omp_get_thread_num(), nt = omp_get_num_threads();
+        // Blocks [c.begin, c.end) as 4 streams, one per quarter.
+        const auto read = [&](UnitRange c) {
+            if (c.end > c.begin)
+                total += sum_streams(buf_.get() + static_cast<size_t>(c.begin) * kBlockWords,
+                                     static_cast<size_t>(c.end - c.begin) * kBlockWords / kStreams);
+        };
+        UnitRange c;
+        if (claims && nt == grid.threads()) {
+            while (claims->next_own(t, &c)) read(c);
+            while (claims->steal(nt, &c)) read(c);
+        } else {
+            read(grid.for_team(nt).cols_of(t));
+        }
+    }
     const double t = seconds_now() - t0;
     // The sum is checked so the reads cannot be optimized away.
     if (total != words_) fail(JAO_INTERNAL, "jao_measure_read_bandwidth: probe sum mismatch");

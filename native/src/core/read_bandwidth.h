@@ -25,7 +25,7 @@ public:
 
 private:
     int32_t threads_;
-    size_t stream_words_;  // 64-bit words of each of a thread's streams
+    int64_t blocks_;  // of 256 KiB, shared by the threads as a GEMV shares its columns
     size_t words_;
     std::unique_ptr<uint64_t[]> buf_;
 };
