@@ -49,7 +49,7 @@ std::vector<float> normal(int64_t count, std::mt19937& rng, float shift = 0.0f) 
 TEST(Int8Tiles, EveryTileShapeWritesWhatTheReferenceWrites) {
     const std::vector<int32_t> tiers = vector_tiers();
     ASSERT_FALSE(tiers.empty()) << "no vectorized tier on this CPU";
-    constexpr int64_t m = 16, n = 53;  // 4 blocks, the last one 5 columns wide
+    constexpr int64_t m = 16, n = 101;  // 7 blocks (one-row runs of 4 + 3 tiles), the last 5 columns wide
     std::mt19937 rng(8);
     std::uniform_int_distribution<int> qd(-128, 127);
     std::uniform_real_distribution<float> sd(1e-4f, 2e-2f);

@@ -64,7 +64,7 @@ using RowStatsFn = void (*)(const float* x, int64_t k, int64_t r0, int64_t r1, c
 using QuantizeFn = void (*)(const float* x, int64_t k, int64_t r0, int64_t r1, const ActQuant& s, const Act& a);
 // y rows [r0, r1): c (int32, stored in y itself) -> float outputs, in place.
 using EpilogueFn = void (*)(const Epilogue& e, const Act& a, int64_t r0, int64_t r1, float* y);
-// jao backend: y rows [m0, m0 + mr) x columns of blocks [b0, b0 + nb); mr <= 8, nb <= 4.
+// jao backend: y rows [m0, m0 + mr) x columns of blocks [b0, b0 + nb); mr <= 8, any nb.
 // Block b of the weights starts at w + b * pack::int8_block_bytes(kpad).
 using TileFn = void (*)(const uint8_t* w, int64_t kpad, const Epilogue& e, const Act& a, int64_t m0, int mr,
                         int64_t b0, int nb, float* y);

@@ -9,6 +9,7 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <immintrin.h>
 
+#include <algorithm>
 #include <cstring>
 #include <utility>
 
@@ -152,11 +153,14 @@ void tile(const uint8_t* w, int64_t kpad, const Epilogue& e, const Act& a, int64
 // straight from the quantized row (the 8-row panel would spread them 32 bytes
 // apart: 88 KB instead of 11 KB at K = 11008).
 template <int NB>
-void gemv(const uint8_t* w, int64_t kpad, const Epilogue& e, const Act& a, int64_t m0, int64_t b0, float* y) {
+void gemv(const uint8_t* w, int64_t kpad, const Epilogue& e, const Act& a, int64_t m0, int64_t b0,
+          const TileChain& chain, float* y) {
     constexpr int kChunkSteps = 8;
     const int64_t steps = kpad / 4;
     const int64_t bstride = pack::int8_block_bytes(kpad);
     const uint8_t* wb = w + b0 * bstride;
+    const TileStreams<NB> streams(wb, bstride, chain);
+    streams.prefetch_heads();
     const uint8_t* q = reinterpret_cast<const uint8_t*>(a.q + m0 * a.stride);
     __m512i acc[1][NB];
     for (int b = 0; b < NB; ++b) acc[0][b] = _mm512_setzero_si512();
@@ -167,17 +171,12 @@ void gemv(const uint8_t* w, int64_t kpad, const Epilogue& e, const Act& a, int64
     };
     int64_t j = 0;
     for (; j + kChunkSteps <= steps; j += kChunkSteps) {
-        for (int b = 0; b < NB; ++b) {
-            const uint8_t* s = wb + b * bstride + j * 64;
-            prefetch_span_ahead(s, s + kChunkSteps * 64);
-        }
+        streams.prefetch_span_ahead(j * 64, (j + kChunkSteps) * 64);
         [&]<int... U>(std::integer_sequence<int, U...>) { (step(j + U), ...); }(std::make_integer_sequence<int, kChunkSteps>{});
     }
     for (; j < steps; ++j) {
-        for (int b = 0; b < NB; ++b) {
-            const uint8_t* s = wb + b * bstride + j * 64;
-            prefetch_span_ahead(s, s + 64);
-        }
+        // the last step also owns the block's zero pad
+        streams.prefetch_span_ahead(j * 64, j + 1 < steps ? (j + 1) * 64 : bstride);
         step(j);
     }
     finish<1, NB>(acc, e, a, m0, b0, y);
@@ -244,10 +243,19 @@ void epilogue_avx512vnni(const Epilogue& e, const Act& a, int64_t r0, int64_t r1
 
 void tile_avx512vnni(const uint8_t* w, int64_t kpad, const Epilogue& e, const Act& a, int64_t m0, int mr, int64_t b0,
                      int nb, float* y) {
-    // One row streams 4 blocks (GEMV, memory bound); more rows go 8 x 2 (asm) or, for tails, mr x 2.
+    // One row streams 4 blocks at a time (GEMV, memory bound), each tile's prefetch
+    // running on into the next one's streams; more rows go 8 x 2 (asm) or, for tails, mr x 2.
     if (mr == 1) {
-        static constexpr Tile kGemv[4] = {gemv<1>, gemv<2>, gemv<3>, gemv<4>};
-        return kGemv[nb - 1](w, kpad, e, a, m0, b0, y);
+        using Gemv = void (*)(const uint8_t*, int64_t, const Epilogue&, const Act&, int64_t, int64_t, const TileChain&,
+                              float*);
+        static constexpr Gemv kGemv[4] = {gemv<1>, gemv<2>, gemv<3>, gemv<4>};
+        const auto width = [](int64_t rem) { return static_cast<int>(std::min<int64_t>(rem, 4)); };
+        for (int64_t b = b0, end = b0 + nb; b < end;) {
+            const int bw = width(end - b);
+            kGemv[bw - 1](w, kpad, e, a, m0, b, TileChain{b != b0, width(end - b - bw)}, y);
+            b += bw;
+        }
+        return;
     }
     for (int r = 0; r < mr; r += 8) {
         const int rows = mr - r < 8 ? mr - r : 8;
