@@ -9,7 +9,8 @@
 // symmetric per-token activations, per-row weight scales, bias. Weights are
 // cycled through >= 160 MB of packed copies, so every call streams them from DRAM.
 // Rows: "jao/onednn" and "jao/jao" = full path (activation quantization +
-// integer matmul + epilogue), at M=1 also "jao/scalar" (the scalar reference
+// integer matmul + epilogue), at M=1 also "jao alone" (jao/jao timed by
+// itself, not interleaved with the others) and "jao/scalar" (the scalar reference
 // tier); "onednn s8" = dnnl matmul on pre-quantized s8 input (same primitive kind, format_any weights). Columns: median / best ms,
 // GOPS = 2MKN / median, weight GB/s, the read bandwidth probed in the same run
 // ("read"; at M=1 probe passes interleaved with the row's calls) and its %, and the ratio
@@ -144,6 +145,11 @@ int main(int argc, char** argv) {
                    std::string(jao_isa_name(infos[0].isa)) + " + " + direct.impl());
             report("jao/jao", t[2], own.size, t[0].median, std::string(jao_isa_name(infos[1].isa)) + " tiles");
             if (M == 1) {
+                // jao's path alone (its own probe rounds): interleaved with oneDNN's calls it
+                // reads a few % slower than when a layer follows a layer of its own kind.
+                const jao::bench::RowTimings alone = jao::bench::timed_row(probe, measured, M, {runs[2]}, seconds, warmups);
+                read = alone.read_gbs;
+                report("jao alone", alone.calls[0], own.size, t[0].median, "the jao/jao row timed by itself");
                 // The scalar reference tier on the same layer and calls.
                 report("jao/scalar", jao::bench::timed_scalar(runs[2], seconds), own.size, t[0].median,
                        "scalar reference tier");
