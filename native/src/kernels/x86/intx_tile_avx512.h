@@ -31,9 +31,9 @@ using pack::kVecBytes;
 template <int NBIT, int P, int S>
 constexpr uint64_t gfni_matrix() {
     constexpr pack::BitPiece bp = pack::bit_pieces(NBIT).piece[P];
+    constexpr bool top_piece = bp.shift + bp.width == NBIT;
     uint64_t m = 0;
     for (int i = bp.shift; i < 8; ++i) {
-        const bool top_piece = bp.shift + bp.width == NBIT;
         if (i >= bp.shift + bp.width && !top_piece) break;
         const int in = S + std::min(i, NBIT - 1) - bp.shift;  // the top bit feeds every higher bit
         m |= uint64_t{1} << in << (8 * (7 - i));
@@ -63,10 +63,12 @@ inline __m512i unpack_vector(const uint8_t* chunk, __m512i sub) {
             (([&] {
                  constexpr pack::BitPiece bp = ps.piece[P];
                  constexpr int per = 8 / bp.width;
+                 // Named first: clang's intrinsic is a macro, and template arguments hold commas.
+                 constexpr uint64_t matrix = gfni_matrix<NBIT, P, (V % per) * bp.width>();
+                 constexpr int constant = gfni_constant<NBIT, P>();
                  const __m512i plane = _mm512_loadu_si512(chunk + (bp.plane_base + V / per) * kVecBytes);
-                 const __m512i f = _mm512_gf2p8affine_epi64_epi8(
-                     plane, _mm512_set1_epi64(static_cast<long long>(gfni_matrix<NBIT, P, (V % per) * bp.width>())),
-                     gfni_constant<NBIT, P>());
+                 const __m512i m = _mm512_set1_epi64(static_cast<long long>(matrix));
+                 const __m512i f = _mm512_gf2p8affine_epi64_epi8(plane, m, constant);
                  q = ps.count == 1 ? f : _mm512_or_si512(q, f);
              }()),
              ...);
