@@ -48,8 +48,8 @@ void tile_avx2(const IntxLayout& L, const uint8_t* payload, const Act& a, int64_
 void quantize_rows_avx512vnni(const IntxLayout& L, const float* x, int64_t m0, int64_t m1, const Act& a);
 void tile_avx512vnni(const IntxLayout& L, const uint8_t* payload, const Act& a, int64_t m0, int mr, int64_t b0, int nb,
                      float* y);
-// One row x blocks [b0, b0+nb) of 1..7-bit weights without zero points, GFNI
-// unpacking (the CPU must have GFNI): what tile_avx512vnni runs for mr = 1 there.
+// One row x blocks [b0, b0+nb) of 1..7-bit weights, GFNI unpacking (the CPU must
+// have GFNI): what tile_avx512vnni runs for mr = 1 there.
 void gemv_avx512gfni(const IntxLayout& L, const uint8_t* payload, const Act& a, int64_t m0, int64_t b0, int nb,
                      float* y);
 #endif

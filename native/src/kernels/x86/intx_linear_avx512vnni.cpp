@@ -25,7 +25,7 @@ using Fn = void (*)(const IntxLayout&, const uint8_t*, const Act&, int64_t, int6
 template <int NBIT>
 void run_tiles(const IntxLayout& L, const uint8_t* payload, const Act& a, int64_t m0, int mr, int64_t b0, int nb,
                float* y) {
-    if (mr == 1) return avx512::run_row<NBIT, false>(L, payload, a, m0, b0, nb, y);
+    if (mr == 1) return avx512::run_row<NBIT, avx512::Unpack::kShiftMask>(L, payload, a, m0, b0, nb, y);
     if (mr > 4) {
         if (mr == 8 && L.groups == 1) {
             const auto width = [](int64_t rem) { return static_cast<int>(std::min<int64_t>(rem, 2)); };
@@ -55,7 +55,7 @@ void run_tiles(const IntxLayout& L, const uint8_t* payload, const Act& a, int64_
 
 void tile_avx512vnni(const IntxLayout& L, const uint8_t* payload, const Act& a, int64_t m0, int mr, int64_t b0,
                      int nb, float* y) {
-    if (mr == 1 && L.nbit < 8 && !L.folded_zp() && core::gfni_usable())
+    if (mr == 1 && L.nbit < 8 && core::gfni_usable())
         return gemv_avx512gfni(L, payload, a, m0, b0, nb, y);
     switch (L.nbit) {
         case 1: return run_tiles<1>(L, payload, a, m0, mr, b0, nb, y);

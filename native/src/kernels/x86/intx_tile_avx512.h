@@ -46,17 +46,22 @@ constexpr int gfni_constant() {
     return bp.shift + bp.width == NBIT ? (0xFF << (NBIT - 1)) & 0xFF : 0;
 }
 
-// Vector V (0..7) of a chunk as s8 weights. GFNI: one vgf2p8affineqb per piece
-// maps the stored unsigned code straight to q (the caller then subtracts no
-// offset; only for weights without zero points). Otherwise the unsigned value u,
-// then s8 weight = u - sub (sub = offset, or offset + folded zero point per
-// column): a shift, a mask and a subtraction per piece and vector, which bound
-// the 2- and 3-bit GEMV on a host whose cores are shared (2026-12-02).
-template <int NBIT, int V, bool GFNI>
+// How a tile turns the stored unsigned codes u = q + offset of 1..7-bit weights
+// into s8 weights.
+enum class Unpack {
+    kShiftMask,  // per piece and vector a shift and a mask, then u - sub (sub = offset, or
+                 // offset + folded zero point per column): these bound the 2- and 3-bit
+                 // GEMV on a host whose cores are shared (2026-12-02)
+    kGfni,       // one vgf2p8affineqb per piece maps u straight to q (CPUs with GFNI)
+    kGfniZp,     // the same, then q - zw (folded zero points: sub = zw per column)
+};
+
+// Vector V (0..7) of a chunk as s8 weights (8-bit weights are stored as such).
+template <int NBIT, int V, Unpack U>
 inline __m512i unpack_vector(const uint8_t* chunk, __m512i sub) {
     if constexpr (NBIT == 8) {
         return _mm512_loadu_si512(chunk + V * kVecBytes);
-    } else if constexpr (GFNI) {
+    } else if constexpr (U != Unpack::kShiftMask) {
         constexpr pack::BitPieces ps = pack::bit_pieces(NBIT);
         __m512i q = _mm512_setzero_si512();
         [&]<int... P>(std::integer_sequence<int, P...>) {
@@ -73,7 +78,7 @@ inline __m512i unpack_vector(const uint8_t* chunk, __m512i sub) {
              }()),
              ...);
         }(std::make_integer_sequence<int, ps.count>{});
-        return q;
+        return U == Unpack::kGfniZp ? _mm512_sub_epi8(q, sub) : q;
     } else {
         constexpr pack::BitPieces ps = pack::bit_pieces(NBIT);
         __m512i u = _mm512_setzero_si512();
@@ -122,7 +127,7 @@ inline __m512 load_scales(const IntxLayout& L, const uint8_t* rec) {
 // ONE: the weight has a single group (per channel), so the group loop runs
 // once and the fp32 accumulators never occupy registers during the K loop
 // (room for 8 x 2 int32 accumulators).
-template <int NBIT, int MR, int NB, bool ONE = false, bool GFNI = false>
+template <int NBIT, int MR, int NB, bool ONE = false, Unpack U = Unpack::kShiftMask>
 void tile(const IntxLayout& L, const uint8_t* payload, const Act& a, int64_t m0, int64_t b0, const TileChain& chain,
           float* y) {
     const TileStreams<NB> streams(payload + b0 * L.block_bytes, L.block_bytes, chain);
@@ -149,9 +154,10 @@ void tile(const IntxLayout& L, const uint8_t* payload, const Act& a, int64_t m0,
         const int64_t gofs = g * L.group_bytes;
         __m512i sub[NB];
         for (int j = 0; j < NB; ++j)
-            sub[j] = GFNI ? _mm512_setzero_si512()
-                          : L.folded_zp() ? folded_sub(blk[j] + gofs + L.zp_off, L.weight_offset())
-                                          : _mm512_set1_epi8(static_cast<char>(L.weight_offset()));
+            sub[j] = U == Unpack::kGfni     ? _mm512_setzero_si512()
+                     : U == Unpack::kGfniZp ? folded_sub(blk[j] + gofs + L.zp_off, 0)
+                     : L.folded_zp()        ? folded_sub(blk[j] + gofs + L.zp_off, L.weight_offset())
+                                            : _mm512_set1_epi8(static_cast<char>(L.weight_offset()));
         for (int64_t ch = 0; ch < L.chunks; ++ch) {
             const int64_t cofs = gofs + ch * L.chunk_bytes;
             const int64_t kofs = g * L.gpad + ch * kChunkK;
@@ -162,7 +168,7 @@ void tile(const IntxLayout& L, const uint8_t* payload, const Act& a, int64_t m0,
             [&]<int... V>(std::integer_sequence<int, V...>) {
                 (([&] {
                      __m512i w[NB];
-                     for (int j = 0; j < NB; ++j) w[j] = unpack_vector<NBIT, V, GFNI>(blk[j] + cofs, sub[j]);
+                     for (int j = 0; j < NB; ++j) w[j] = unpack_vector<NBIT, V, U>(blk[j] + cofs, sub[j]);
                      for (int r = 0; r < MR; ++r) {
                          __m512i av = _mm512_set1_epi32(load_quad(qrow[r] + kofs + 4 * V));
                          for (int j = 0; j < NB; ++j) acc[r][j] = _mm512_dpbusd_epi32(acc[r][j], av, w[j]);
@@ -205,15 +211,15 @@ void tile(const IntxLayout& L, const uint8_t* payload, const Act& a, int64_t m0,
 
 // Rows [m0, m0+mr) x blocks [b0, b0+nb) as one-row tiles of 4 blocks, then 2 / 1,
 // each tile's prefetch running on into the one after it.
-template <int NBIT, bool GFNI>
+template <int NBIT, Unpack U>
 void run_row(const IntxLayout& L, const uint8_t* payload, const Act& a, int64_t m0, int64_t b0, int nb, float* y) {
     const auto width = [](int64_t rem) { return rem >= 4 ? 4 : static_cast<int>(std::min<int64_t>(rem, 2)); };
     for (int64_t b = b0, end = b0 + nb; b < end;) {
         const int w = width(end - b);
         const TileChain chain{b != b0, width(end - b - w)};
-        if (w == 4) tile<NBIT, 1, 4, false, GFNI>(L, payload, a, m0, b, chain, y);
-        else if (w == 2) tile<NBIT, 1, 2, false, GFNI>(L, payload, a, m0, b, chain, y);
-        else tile<NBIT, 1, 1, false, GFNI>(L, payload, a, m0, b, chain, y);
+        if (w == 4) tile<NBIT, 1, 4, false, U>(L, payload, a, m0, b, chain, y);
+        else if (w == 2) tile<NBIT, 1, 2, false, U>(L, payload, a, m0, b, chain, y);
+        else tile<NBIT, 1, 1, false, U>(L, payload, a, m0, b, chain, y);
         b += w;
     }
 }
