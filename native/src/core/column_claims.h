@@ -24,13 +24,14 @@ public:
     // least kMinOwnBlocks, others take kStealBlocks at a time.
     static constexpr int64_t kMinOwnBlocks = 8, kStealBlocks = 8;
 
-    // Whether a team of nt threads, the grid's own, can share its columns this
-    // way: the grid splits the columns only (one row part), and nt is small enough.
-    static bool fits(const WorkGrid& grid, int nt) {
-        return nt > 1 && nt <= kMaxThreads && nt == grid.threads() && grid.rows_of(nt - 1).begin == 0;
+    // Whether the grid's team can share its columns this way: the grid splits the
+    // columns only (one row part), over 2..kMaxThreads threads.
+    static bool fits(const WorkGrid& grid) {
+        const int nt = grid.threads();
+        return nt > 1 && nt <= kMaxThreads && grid.rows_of(nt - 1).begin == 0;
     }
 
-    // Ranges of the static split; call before the team starts (fits(grid, nt) true).
+    // Ranges of the static split; call before the team starts (fits(grid) true).
     explicit ColumnClaims(const WorkGrid& grid) {
         for (int t = 0; t < grid.threads() && t < kMaxThreads; ++t) {
             const UnitRange r = grid.cols_of(t);
@@ -80,6 +81,15 @@ public:
                 return true;
             }
         }
+    }
+
+    // Thread t of a team of nt: run(range) for each of its own claims, then for
+    // each it takes from the others, until every block is claimed.
+    template <class Run>
+    void run_claims(int t, int nt, Run&& run) {
+        UnitRange c;
+        while (next_own(t, &c)) run(c);
+        while (steal(nt, &c)) run(c);
     }
 
 private:

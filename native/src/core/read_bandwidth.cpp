@@ -80,7 +80,7 @@ ReadProbe::ReadProbe(int64_t bytes, int32_t threads) : threads_(threads) {
 double ReadProbe::pass() {
     const WorkGrid grid(1, blocks_, threads_);
     std::optional<ColumnClaims> claims;
-    if (ColumnClaims::fits(grid, grid.threads())) claims.emplace(grid);
+    if (ColumnClaims::fits(grid)) claims.emplace(grid);
     uint64_t total = 0;
     const double t0 = seconds_now();
 #pragma omp parallel num_threads(grid.threads()) reduction(+ : total)
@@ -92,10 +92,8 @@ double ReadProbe::pass() {
                 total += sum_streams(buf_.get() + static_cast<size_t>(c.begin) * kBlockWords,
                                      static_cast<size_t>(c.end - c.begin) * kBlockWords / kStreams);
         };
-        UnitRange c;
         if (claims && nt == grid.threads()) {
-            while (claims->next_own(t, &c)) read(c);
-            while (claims->steal(nt, &c)) read(c);
+            claims->run_claims(t, nt, read);
         } else {
             read(grid.for_team(nt).cols_of(t));
         }

@@ -122,17 +122,14 @@ void run_jao(const Tier& t, const Int8Layout& L, const void* packed, int64_t m, 
     const core::WorkGrid grid((m + mr - 1) / mr, L.nblocks, threads);
     // One row tile (m < 8): the columns are balanced at run time (core/column_claims.h).
     std::optional<core::ColumnClaims> claims;
-    if (m <= mr && core::ColumnClaims::fits(grid, grid.threads())) claims.emplace(grid);
+    if (m <= mr && core::ColumnClaims::fits(grid)) claims.emplace(grid);
     const auto quantize = [&](int tid, int n_t) { quantize_phase(t, L, m, x, a, tid, n_t); };
     core::run_phases(grid.threads(), m * L.k <= core::kSerialPassElems, quantize, [&](int tid, int n_t) {
         if (claims && n_t == grid.threads()) {
-            const auto run_blocks = [&](core::UnitRange c) {
+            claims->run_claims(tid, n_t, [&](core::UnitRange c) {
                 for (int64_t b = c.begin; b < c.end; b += nbt)
                     t.tile(w, L.kpad, e, a, 0, mr, b, static_cast<int>(std::min<int64_t>(nbt, c.end - b)), y);
-            };
-            core::UnitRange c;
-            while (claims->next_own(tid, &c)) run_blocks(c);
-            while (claims->steal(n_t, &c)) run_blocks(c);
+            });
             return;
         }
         // Each thread owns whole row tiles of a contiguous range of 16-column

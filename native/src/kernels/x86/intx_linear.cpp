@@ -92,7 +92,7 @@ void run_rows(const IntxLayout& L, const uint8_t* payload, int64_t m, const void
     const float* xf = x_type == JAO_F32 ? static_cast<const float*>(x) : xs;
     const core::WorkGrid grid((m + p.tile_m - 1) / p.tile_m, L.nblocks, max_threads);
     std::optional<core::ColumnClaims> claims;
-    if (p.kernel == JAO_INTX_KERNEL_GEMV && core::ColumnClaims::fits(grid, grid.threads())) claims.emplace(grid);
+    if (p.kernel == JAO_INTX_KERNEL_GEMV && core::ColumnClaims::fits(grid)) claims.emplace(grid);
 
     // 1. Quantize activations (widened first when 16-bit), rows split across the team.
     const auto quantize = [&](int t, int nt) {
@@ -106,11 +106,9 @@ void run_rows(const IntxLayout& L, const uint8_t* payload, int64_t m, const void
         if (claims && nt == grid.threads()) {
             // 2. GEMV: a chunk of the thread's own columns at a time, then any left
             // by a slower thread (core/column_claims.h).
-            core::UnitRange c;
-            while (claims->next_own(t, &c))
+            claims->run_claims(t, nt, [&](core::UnitRange c) {
                 p.tile(L, payload, a, 0, static_cast<int>(m), c.begin, static_cast<int>(c.end - c.begin), y);
-            while (claims->steal(nt, &c))
-                p.tile(L, payload, a, 0, static_cast<int>(m), c.begin, static_cast<int>(c.end - c.begin), y);
+            });
             return;
         }
         // 2. Tiles: each thread owns whole row tiles of a contiguous range of

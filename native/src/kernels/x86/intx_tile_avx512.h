@@ -56,52 +56,45 @@ enum class Unpack {
     kGfniZp,     // the same, then q - zw (folded zero points: sub = zw per column)
 };
 
-// Vector V (0..7) of a chunk as s8 weights (8-bit weights are stored as such).
+// Vector V (0..7) of a chunk as s8 weights (8-bit weights are stored as such):
+// per bit piece its plane's field, by shift and mask (u) or by the GF(2) affine
+// map (q), the pieces OR-ed together, then sub taken off (shift-mask: offset
+// (+ zw); kGfniZp: zw).
 template <int NBIT, int V, Unpack U>
 inline __m512i unpack_vector(const uint8_t* chunk, __m512i sub) {
     if constexpr (NBIT == 8) {
         return _mm512_loadu_si512(chunk + V * kVecBytes);
-    } else if constexpr (U != Unpack::kShiftMask) {
-        constexpr pack::BitPieces ps = pack::bit_pieces(NBIT);
-        __m512i q = _mm512_setzero_si512();
-        [&]<int... P>(std::integer_sequence<int, P...>) {
-            (([&] {
-                 constexpr pack::BitPiece bp = ps.piece[P];
-                 constexpr int per = 8 / bp.width;
-                 // Named first: clang's intrinsic is a macro, and template arguments hold commas.
-                 constexpr uint64_t matrix = gfni_matrix<NBIT, P, (V % per) * bp.width>();
-                 constexpr int constant = gfni_constant<NBIT, P>();
-                 const __m512i plane = _mm512_loadu_si512(chunk + (bp.plane_base + V / per) * kVecBytes);
-                 const __m512i m = _mm512_set1_epi64(static_cast<long long>(matrix));
-                 const __m512i f = _mm512_gf2p8affine_epi64_epi8(plane, m, constant);
-                 q = ps.count == 1 ? f : _mm512_or_si512(q, f);
-             }()),
-             ...);
-        }(std::make_integer_sequence<int, ps.count>{});
-        return U == Unpack::kGfniZp ? _mm512_sub_epi8(q, sub) : q;
     } else {
         constexpr pack::BitPieces ps = pack::bit_pieces(NBIT);
-        __m512i u = _mm512_setzero_si512();
+        __m512i v = _mm512_setzero_si512();
         [&]<int... P>(std::integer_sequence<int, P...>) {
             (([&] {
                  constexpr pack::BitPiece bp = ps.piece[P];
                  constexpr int per = 8 / bp.width;
                  constexpr int s = (V % per) * bp.width;  // bit of the field in its plane byte
-                 constexpr int mask = ((1 << bp.width) - 1) << bp.shift;
-                 __m512i plane = _mm512_loadu_si512(chunk + (bp.plane_base + V / per) * kVecBytes);
+                 const __m512i plane = _mm512_loadu_si512(chunk + (bp.plane_base + V / per) * kVecBytes);
                  __m512i f;
-                 if constexpr (s > bp.shift)
-                     f = _mm512_srli_epi16(plane, s - bp.shift);
-                 else if constexpr (s < bp.shift)
-                     f = _mm512_slli_epi16(plane, bp.shift - s);
-                 else
-                     f = plane;
-                 f = _mm512_and_si512(f, _mm512_set1_epi8(static_cast<char>(mask)));
-                 u = ps.count == 1 ? f : _mm512_or_si512(u, f);
+                 if constexpr (U != Unpack::kShiftMask) {
+                     // Named first: clang's intrinsic is a macro, and template arguments hold commas.
+                     constexpr uint64_t matrix = gfni_matrix<NBIT, P, s>();
+                     constexpr int constant = gfni_constant<NBIT, P>();
+                     const __m512i m = _mm512_set1_epi64(static_cast<long long>(matrix));
+                     f = _mm512_gf2p8affine_epi64_epi8(plane, m, constant);
+                 } else {
+                     constexpr int mask = ((1 << bp.width) - 1) << bp.shift;
+                     if constexpr (s > bp.shift)
+                         f = _mm512_srli_epi16(plane, s - bp.shift);
+                     else if constexpr (s < bp.shift)
+                         f = _mm512_slli_epi16(plane, bp.shift - s);
+                     else
+                         f = plane;
+                     f = _mm512_and_si512(f, _mm512_set1_epi8(static_cast<char>(mask)));
+                 }
+                 v = ps.count == 1 ? f : _mm512_or_si512(v, f);
              }()),
              ...);
         }(std::make_integer_sequence<int, ps.count>{});
-        return _mm512_sub_epi8(u, sub);
+        return U == Unpack::kGfni ? v : _mm512_sub_epi8(v, sub);
     }
 }
 

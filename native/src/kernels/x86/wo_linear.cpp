@@ -198,12 +198,10 @@ void run_with(const WoLayout& L, const uint8_t* payload, int64_t m, const Plan& 
     };
     // GEMV: the columns are balanced at run time (core/column_claims.h).
     std::optional<core::ColumnClaims> claims;
-    if (!gemm && core::ColumnClaims::fits(grid, grid.threads())) claims.emplace(grid);
+    if (!gemm && core::ColumnClaims::fits(grid)) claims.emplace(grid);
     core::run_phases(grid.threads(), !gemm, pack_x, [&](int t, int nt) {
         if (claims && nt == grid.threads()) {
-            core::UnitRange c;
-            while (claims->next_own(t, &c)) run_blocks(0, m, c.begin, c.end);
-            while (claims->steal(nt, &c)) run_blocks(0, m, c.begin, c.end);
+            claims->run_claims(t, nt, [&](core::UnitRange c) { run_blocks(0, m, c.begin, c.end); });
             return;
         }
         // Each thread owns whole row tiles of a contiguous range of 16-column blocks:
