@@ -80,7 +80,7 @@ ReadProbe::ReadProbe(int64_t bytes, int32_t threads) : threads_(threads) {
 double ReadProbe::pass() {
     const WorkGrid grid(1, blocks_, threads_);
     std::optional<ColumnClaims> claims;
-    if (ColumnClaims::fits(grid)) claims.emplace(grid);
+    if (ColumnClaims::fits(grid)) claims.emplace(grid, kBlockWords * 8);
     uint64_t total = 0;
     const double t0 = seconds_now();
 #pragma omp parallel num_threads(grid.threads()) reduction(+ : total)

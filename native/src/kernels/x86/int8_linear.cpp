@@ -122,7 +122,7 @@ void run_jao(const Tier& t, const Int8Layout& L, const void* packed, int64_t m, 
     const core::WorkGrid grid((m + mr - 1) / mr, L.nblocks, threads);
     // One row tile (m < 8): the columns are balanced at run time (core/column_claims.h).
     std::optional<core::ColumnClaims> claims;
-    if (m <= mr && core::ColumnClaims::fits(grid)) claims.emplace(grid);
+    if (m <= mr && core::ColumnClaims::fits(grid)) claims.emplace(grid, pack::int8_block_bytes(L.kpad));
     const auto quantize = [&](int tid, int n_t) { quantize_phase(t, L, m, x, a, tid, n_t); };
     core::run_phases(grid.threads(), m * L.k <= core::kSerialPassElems, quantize, [&](int tid, int n_t) {
         if (claims && n_t == grid.threads()) {

@@ -92,7 +92,7 @@ void run_rows(const IntxLayout& L, const uint8_t* payload, int64_t m, const void
     const float* xf = x_type == JAO_F32 ? static_cast<const float*>(x) : xs;
     const core::WorkGrid grid((m + p.tile_m - 1) / p.tile_m, L.nblocks, max_threads);
     std::optional<core::ColumnClaims> claims;
-    if (p.kernel == JAO_INTX_KERNEL_GEMV && core::ColumnClaims::fits(grid)) claims.emplace(grid);
+    if (p.kernel == JAO_INTX_KERNEL_GEMV && core::ColumnClaims::fits(grid)) claims.emplace(grid, L.block_bytes);
 
     // 1. Quantize activations (widened first when 16-bit), rows split across the team.
     const auto quantize = [&](int t, int nt) {

@@ -198,7 +198,7 @@ void run_with(const WoLayout& L, const uint8_t* payload, int64_t m, const Plan& 
     };
     // GEMV: the columns are balanced at run time (core/column_claims.h).
     std::optional<core::ColumnClaims> claims;
-    if (!gemm && core::ColumnClaims::fits(grid)) claims.emplace(grid);
+    if (!gemm && core::ColumnClaims::fits(grid)) claims.emplace(grid, L.block_bytes);
     core::run_phases(grid.threads(), !gemm, pack_x, [&](int t, int nt) {
         if (claims && nt == grid.threads()) {
             claims->run_claims(t, nt, [&](core::UnitRange c) { run_blocks(0, m, c.begin, c.end); });
