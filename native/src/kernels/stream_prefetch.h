@@ -56,33 +56,93 @@ inline void prefetch_stream_head(const uint8_t* begin) {
     for (int64_t off = 0; off < kStreamPrefetchBytes; off += 64) prefetch_line(begin + off);
 }
 
-// Where a tile stands in its thread's walk over consecutive column blocks, a
-// block per stream: the tile after it starts at the block after its last.
-struct TileChain {
-    bool heads_prefetched = false;  // the previous tile's prefetch asked for this tile's stream heads
-    int next_nb = 0;                // blocks of the tile that follows (0: none)
+// The column blocks of one GEMV tile, one stream per block, and where each
+// stream goes on in the tile after it.
+constexpr int kMaxTileBlocks = 4;
+struct TileBlocks {
+    int64_t at[kMaxTileBlocks];    // the block stream j reads in this tile
+    int64_t next[kMaxTileBlocks];  // the block it reads in the next tile, or -1 (it ends here)
+    bool heads_prefetched;         // the previous tile's prefetch asked for these blocks' first lines
 };
 
-// The NB block streams of a GEMV tile (blocks of block_bytes from `first`), whose
-// prefetch runs on into the next tile's streams: the distance reaching past a
-// block's end lands in the head of the block that takes its place in the next
-// tile (its lines at the same offsets, plus the line holding its start), so the
-// next tile's streams are in flight when it starts and the memory pipeline does
-// not drain at every tile boundary. intx M=1, interleaved A/B (2026-12-02):
-// int4 g32 2-3 % faster, int2 g32 4096 x 11008 8 % (short blocks, many tiles).
+// Walks blocks [b0, b0 + nb) as tiles of width(blocks left) adjacent blocks:
+// fn(w, tiles) for tiles of w = width(...) blocks from b, stream j of the tile
+// going on at block j of the tile after it. For row tiles, which read their
+// blocks once per row of the tile.
+template <class Width, class Fn>
+void for_each_adjacent_tile(int64_t b0, int64_t nb, Width width, Fn&& fn) {
+    for (int64_t b = b0, end = b0 + nb; b < end;) {
+        const int w = width(end - b), next_w = b + w < end ? width(end - b - w) : 0;
+        TileBlocks t;
+        for (int j = 0; j < w; ++j) {
+            t.at[j] = b + j;
+            t.next[j] = j < next_w ? b + w + j : -1;
+        }
+        t.heads_prefetched = b != b0;
+        fn(w, t);
+        b += w;
+    }
+}
+
+// Walks blocks [b0, b0 + nb) as up to S streams of consecutive blocks, the
+// streams equal parts of the range (the longer ones first): tile i reads block
+// i of every stream that long, fn(streams, tiles). A stream's
+// next block follows its current one in memory, so the prefetch distance
+// reaching past a block's end asks for the block the stream reads next, as a
+// plain sequential read would. Interleaved A/B against tiles of adjacent blocks
+// (stream j jumping 4 blocks ahead at every tile), M=1, 2 threads, weights from
+// DRAM (2026-12-02): intx int4 g32 2-7 %, int2 4-10 %, int3 3-5 % faster, int8
+// per channel 0-1 %; int8 x int8 0-2 %. Not everywhere a gain: intx int3 read
+// from L2 / L3 (1024^2 to 4096^2, HOT A/B) is 8-20 % slower this way, the other
+// widths the same; not understood (not the code layout: a build without the
+// 3-stream tile is as slow).
+template <int S = kMaxTileBlocks, class Fn>
+void for_each_stream_tile(int64_t b0, int64_t nb, Fn&& fn) {
+    static_assert(S >= 1 && S <= kMaxTileBlocks);
+    const int streams = nb < S ? static_cast<int>(nb) : S;
+    int64_t start[S], len[S];
+    for (int j = 0, at = 0; j < streams; ++j) {
+        len[j] = nb / streams + (j < nb % streams ? 1 : 0);
+        start[j] = b0 + at;
+        at += static_cast<int>(len[j]);
+    }
+    for (int64_t i = 0; i < (streams > 0 ? len[0] : 0); ++i) {
+        TileBlocks t;
+        int live = 0;
+        for (; live < streams && i < len[live]; ++live) {
+            t.at[live] = start[live] + i;
+            t.next[live] = i + 1 < len[live] ? start[live] + i + 1 : -1;
+        }
+        t.heads_prefetched = i > 0;
+        fn(live, t);
+    }
+}
+
+// The NB block streams of a GEMV tile (blocks of block_bytes from `payload`),
+// whose prefetch runs on into the next tile's streams: the distance reaching
+// past a block's end lands in the head of the block the stream reads in the
+// next tile (its lines at the same offsets, plus the line holding its start),
+// so the next tile's streams are in flight when it starts and the memory
+// pipeline does not drain at every tile boundary. intx M=1, interleaved A/B
+// (2026-12-02): int4 g32 2-3 % faster, int2 g32 4096 x 11008 8 % (short blocks, many tiles).
 template <int NB>
 class TileStreams {
+    static_assert(NB >= 1 && NB <= kMaxTileBlocks);
+
 public:
-    TileStreams(const uint8_t* first, int64_t block_bytes, const TileChain& chain)
-        : block_bytes_(block_bytes), chain_(chain) {
-        for (int j = 0; j < NB; ++j) blk_[j] = first + j * block_bytes;
+    TileStreams(const uint8_t* payload, int64_t block_bytes, const TileBlocks& t)
+        : block_bytes_(block_bytes), heads_prefetched_(t.heads_prefetched) {
+        for (int j = 0; j < NB; ++j) {
+            blk_[j] = payload + t.at[j] * block_bytes;
+            next_[j] = t.next[j] >= 0 ? payload + t.next[j] * block_bytes : nullptr;
+        }
     }
 
     const uint8_t* block(int j) const { return blk_[j]; }
 
     // The first kStreamPrefetchBytes of every stream, unless the previous tile asked for them.
     void prefetch_heads() const {
-        if (!chain_.heads_prefetched)
+        if (!heads_prefetched_)
             for (int j = 0; j < NB; ++j) prefetch_stream_head(blk_[j]);
     }
 
@@ -99,8 +159,8 @@ public:
         for (int j = 0; j < NB; ++j) {
             const uintptr_t base = reinterpret_cast<uintptr_t>(blk_[j]);
             prefetch_lines_starting_in(base + lo, base + block_bytes_);
-            if (j >= chain_.next_nb) continue;
-            const uintptr_t next = base + NB * block_bytes_;  // its stream in the next tile
+            if (!next_[j]) continue;
+            const uintptr_t next = reinterpret_cast<uintptr_t>(next_[j]);
             const uintptr_t from = lo > block_bytes_ ? next + (lo - block_bytes_) : next & ~uintptr_t{63};
             prefetch_lines_starting_in(from, next + (hi - block_bytes_));
         }
@@ -108,8 +168,9 @@ public:
 
 private:
     const uint8_t* blk_[NB];
+    const uint8_t* next_[NB];
     int64_t block_bytes_;
-    TileChain chain_;
+    bool heads_prefetched_;
 };
 
 }  // namespace jao::kernels

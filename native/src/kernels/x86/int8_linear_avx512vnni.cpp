@@ -59,20 +59,30 @@ inline __m512 epilogue16(__m512i c, __m512 s, __m512 corr, const Epilogue& e, in
     return model(y);
 }
 
-// Writes MR x NB blocks of accumulators (acc = sum_k u * q, before the -128 * asum term) through the epilogue.
+// Writes MR x NB blocks of accumulators (acc = sum_k u * q, before the -128 * asum term) through the
+// epilogue: those of the column blocks blk[0..NB).
 template <int MR, int NB>
-void finish(const __m512i (&acc)[MR][NB], const Epilogue& e, const Act& a, int64_t m0, int64_t b0, float* y) {
+void finish_blocks(const __m512i (&acc)[MR][NB], const Epilogue& e, const Act& a, int64_t m0, const int64_t* blk,
+                   float* y) {
     for (int r = 0; r < MR; ++r) {
         const int64_t row = m0 + r;
         const __m512i off = _mm512_set1_epi32(static_cast<int32_t>(128u * static_cast<uint32_t>(a.asum[row])));
         const __m512 s = _mm512_set1_ps(a.scale[row]), corr = _mm512_set1_ps(a.corr[row]);
         for (int b = 0; b < NB; ++b) {
-            const int64_t col = (b0 + b) * 16;
+            const int64_t col = blk[b] * 16;
             const __mmask16 mask = tail_mask(e.n - col);
             const __m512i c = _mm512_sub_epi32(acc[r][b], off);
             _mm512_mask_storeu_ps(y + row * e.n + col, mask, epilogue16(c, s, corr, e, col, mask));
         }
     }
+}
+
+// finish_blocks of the NB column blocks from b0.
+template <int MR, int NB>
+void finish(const __m512i (&acc)[MR][NB], const Epilogue& e, const Act& a, int64_t m0, int64_t b0, float* y) {
+    int64_t blk[NB];
+    for (int b = 0; b < NB; ++b) blk[b] = b0 + b;
+    finish_blocks<MR, NB>(acc, e, a, m0, blk, y);
 }
 
 // The 8 x 2 tile that carries large M, in inline asm: GCC 12 compiles the
@@ -148,18 +158,17 @@ void tile(const uint8_t* w, int64_t kpad, const Epilogue& e, const Act& a, int64
     finish<MR, NB>(acc, e, a, m0, b0, y);
 }
 
-// One row (GEMV, bound by DRAM): the NB weight streams in chunks of 8 steps
-// (512 bytes per stream, prefetched ahead span by span), the activation quads
-// straight from the quantized row (the 8-row panel would spread them 32 bytes
-// apart: 88 KB instead of 11 KB at K = 11008).
+// One row (GEMV, bound by DRAM) over the NB column blocks of `blocks`, one
+// weight stream each, in chunks of 8 steps (512 bytes per stream, prefetched
+// ahead span by span), the activation quads straight from the quantized row
+// (the 8-row panel would spread them 32 bytes apart: 88 KB instead of 11 KB at K = 11008).
 template <int NB>
-void gemv(const uint8_t* w, int64_t kpad, const Epilogue& e, const Act& a, int64_t m0, int64_t b0,
-          const TileChain& chain, float* y) {
+void gemv(const uint8_t* w, int64_t kpad, const Epilogue& e, const Act& a, int64_t m0, const TileBlocks& blocks,
+          float* y) {
     constexpr int kChunkSteps = 8;
     const int64_t steps = kpad / 4;
     const int64_t bstride = pack::int8_block_bytes(kpad);
-    const uint8_t* wb = w + b0 * bstride;
-    const TileStreams<NB> streams(wb, bstride, chain);
+    const TileStreams<NB> streams(w, bstride, blocks);
     streams.prefetch_heads();
     const uint8_t* q = reinterpret_cast<const uint8_t*>(a.q + m0 * a.stride);
     __m512i acc[1][NB];
@@ -167,7 +176,7 @@ void gemv(const uint8_t* w, int64_t kpad, const Epilogue& e, const Act& a, int64
     const auto step = [&](int64_t j) {
         const __m512i av = _mm512_set1_epi32(load_quad(q + 4 * j));
         for (int b = 0; b < NB; ++b)
-            acc[0][b] = _mm512_dpbusd_epi32(acc[0][b], _mm512_loadu_si512(wb + b * bstride + j * 64), av);
+            acc[0][b] = _mm512_dpbusd_epi32(acc[0][b], _mm512_loadu_si512(streams.block(b) + j * 64), av);
     };
     int64_t j = 0;
     for (; j + kChunkSteps <= steps; j += kChunkSteps) {
@@ -179,7 +188,7 @@ void gemv(const uint8_t* w, int64_t kpad, const Epilogue& e, const Act& a, int64
         streams.prefetch_span_ahead(j * 64, j + 1 < steps ? (j + 1) * 64 : bstride);
         step(j);
     }
-    finish<1, NB>(acc, e, a, m0, b0, y);
+    finish_blocks<1, NB>(acc, e, a, m0, blocks.at, y);
 }
 
 using Tile = void (*)(const uint8_t*, int64_t, const Epilogue&, const Act&, int64_t, int64_t, float*);
@@ -243,18 +252,12 @@ void epilogue_avx512vnni(const Epilogue& e, const Act& a, int64_t r0, int64_t r1
 
 void tile_avx512vnni(const uint8_t* w, int64_t kpad, const Epilogue& e, const Act& a, int64_t m0, int mr, int64_t b0,
                      int nb, float* y) {
-    // One row streams 4 blocks at a time (GEMV, memory bound), each tile's prefetch
-    // running on into the next one's streams; more rows go 8 x 2 (asm) or, for tails, mr x 2.
+    // One row: the blocks as 4 streams of consecutive blocks (kernels/stream_prefetch.h), a block
+    // of each per GEMV call; more rows go 8 x 2 (asm) or, for tails, mr x 2.
     if (mr == 1) {
-        using Gemv = void (*)(const uint8_t*, int64_t, const Epilogue&, const Act&, int64_t, int64_t, const TileChain&,
-                              float*);
+        using Gemv = void (*)(const uint8_t*, int64_t, const Epilogue&, const Act&, int64_t, const TileBlocks&, float*);
         static constexpr Gemv kGemv[4] = {gemv<1>, gemv<2>, gemv<3>, gemv<4>};
-        const auto width = [](int64_t rem) { return static_cast<int>(std::min<int64_t>(rem, 4)); };
-        for (int64_t b = b0, end = b0 + nb; b < end;) {
-            const int bw = width(end - b);
-            kGemv[bw - 1](w, kpad, e, a, m0, b, TileChain{b != b0, width(end - b - bw)}, y);
-            b += bw;
-        }
+        for_each_stream_tile(b0, nb, [&](int streams, const TileBlocks& t) { kGemv[streams - 1](w, kpad, e, a, m0, t, y); });
         return;
     }
     for (int r = 0; r < mr; r += 8) {

@@ -121,9 +121,8 @@ inline __m512 load_scales(const IntxLayout& L, const uint8_t* rec) {
 // once and the fp32 accumulators never occupy registers during the K loop
 // (room for 8 x 2 int32 accumulators).
 template <int NBIT, int MR, int NB, bool ONE = false, Unpack U = Unpack::kShiftMask>
-void tile(const IntxLayout& L, const uint8_t* payload, const Act& a, int64_t m0, int64_t b0, const TileChain& chain,
-          float* y) {
-    const TileStreams<NB> streams(payload + b0 * L.block_bytes, L.block_bytes, chain);
+void tile(const IntxLayout& L, const uint8_t* payload, const Act& a, int64_t m0, const TileBlocks& blocks, float* y) {
+    const TileStreams<NB> streams(payload, L.block_bytes, blocks);
     const uint8_t* blk[NB];
     for (int j = 0; j < NB; ++j) blk[j] = streams.block(j);
     const uint8_t* qrow[MR];
@@ -189,7 +188,7 @@ void tile(const IntxLayout& L, const uint8_t* payload, const Act& a, int64_t m0,
         }
     }
     for (int j = 0; j < NB; ++j) {
-        const int64_t col0 = (b0 + j) * kNr;
+        const int64_t col0 = blocks.at[j] * kNr;
         const int cols = static_cast<int>(std::min<int64_t>(kNr, L.n - col0));
         const __mmask16 mask = static_cast<__mmask16>((1u << cols) - 1u);
         __m512 w1 = _mm512_loadu_ps(blk[j] + L.w1_off);
@@ -202,19 +201,18 @@ void tile(const IntxLayout& L, const uint8_t* payload, const Act& a, int64_t m0,
     }
 }
 
-// Rows [m0, m0+mr) x blocks [b0, b0+nb) as one-row tiles of 4 blocks, then 2 / 1,
-// each tile's prefetch running on into the one after it.
+// Row m0 x blocks [b0, b0+nb) as one-row tiles of up to 4 blocks, a block of each
+// of 4 streams of consecutive blocks per tile (kernels/stream_prefetch.h).
 template <int NBIT, Unpack U>
 void run_row(const IntxLayout& L, const uint8_t* payload, const Act& a, int64_t m0, int64_t b0, int nb, float* y) {
-    const auto width = [](int64_t rem) { return rem >= 4 ? 4 : static_cast<int>(std::min<int64_t>(rem, 2)); };
-    for (int64_t b = b0, end = b0 + nb; b < end;) {
-        const int w = width(end - b);
-        const TileChain chain{b != b0, width(end - b - w)};
-        if (w == 4) tile<NBIT, 1, 4, false, U>(L, payload, a, m0, b, chain, y);
-        else if (w == 2) tile<NBIT, 1, 2, false, U>(L, payload, a, m0, b, chain, y);
-        else tile<NBIT, 1, 1, false, U>(L, payload, a, m0, b, chain, y);
-        b += w;
-    }
+    for_each_stream_tile(b0, nb, [&](int streams, const TileBlocks& t) {
+        switch (streams) {
+            case 4: return tile<NBIT, 1, 4, false, U>(L, payload, a, m0, t, y);
+            case 3: return tile<NBIT, 1, 3, false, U>(L, payload, a, m0, t, y);
+            case 2: return tile<NBIT, 1, 2, false, U>(L, payload, a, m0, t, y);
+            default: return tile<NBIT, 1, 1, false, U>(L, payload, a, m0, t, y);
+        }
+    });
 }
 
 }  // namespace jao::kernels::intx::avx512

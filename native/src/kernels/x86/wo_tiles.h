@@ -122,8 +122,8 @@ inline int cols_of(const WoLayout& L, int64_t b) { return static_cast<int>(std::
 
 // ---- GEMV: MR rows x NB blocks, codes decoded in registers, per-group accumulators ----
 template <class V, class Steps, int MR, int NB>
-void gemv_tile(const WoLayout& L, const uint8_t* payload, const Act& a, const Steps& st, int64_t r0, int64_t b0,
-               float* y) {
+void gemv_tile(const WoLayout& L, const uint8_t* payload, const Act& a, const Steps& st, int64_t r0,
+               const TileBlocks& blocks, float* y) {
     using F = typename V::F;
     // AS from the row tile's full column width, not NB: a remainder tile (fewer
     // blocks) must sum in the same order as a full one, since which blocks end
@@ -136,10 +136,11 @@ void gemv_tile(const WoLayout& L, const uint8_t* payload, const Act& a, const St
     for (int r = 0; r < MR; ++r)
         for (int i = 0; i < NB; ++i) acc[r][i] = V::zero();
     const typename Steps::X* x0 = Steps::rows(a) + r0 * stride;
-    for (int i = 0; i < NB; ++i) prefetch_stream_head(L.block(payload, b0 + i));
+    if (!blocks.heads_prefetched)
+        for (int i = 0; i < NB; ++i) prefetch_stream_head(L.block(payload, blocks.at[i]));
     for (int64_t g = 0; g < L.groups; ++g) {
         const uint8_t* rec[NB];
-        for (int i = 0; i < NB; ++i) rec[i] = L.record(payload, b0 + i, g);
+        for (int i = 0; i < NB; ++i) rec[i] = L.record(payload, blocks.at[i], g);
         // AS interleaved partial sums per output (even / odd step) when the tile
         // alone gives too few independent chains to hide the fma latency.
         F d[AS][MR][NB];
@@ -149,7 +150,9 @@ void gemv_tile(const WoLayout& L, const uint8_t* payload, const Act& a, const St
         for (int64_t ch = 0; ch < L.chunks; ++ch) {
             const typename Steps::X* xk = x0 + (g * L.gpad + ch * pack::kWoChunkK) / kKPerX;
             const int64_t off = ch * L.chunk_bytes;
-            // The last chunk of a group also owns the rest of its record (scales, ...).
+            // The last chunk of a group also owns the rest of its record (scales, ...). Past
+            // the block's end the prefetch runs into the next block in memory: the block the
+            // stream reads next when the tiles walk streams of consecutive blocks.
             const int64_t span_end = ch + 1 < L.chunks ? off + L.chunk_bytes : L.group_bytes;
             for (int i = 0; i < NB; ++i) prefetch_span_ahead(rec[i] + off, rec[i] + span_end);
             unroll<Steps::kSteps>([&](auto S) [[gnu::always_inline]] {
@@ -176,19 +179,32 @@ void gemv_tile(const WoLayout& L, const uint8_t* payload, const Act& a, const St
         }
     }
     for (int i = 0; i < NB; ++i) {
-        const int64_t b = b0 + i;
+        const int64_t b = blocks.at[i];
         const F bias = L.has_bias ? V::load(reinterpret_cast<const float*>(L.block(payload, b) + L.bias_off)) : V::zero();
         for (int r = 0; r < MR; ++r) V::store_n(y + (r0 + r) * L.n + b * kWoNr, V::add(acc[r][i], bias), cols_of(L, b));
     }
 }
 
+// Rows [r, r + MR) x blocks [b0, b1). One row: tiles over kGemvNb1 streams of
+// consecutive blocks (kernels/stream_prefetch.h), whose prefetch past a block's
+// end fetches the stream's next block (interleaved A/B against tiles of adjacent
+// blocks, M=1, 2 threads, 2026-12-02: int4 g32 bf16 activations 8-9 %, int2 14 %,
+// int8 3 %, int4 fp32 0-6 % faster); a tile whose streams are fewer (the last, at
+// most) runs one block at a time. More rows: tiles of kGemvNb adjacent blocks,
+// then single blocks.
 template <class V, class Steps, int MR>
 void gemv_rows(const WoLayout& L, const uint8_t* payload, const Act& a, const Steps& st, int64_t r, int64_t b0,
                int64_t b1, float* y) {
     constexpr int NB = MR == 1 ? V::kGemvNb1 : V::kGemvNb;
-    int64_t b = b0;
-    for (; b + NB <= b1; b += NB) gemv_tile<V, Steps, MR, NB>(L, payload, a, st, r, b, y);
-    for (; b < b1; ++b) gemv_tile<V, Steps, MR, 1>(L, payload, a, st, r, b, y);
+    const auto run = [&](int w, const TileBlocks& t) {
+        if (w == NB) return gemv_tile<V, Steps, MR, NB>(L, payload, a, st, r, t, y);
+        for (int i = 0; i < w; ++i) {
+            const TileBlocks one{{t.at[i]}, {t.next[i]}, t.heads_prefetched};
+            gemv_tile<V, Steps, MR, 1>(L, payload, a, st, r, one, y);
+        }
+    };
+    if constexpr (MR == 1) for_each_stream_tile<NB>(b0, b1 - b0, run);
+    else for_each_adjacent_tile(b0, b1 - b0, [](int64_t left) { return left >= NB ? NB : 1; }, run);
 }
 
 // Rows [r0, r1) in tiles of kGemvMr, then 2, then 1 rows (three tile heights keep the
