@@ -113,12 +113,12 @@ void run_jao(const Tier& t, const Int8Layout& L, const void* packed, int64_t m, 
     const Epilogue e = epilogue_of(L, packed);
     const uint8_t* w = pack::int8_weights(packed, L);
     const int mr = m >= 8 ? 8 : static_cast<int>(m);  // rows per tile call (multiple of 8 keeps panels aligned)
-    // Blocks per tile call: one row takes a thread's whole claim at once (the GEMV
-    // walks it as 4 streams of consecutive blocks, kernels/stream_prefetch.h);
-    // more rows keep 2 blocks (2 x 16 x K bytes, <= 352 KB for K = 11008) in L2
+    // Blocks per tile call: one row tile (m <= 8) takes a thread's whole claim at
+    // once (the tier walks it as streams of consecutive blocks, kernels/stream_prefetch.h);
+    // more row tiles keep 2 blocks (2 x 16 x K bytes, <= 352 KB for K = 11008) in L2
     // while every row tile reads them, so the weights leave DRAM once per call
     // (row panels re-streamed them 8 times at K = 11008, M = 128).
-    const int64_t nbt = m == 1 ? L.nblocks : 2;
+    const int64_t nbt = m <= mr ? L.nblocks : 2;
     const core::WorkGrid grid((m + mr - 1) / mr, L.nblocks, threads);
     // One row tile (m < 8): the columns are balanced at run time (core/column_claims.h).
     std::optional<core::ColumnClaims> claims;

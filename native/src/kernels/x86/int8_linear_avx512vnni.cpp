@@ -90,10 +90,12 @@ void finish(const __m512i (&acc)[MR][NB], const Epilogue& e, const Act& a, int64
 // accumulators on the stack), which halves the tile's throughput. Per 4-K
 // step: 2 weight prefetches (one line per stream, as in `tile`), 2 weight
 // loads, 8 broadcasts, 16 vpdpbusd (FMA-port bound).
-void tile_8x2(const uint8_t* w, int64_t kpad, const Epilogue& e, const Act& a, int64_t m0, int64_t b0, float* y) {
+void tile_8x2(const uint8_t* w, int64_t kpad, const Epilogue& e, const Act& a, int64_t m0, const TileBlocks& blocks,
+              float* y) {
     const int64_t steps = kpad / 4;
     const int64_t bstride = pack::int8_block_bytes(kpad);
-    const uint8_t* wb = w + b0 * bstride;
+    const uint8_t* wb = w + blocks.at[0] * bstride;
+    const int64_t second = (blocks.at[1] - blocks.at[0]) * bstride;  // from the first block to the second
     const int32_t* ap = a.panel + m0 * steps;  // m0 is a multiple of 8: panel m0 / 8
     const int32_t* const ap_end = ap + 8 * steps;
     __m512i c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
@@ -121,26 +123,30 @@ void tile_8x2(const uint8_t* w, int64_t kpad, const Epilogue& e, const Act& a, i
           [c21] "=&v"(c21), [c30] "=&v"(c30), [c31] "=&v"(c31), [c40] "=&v"(c40), [c41] "=&v"(c41),
           [c50] "=&v"(c50), [c51] "=&v"(c51), [c60] "=&v"(c60), [c61] "=&v"(c61), [c70] "=&v"(c70),
           [c71] "=&v"(c71), [w] "+r"(wb), [a] "+r"(ap)
-        : [bs] "r"(bstride), [end] "r"(ap_end), [ahead] "i"(kStreamPrefetchBytes)
+        : [bs] "r"(second), [end] "r"(ap_end), [ahead] "i"(kStreamPrefetchBytes)
         : "xmm0", "xmm1", "xmm2", "cc", "memory");
 #undef JAO_ROW
 #undef JAO_ZERO
     const __m512i acc[8][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31},
                                {c40, c41}, {c50, c51}, {c60, c61}, {c70, c71}};
-    finish<8, 2>(acc, e, a, m0, b0, y);
+    finish_blocks<8, 2>(acc, e, a, m0, blocks.at, y);
 }
 
 // Any other MR x NB (tails, small M) in intrinsics.
 template <int MR, int NB>
-void tile(const uint8_t* w, int64_t kpad, const Epilogue& e, const Act& a, int64_t m0, int64_t b0, float* y) {
+void tile(const uint8_t* w, int64_t kpad, const Epilogue& e, const Act& a, int64_t m0, const TileBlocks& blocks,
+          float* y) {
     const int64_t steps = kpad / 4;
     __m512i acc[MR][NB];
     for (int r = 0; r < MR; ++r)
         for (int b = 0; b < NB; ++b) acc[r][b] = _mm512_setzero_si512();
-    // One pointer per stream keeps the loop inside the general registers:
-    // weights of block b at wb + b * bstride, activations from the 8-row panel.
-    const int64_t bstride = pack::int8_block_bytes(kpad);
-    const uint8_t* wb = w + b0 * bstride;
+    // One pointer per stream keeps the loop inside the general registers: weights of
+    // block b at wb + b * bstride (NB <= 2: two blocks are always evenly spaced),
+    // activations from the 8-row panel.
+    static_assert(NB <= 2);
+    const int64_t block_bytes = pack::int8_block_bytes(kpad);
+    const int64_t bstride = NB > 1 ? (blocks.at[NB - 1] - blocks.at[0]) * block_bytes : 0;
+    const uint8_t* wb = w + blocks.at[0] * block_bytes;
     const int32_t* ap = a.panel + (m0 - m0 % 8) * steps + m0 % 8;
     for (int64_t j = 0; j < steps; ++j, wb += 64, ap += 8) {
         // Every tile shape: the NB streams come from DRAM faster than the hardware
@@ -155,7 +161,7 @@ void tile(const uint8_t* w, int64_t kpad, const Epilogue& e, const Act& a, int64
             for (int b = 0; b < NB; ++b) acc[r][b] = _mm512_dpbusd_epi32(acc[r][b], wv[b], av);
         }
     }
-    finish<MR, NB>(acc, e, a, m0, b0, y);
+    finish_blocks<MR, NB>(acc, e, a, m0, blocks.at, y);
 }
 
 // One row (GEMV, bound by DRAM) over the NB column blocks of `blocks`, one
@@ -191,11 +197,11 @@ void gemv(const uint8_t* w, int64_t kpad, const Epilogue& e, const Act& a, int64
     finish_blocks<1, NB>(acc, e, a, m0, blocks.at, y);
 }
 
-using Tile = void (*)(const uint8_t*, int64_t, const Epilogue&, const Act&, int64_t, int64_t, float*);
+using Tile = void (*)(const uint8_t*, int64_t, const Epilogue&, const Act&, int64_t, const TileBlocks&, float*);
 
 template <int MR>
 constexpr Tile by_nb(int nb) {
-    return nb == 1 ? tile<MR, 1> : nb == 2 ? tile<MR, 2> : nb == 3 ? tile<MR, 3> : tile<MR, 4>;
+    return nb == 1 ? tile<MR, 1> : tile<MR, 2>;
 }
 
 Tile pick(int mr, int nb) {
@@ -253,21 +259,18 @@ void epilogue_avx512vnni(const Epilogue& e, const Act& a, int64_t r0, int64_t r1
 void tile_avx512vnni(const uint8_t* w, int64_t kpad, const Epilogue& e, const Act& a, int64_t m0, int mr, int64_t b0,
                      int nb, float* y) {
     // One row: the blocks as 4 streams of consecutive blocks (kernels/stream_prefetch.h), a block
-    // of each per GEMV call; more rows go 8 x 2 (asm) or, for tails, mr x 2.
+    // of each per GEMV call.
     if (mr == 1) {
         using Gemv = void (*)(const uint8_t*, int64_t, const Epilogue&, const Act&, int64_t, const TileBlocks&, float*);
         static constexpr Gemv kGemv[4] = {gemv<1>, gemv<2>, gemv<3>, gemv<4>};
         for_each_stream_tile(b0, nb, [&](int streams, const TileBlocks& t) { kGemv[streams - 1](w, kpad, e, a, m0, t, y); });
         return;
     }
-    for (int r = 0; r < mr; r += 8) {
-        const int rows = mr - r < 8 ? mr - r : 8;
-        for (int b = 0; b < nb; b += 2) {
-            const int blocks = nb - b < 2 ? nb - b : 2;
-            if (rows == 8 && blocks == 2) tile_8x2(w, kpad, e, a, m0 + r, b0 + b, y);
-            else pick(rows, blocks)(w, kpad, e, a, m0 + r, b0 + b, y);
-        }
-    }
+    // More rows (at most 8): the blocks as 2 streams of consecutive blocks, a block of each per tile.
+    for_each_stream_tile<2>(b0, nb, [&](int streams, const TileBlocks& t) {
+        if (mr == 8 && streams == 2) tile_8x2(w, kpad, e, a, m0, t, y);
+        else pick(mr, streams)(w, kpad, e, a, m0, t, y);
+    });
 }
 
 void panel_rows_avx512vnni(const Act& a, int64_t steps, int64_t r0, int64_t r1) {
