@@ -18,21 +18,19 @@ namespace {
 
 using avx512::tile;
 
-// Row tiles read 2 blocks at a time (1 at the end).
-int two_at_most(int64_t blocks_left) { return blocks_left >= 2 ? 2 : 1; }
-
 using Fn = void (*)(const IntxLayout&, const uint8_t*, const Act&, int64_t, const TileBlocks&, float*);
 
-// Runs rows [m0, m0+mr) x blocks [b0, b0+nb): one row as tiles over 4 streams
-// (run_row), more as tiles of 2 / 1 adjacent blocks, each tile's prefetch running
-// on into the one after it (kernels/stream_prefetch.h).
+// Runs rows [m0, m0+mr) x blocks [b0, b0+nb): one row as tiles over 4 streams of
+// consecutive blocks (run_row), more over 2 streams (a GEMV call hands over a
+// whole claim; a GEMM call 2 blocks, i.e. 2 streams of one block), each tile's
+// prefetch running on into the one after it (kernels/stream_prefetch.h).
 template <int NBIT>
 void run_tiles(const IntxLayout& L, const uint8_t* payload, const Act& a, int64_t m0, int mr, int64_t b0, int nb,
                float* y) {
     if (mr == 1) return avx512::run_row<NBIT, avx512::Unpack::kShiftMask>(L, payload, a, m0, b0, nb, y);
     if (mr > 4) {
         if (mr == 8 && L.groups == 1) {
-            for_each_adjacent_tile(b0, nb, two_at_most, [&](int w, const TileBlocks& t) {
+            for_each_stream_tile<2>(b0, nb, [&](int w, const TileBlocks& t) {
                 if (w == 2) tile<NBIT, 8, 2, true>(L, payload, a, m0, t, y);
                 else tile<NBIT, 8, 1, true>(L, payload, a, m0, t, y);
             });
@@ -44,8 +42,7 @@ void run_tiles(const IntxLayout& L, const uint8_t* payload, const Act& a, int64_
     }
     static constexpr Fn nb1[3] = {tile<NBIT, 2, 1>, tile<NBIT, 3, 1>, tile<NBIT, 4, 1>};
     static constexpr Fn nb2[3] = {tile<NBIT, 2, 2>, tile<NBIT, 3, 2>, tile<NBIT, 4, 2>};
-    for_each_adjacent_tile(b0, nb, two_at_most,
-                           [&](int w, const TileBlocks& t) { (w == 2 ? nb2[mr - 2] : nb1[mr - 2])(L, payload, a, m0, t, y); });
+    for_each_stream_tile<2>(b0, nb, [&](int w, const TileBlocks& t) { (w == 2 ? nb2[mr - 2] : nb1[mr - 2])(L, payload, a, m0, t, y); });
 }
 
 }  // namespace
