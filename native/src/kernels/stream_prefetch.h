@@ -65,46 +65,29 @@ struct TileBlocks {
     bool heads_prefetched;         // the previous tile's prefetch asked for these blocks' first lines
 };
 
-// Walks blocks [b0, b0 + nb) as tiles of width(blocks left) adjacent blocks:
-// fn(w, tiles) for tiles of w = width(...) blocks from b, stream j of the tile
-// going on at block j of the tile after it. For row tiles, which read their
-// blocks once per row of the tile.
-template <class Width, class Fn>
-void for_each_adjacent_tile(int64_t b0, int64_t nb, Width width, Fn&& fn) {
-    for (int64_t b = b0, end = b0 + nb; b < end;) {
-        const int w = width(end - b), next_w = b + w < end ? width(end - b - w) : 0;
-        TileBlocks t;
-        for (int j = 0; j < w; ++j) {
-            t.at[j] = b + j;
-            t.next[j] = j < next_w ? b + w + j : -1;
-        }
-        t.heads_prefetched = b != b0;
-        fn(w, t);
-        b += w;
-    }
-}
-
 // Walks blocks [b0, b0 + nb) as up to S streams of consecutive blocks, the
 // streams equal parts of the range (the longer ones first): tile i reads block
-// i of every stream that long, fn(streams, tiles). A stream's
-// next block follows its current one in memory, so the prefetch distance
-// reaching past a block's end asks for the block the stream reads next, as a
-// plain sequential read would. Interleaved A/B against tiles of adjacent blocks
-// (stream j jumping 4 blocks ahead at every tile), M=1, 2 threads, weights from
-// DRAM (2026-12-02): intx int4 g32 2-7 %, int2 4-10 %, int3 3-5 % faster, int8
-// per channel 0-1 %; int8 x int8 0-2 %. Not everywhere a gain: intx int3 read
-// from L2 / L3 (1024^2 to 4096^2, HOT A/B) is 8-20 % slower this way, the other
-// widths the same; not understood (not the code layout: a build without the
-// 3-stream tile is as slow).
+// i of every stream that long, fn(streams, tile). A stream's next block follows
+// its current one in memory, so the prefetch distance reaching past a block's
+// end asks for the block the stream reads next, as a plain sequential read
+// would (and the hardware prefetchers see one long stream, not a jump at every
+// tile). Interleaved A/B against tiles of adjacent blocks (each stream jumping S
+// blocks ahead at every tile), 2 threads, weights from DRAM (2026-12-02), M=1:
+// intx int4 g32 2-7 %, int2 4-10 %, int3 3-5 %, int8 per channel 0-1 %, int8 x
+// int8 0-2 %, weight-only 0-14 % faster; M=2-8 (S = 2): int8 x int8 4-12 %,
+// intx 3-10 %, weight-only 1-11 %. Not everywhere a gain: intx int3 at M=1 read
+// from L2 / L3 (1024^2 to 4096^2) is 8-20 % slower this way, the other widths
+// the same; not understood (not the code layout: a build without the 3-stream
+// tile is as slow).
 template <int S = kMaxTileBlocks, class Fn>
 void for_each_stream_tile(int64_t b0, int64_t nb, Fn&& fn) {
     static_assert(S >= 1 && S <= kMaxTileBlocks);
     const int streams = nb < S ? static_cast<int>(nb) : S;
     int64_t start[S], len[S];
-    for (int j = 0, at = 0; j < streams; ++j) {
+    for (int64_t j = 0, at = b0; j < streams; ++j) {
         len[j] = nb / streams + (j < nb % streams ? 1 : 0);
-        start[j] = b0 + at;
-        at += static_cast<int>(len[j]);
+        start[j] = at;
+        at += len[j];
     }
     for (int64_t i = 0; i < (streams > 0 ? len[0] : 0); ++i) {
         TileBlocks t;

@@ -185,13 +185,12 @@ void gemv_tile(const WoLayout& L, const uint8_t* payload, const Act& a, const St
     }
 }
 
-// Rows [r, r + MR) x blocks [b0, b1). One row: tiles over kGemvNb1 streams of
-// consecutive blocks (kernels/stream_prefetch.h), whose prefetch past a block's
-// end fetches the stream's next block (interleaved A/B against tiles of adjacent
-// blocks, M=1, 2 threads, 2026-12-02: int4 g32 bf16 activations 8-9 %, int2 14 %,
-// int8 3 %, int4 fp32 0-6 % faster); a tile whose streams are fewer (the last, at
-// most) runs one block at a time. More rows: tiles of kGemvNb adjacent blocks,
-// then single blocks.
+// Rows [r, r + MR) x blocks [b0, b1) as tiles over NB streams of consecutive
+// blocks (kernels/stream_prefetch.h; NB = kGemvNb1 for one row, else kGemvNb),
+// whose prefetch past a block's end fetches the stream's next block (interleaved
+// A/B against tiles of adjacent blocks, 2 threads, 2026-12-02: M=1 int4 g32 bf16
+// activations 8-9 %, int2 14 %, int8 3 %, int4 fp32 0-6 %; M=2 int4 / int8 7-11 %, M=4 1-8 % faster); a tile
+// whose streams are fewer (the last, at most) runs one block at a time.
 template <class V, class Steps, int MR>
 void gemv_rows(const WoLayout& L, const uint8_t* payload, const Act& a, const Steps& st, int64_t r, int64_t b0,
                int64_t b1, float* y) {
@@ -203,8 +202,7 @@ void gemv_rows(const WoLayout& L, const uint8_t* payload, const Act& a, const St
             gemv_tile<V, Steps, MR, 1>(L, payload, a, st, r, one, y);
         }
     };
-    if constexpr (MR == 1) for_each_stream_tile<NB>(b0, b1 - b0, run);
-    else for_each_adjacent_tile(b0, b1 - b0, [](int64_t left) { return left >= NB ? NB : 1; }, run);
+    for_each_stream_tile<NB>(b0, b1 - b0, run);
 }
 
 // Rows [r0, r1) in tiles of kGemvMr, then 2, then 1 rows (three tile heights keep the
