@@ -46,7 +46,8 @@ TEST(ColumnClaims, ConcurrentThreadsClaimEveryBlockOnce) {
                         });
                     for (std::thread& t : team) t.join();
                     EXPECT_EQ(bad_ranges.load(), 0);
-                    for (int64_t b = 0; b < blocks; ++b) EXPECT_EQ(hits[static_cast<size_t>(b)].load(), 1) << "block " << b;
+                    for (int64_t b = 0; b < blocks; ++b)
+                        EXPECT_EQ(hits[static_cast<size_t>(b)].load(), 1) << "block " << b;
                 }
 }
 

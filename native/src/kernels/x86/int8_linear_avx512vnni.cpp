@@ -263,7 +263,8 @@ void tile_avx512vnni(const uint8_t* w, int64_t kpad, const Epilogue& e, const Ac
     if (mr == 1) {
         using Gemv = void (*)(const uint8_t*, int64_t, const Epilogue&, const Act&, int64_t, const TileBlocks&, float*);
         static constexpr Gemv kGemv[4] = {gemv<1>, gemv<2>, gemv<3>, gemv<4>};
-        for_each_stream_tile(b0, nb, [&](int streams, const TileBlocks& t) { kGemv[streams - 1](w, kpad, e, a, m0, t, y); });
+        for_each_stream_tile(b0, nb,
+                             [&](int streams, const TileBlocks& t) { kGemv[streams - 1](w, kpad, e, a, m0, t, y); });
         return;
     }
     // More rows (at most 8): the blocks as 2 streams of consecutive blocks, a block of each per tile.

@@ -42,7 +42,9 @@ void run_tiles(const IntxLayout& L, const uint8_t* payload, const Act& a, int64_
     }
     static constexpr Fn nb1[3] = {tile<NBIT, 2, 1>, tile<NBIT, 3, 1>, tile<NBIT, 4, 1>};
     static constexpr Fn nb2[3] = {tile<NBIT, 2, 2>, tile<NBIT, 3, 2>, tile<NBIT, 4, 2>};
-    for_each_stream_tile<2>(b0, nb, [&](int w, const TileBlocks& t) { (w == 2 ? nb2[mr - 2] : nb1[mr - 2])(L, payload, a, m0, t, y); });
+    for_each_stream_tile<2>(b0, nb, [&](int w, const TileBlocks& t) {
+        (w == 2 ? nb2[mr - 2] : nb1[mr - 2])(L, payload, a, m0, t, y);
+    });
 }
 
 }  // namespace
