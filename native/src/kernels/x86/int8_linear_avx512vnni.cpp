@@ -9,7 +9,6 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <immintrin.h>
 
-#include <algorithm>
 #include <cstring>
 #include <utility>
 
@@ -62,8 +61,7 @@ inline __m512 epilogue16(__m512i c, __m512 s, __m512 corr, const Epilogue& e, in
 // Writes MR x NB blocks of accumulators (acc = sum_k u * q, before the -128 * asum term) through the
 // epilogue: those of the column blocks blk[0..NB).
 template <int MR, int NB>
-void finish_blocks(const __m512i (&acc)[MR][NB], const Epilogue& e, const Act& a, int64_t m0, const int64_t* blk,
-                   float* y) {
+void finish(const __m512i (&acc)[MR][NB], const Epilogue& e, const Act& a, int64_t m0, const int64_t* blk, float* y) {
     for (int r = 0; r < MR; ++r) {
         const int64_t row = m0 + r;
         const __m512i off = _mm512_set1_epi32(static_cast<int32_t>(128u * static_cast<uint32_t>(a.asum[row])));
@@ -75,14 +73,6 @@ void finish_blocks(const __m512i (&acc)[MR][NB], const Epilogue& e, const Act& a
             _mm512_mask_storeu_ps(y + row * e.n + col, mask, epilogue16(c, s, corr, e, col, mask));
         }
     }
-}
-
-// finish_blocks of the NB column blocks from b0.
-template <int MR, int NB>
-void finish(const __m512i (&acc)[MR][NB], const Epilogue& e, const Act& a, int64_t m0, int64_t b0, float* y) {
-    int64_t blk[NB];
-    for (int b = 0; b < NB; ++b) blk[b] = b0 + b;
-    finish_blocks<MR, NB>(acc, e, a, m0, blk, y);
 }
 
 // The 8 x 2 tile that carries large M, in inline asm: GCC 12 compiles the
@@ -129,7 +119,7 @@ void tile_8x2(const uint8_t* w, int64_t kpad, const Epilogue& e, const Act& a, i
 #undef JAO_ZERO
     const __m512i acc[8][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31},
                                {c40, c41}, {c50, c51}, {c60, c61}, {c70, c71}};
-    finish_blocks<8, 2>(acc, e, a, m0, blocks.at, y);
+    finish<8, 2>(acc, e, a, m0, blocks.at, y);
 }
 
 // Any other MR x NB (tails, small M) in intrinsics.
@@ -161,7 +151,7 @@ void tile(const uint8_t* w, int64_t kpad, const Epilogue& e, const Act& a, int64
             for (int b = 0; b < NB; ++b) acc[r][b] = _mm512_dpbusd_epi32(acc[r][b], wv[b], av);
         }
     }
-    finish_blocks<MR, NB>(acc, e, a, m0, blocks.at, y);
+    finish<MR, NB>(acc, e, a, m0, blocks.at, y);
 }
 
 // One row (GEMV, bound by DRAM) over the NB column blocks of `blocks`, one
@@ -194,7 +184,7 @@ void gemv(const uint8_t* w, int64_t kpad, const Epilogue& e, const Act& a, int64
         streams.prefetch_span_ahead(j * 64, j + 1 < steps ? (j + 1) * 64 : bstride);
         step(j);
     }
-    finish_blocks<1, NB>(acc, e, a, m0, blocks.at, y);
+    finish<1, NB>(acc, e, a, m0, blocks.at, y);
 }
 
 using Tile = void (*)(const uint8_t*, int64_t, const Epilogue&, const Act&, int64_t, const TileBlocks&, float*);
@@ -261,8 +251,7 @@ void tile_avx512vnni(const uint8_t* w, int64_t kpad, const Epilogue& e, const Ac
     // One row: the blocks as 4 streams of consecutive blocks (kernels/stream_prefetch.h), a block
     // of each per GEMV call.
     if (mr == 1) {
-        using Gemv = void (*)(const uint8_t*, int64_t, const Epilogue&, const Act&, int64_t, const TileBlocks&, float*);
-        static constexpr Gemv kGemv[4] = {gemv<1>, gemv<2>, gemv<3>, gemv<4>};
+        static constexpr Tile kGemv[4] = {gemv<1>, gemv<2>, gemv<3>, gemv<4>};
         for_each_stream_tile(b0, nb,
                              [&](int streams, const TileBlocks& t) { kGemv[streams - 1](w, kpad, e, a, m0, t, y); });
         return;

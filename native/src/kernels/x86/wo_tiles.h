@@ -189,8 +189,9 @@ void gemv_tile(const WoLayout& L, const uint8_t* payload, const Act& a, const St
 // blocks (kernels/stream_prefetch.h; NB = kGemvNb1 for one row, else kGemvNb),
 // whose prefetch past a block's end fetches the stream's next block (interleaved
 // A/B against tiles of adjacent blocks, 2 threads, 2026-12-02: M=1 int4 g32 bf16
-// activations 8-9 %, int2 14 %, int8 3 %, int4 fp32 0-6 %; M=2 int4 / int8 7-11 %, M=4 1-8 % faster); a tile
-// whose streams are fewer (the last, at most) runs one block at a time.
+// activations 8-9 %, int2 14 %, int8 3 %, int4 fp32 0-6 %; M=2 int4 / int8
+// 7-11 %, M=4 1-8 % faster); a tile whose streams are fewer (the last, at most)
+// runs one block at a time.
 template <class V, class Steps, int MR>
 void gemv_rows(const WoLayout& L, const uint8_t* payload, const Act& a, const Steps& st, int64_t r, int64_t b0,
                int64_t b1, float* y) {
