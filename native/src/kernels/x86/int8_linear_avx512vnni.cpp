@@ -99,8 +99,8 @@ void tile_8x2(const uint8_t* w, int64_t kpad, const Epilogue& e, const Act& a, i
         JAO_ZERO(c00, c01) JAO_ZERO(c10, c11) JAO_ZERO(c20, c21) JAO_ZERO(c30, c31)
         JAO_ZERO(c40, c41) JAO_ZERO(c50, c51) JAO_ZERO(c60, c61) JAO_ZERO(c70, c71)
         "1:\n\t"
-        "prefetcht0 %c[ahead](%[w])\n\t"
-        "prefetcht0 %c[ahead](%[w],%[bs])\n\t"
+        "prefetchnta %c[ahead](%[w])\n\t"
+        "prefetchnta %c[ahead](%[w],%[bs])\n\t"
         "vmovdqu64 (%[w]), %%zmm0\n\t"
         "vmovdqu64 (%[w],%[bs]), %%zmm1\n\t"
         JAO_ROW(0, c00, c01) JAO_ROW(1, c10, c11) JAO_ROW(2, c20, c21) JAO_ROW(3, c30, c31)
@@ -141,9 +141,10 @@ void tile(const uint8_t* w, int64_t kpad, const Epilogue& e, const Act& a, int64
     for (int64_t j = 0; j < steps; ++j, wb += 64, ap += 8) {
         // Every tile shape: the NB streams come from DRAM faster than the hardware
         // prefetchers follow (interleaved A/B, 4096 x 4096 / 11008: M = 4-5 10-27 %,
-        // M = 8 12-18 %, M = 32 6-9 %, M = 128 2-3 % faster with the prefetch).
+        // M = 8 12-18 %, M = 32 6-9 %, M = 128 2-3 % faster with the prefetch),
+        // non-temporal like prefetch_line (kernels/stream_prefetch.h).
         for (int b = 0; b < NB; ++b)
-            _mm_prefetch(reinterpret_cast<const char*>(wb + b * bstride + kStreamPrefetchBytes), _MM_HINT_T0);
+            _mm_prefetch(reinterpret_cast<const char*>(wb + b * bstride + kStreamPrefetchBytes), _MM_HINT_NTA);
         __m512i wv[NB];
         for (int b = 0; b < NB; ++b) wv[b] = _mm512_loadu_si512(wb + b * bstride);
         for (int r = 0; r < MR; ++r) {
