@@ -134,7 +134,7 @@ TEST(WoLinear, InfoReportsKernelTierAndParams) {
     ASSERT_EQ(pack(pr, pk), JAO_OK);
     for (int32_t tier : jao::test::supported_tiers()) {
         IsaCap cap(tier);
-        for (int64_t m : {1, 4, 5, 128}) {
+        for (int64_t m : {1, 4, 5, 32, 33, 128}) {
             jao_wo_info info{};
             ASSERT_EQ(jao_wo_packed_info(pk.data(), pk.size(), m, &info), JAO_OK) << jao_last_error();
             EXPECT_EQ(info.params.n, 40);
@@ -160,7 +160,8 @@ TEST(WoLinear, InfoReportsKernelTierAndParams) {
                                     : tier >= JAO_ISA_AVX512 ? JAO_ISA_AVX512
                                                              : JAO_ISA_AVX2;
                 EXPECT_EQ(info.isa, isa);
-                EXPECT_EQ(info.kernel, m <= 4 ? JAO_WO_KERNEL_GEMV : JAO_WO_KERNEL_GEMM);
+                const int64_t gemv_rows = isa == JAO_ISA_AVX512 ? 32 : 4;
+                EXPECT_EQ(info.kernel, m <= gemv_rows ? JAO_WO_KERNEL_GEMV : JAO_WO_KERNEL_GEMM) << "m " << m;
             }
         }
     }

@@ -107,7 +107,7 @@ JAO_API jao_status jao_wo_linear_run(const void* packed, int64_t packed_size, in
  * jao_wo_linear_run with activations and outputs of any jao_float_type: x [m, k] of x_type,
  * y [m, n] of y_type (JAO_F32, JAO_BF16 or JAO_F16; y rounded from the fp32 result to nearest
  * even). Computed in fp32 like jao_wo_linear_run, except on the avx512_bf16 tier for JAO_BF16
- * activations, 1-, 2- or 4-bit codes and m <= 4: a bf16 dot-product GEMV (vdpbf16ps; the
+ * activations and 1-, 2- or 4-bit codes: a bf16 dot-product GEMV at every m (vdpbf16ps; the
  * products are exact, the fp32 sums are ordered differently, subnormal bf16 inputs count as 0),
  * with about half the vector instructions per weight of the fp32 GEMV.
  */
@@ -118,7 +118,8 @@ JAO_API jao_status jao_wo_linear_run_typed(const void* packed, int64_t packed_si
 /**
  * Reads the header and the kernel/tier a run with m rows (>= 1) would use now:
  * SIMD tiers (isa JAO_ISA_AVX2; JAO_ISA_AVX512 for every AVX-512 tier; JAO_ISA_NEON
- * for every Arm tier) run GEMV for m <= 4 and GEMM above; the scalar tier is GEMV for all m.
+ * for every Arm tier) run GEMV up to a tier's row bound (4 on AVX2 and NEON, 32 on AVX-512) and
+ * GEMM above; the scalar tier is GEMV for all m.
  * Reports fp32 activations (jao_wo_linear_run_typed with bf16 ones may use the avx512_bf16 GEMV:
  * jao_wo_packed_info_typed).
  */
@@ -126,8 +127,8 @@ JAO_API jao_status jao_wo_packed_info(const void* packed, int64_t packed_size, i
 
 /**
  * jao_wo_packed_info for a jao_wo_linear_run_typed whose activations are x_type (JAO_F32, JAO_BF16 or
- * JAO_F16; anything else is JAO_INVALID_ARGUMENT): with bf16 ones, m <= 4, 1-, 2- or 4-bit codes and an
- * avx512_bf16 CPU the kernel is the bf16 dot-product GEMV and isa reports JAO_ISA_AVX512_BF16.
+ * JAO_F16; anything else is JAO_INVALID_ARGUMENT): with bf16 ones, 1-, 2- or 4-bit codes and an
+ * avx512_bf16 CPU the kernel is the bf16 dot-product GEMV at every m and isa reports JAO_ISA_AVX512_BF16.
  */
 JAO_API jao_status jao_wo_packed_info_typed(const void* packed, int64_t packed_size, int64_t m, int32_t x_type,
                                            jao_wo_info* info);

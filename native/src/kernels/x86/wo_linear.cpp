@@ -13,9 +13,20 @@
 namespace jao::kernels::wo {
 namespace {
 
-// GEMV up to this many rows: above it, decoding each weight once into an fp32
-// panel and running register tiles is cheaper than re-decoding per row tile.
-constexpr int64_t kGemvMaxRows = 4;
+// The fp32 GEMV re-decodes the codes for every row tile (4 rows); the GEMM
+// decodes each weight once into an fp32 panel and runs 12-row register tiles.
+// The GEMV runs up to these many rows, measured per tier (interleaved A/B,
+// 2 threads, int2/3/4/8, 4096 x 4096, 4096 x 11008, 11008 x 4096, 2026-12-02):
+// on AVX-512 the GEMV took 0.46-0.58 of the GEMM's time at m = 8, 0.62-0.83 at
+// m = 16, 0.84-0.92 at m = 32, 0.92-1.03 at m = 48; on AVX2 (8 fp32 lanes, no
+// vpermps table for the codes) it was already 1.06x at m = 8 and 1.33x at 16.
+#if defined(__x86_64__) || defined(_M_X64)
+constexpr int64_t kGemvMaxRowsAvx512 = 32;
+constexpr int64_t kGemvMaxRowsAvx2 = 4;
+#elif defined(__aarch64__)
+// Not timed on Arm hardware: the crossover of the first x86 measurements.
+constexpr int64_t kGemvMaxRowsNeon = 4;
+#endif
 
 struct Work {
     float* rows;  // [m, kpad]: padded x (GEMV), its bf16 pairs (bf16 dot GEMV) or packed row tiles (GEMM)
@@ -109,18 +120,22 @@ Plan make_plan(const WoLayout& L, int64_t m, int32_t x_type) {
     p.blocks = gemv_ref;
 #if defined(__x86_64__) || defined(_M_X64)
     const jao_isa active = core::active_isa();
-    const bool gemm = m > kGemvMaxRows;
-    if (active >= JAO_ISA_AVX512_BF16 && !gemm && x_type == JAO_BF16 && bf16_dot_nbit(L.nbit)) {
+    // The bf16 dot-product GEMV multiplies two K per instruction where the GEMM's
+    // fp32 tiles multiply one: it stays ahead at every m (same A/B: 0.45-0.71 of
+    // the GEMM's time at m = 8-64, 0.53-0.74 at 128, 0.53 at 1024).
+    if (active >= JAO_ISA_AVX512_BF16 && x_type == JAO_BF16 && bf16_dot_nbit(L.nbit)) {
         p.isa = JAO_ISA_AVX512_BF16;
         p.blocks = gemv_avx512bf16;
         p.kernel = JAO_WO_KERNEL_GEMV;
         p.bf16_pairs = true;
     } else if (active >= JAO_ISA_AVX512) {
+        const bool gemm = m > kGemvMaxRowsAvx512;
         p.isa = JAO_ISA_AVX512;
         p.blocks = gemm ? gemm_avx512 : gemv_avx512;
         p.gemm_mr = kGemmMrAvx512;
         p.kernel = gemm ? JAO_WO_KERNEL_GEMM : JAO_WO_KERNEL_GEMV;
     } else if (active >= JAO_ISA_AVX2) {
+        const bool gemm = m > kGemvMaxRowsAvx2;
         p.isa = JAO_ISA_AVX2;
         p.blocks = gemm ? gemm_avx2 : gemv_avx2;
         p.gemm_mr = kGemmMrAvx2;
@@ -128,7 +143,7 @@ Plan make_plan(const WoLayout& L, int64_t m, int32_t x_type) {
     }
 #elif defined(__aarch64__)
     // One fp32 tier serves every Arm tier (the dot product extensions do not help it).
-    const bool gemm = m > kGemvMaxRows;
+    const bool gemm = m > kGemvMaxRowsNeon;
     if (core::active_isa() >= JAO_ISA_NEON) {
         p.isa = JAO_ISA_NEON;
         p.blocks = gemm ? gemm_neon : gemv_neon;

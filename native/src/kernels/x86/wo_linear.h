@@ -59,7 +59,7 @@ extern const int kGemmMrAvx2, kGemmMrAvx512;
 // gemv_avx512 for codes of 5 to 8 bits (a file of its own: wo_gemv_avx512.cpp says why).
 void gemv_avx512_wide(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t r0, int64_t r1,
                       int64_t b0, int64_t b1, float* y);
-// bf16 activations (Act::xpairs), nbit with bf16_dot_nbit, m <= kGemvMaxRows rows.
+// bf16 activations (Act::xpairs), nbit with bf16_dot_nbit, any m.
 void gemv_avx512bf16(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t r0, int64_t r1,
                      int64_t b0, int64_t b1, float* y);
 #endif
