@@ -13,7 +13,8 @@
 // M in {1, 4, 8, 32, 128}. Packed weights are cycled through copies totalling
 // >= 160 MB so every call streams them from DRAM. Per row: median / best ms,
 // GFLOP/s = 2MKN / t, packed weight GB/s and its % of the read bandwidth probed
-// in the same run ("read"; at M=1 probe passes interleaved with the row's calls), the kernel; then the peers on the same x: oneDNN
+// in the same run ("read"; at M=1 probe passes interleaved with the row's calls), the kernel (gemv, gemm, or
+// dotv: the bf16 dot-product GEMV); then the peers on the same x: oneDNN
 // dnnl_sgemm on the fp32-dequantized weights (x * W^T, its own 180 MB of
 // weights, so cold too) and, at M=1 on 4096x4096, jao's scalar tier.
 #include <dnnl.h>
@@ -161,7 +162,7 @@ int main(int argc, char** argv) {
                 check(jao_wo_workspace_size(w.copies[0].data(), w.size, M, &ws), "jao_wo_workspace_size");
                 std::vector<uint8_t> work(static_cast<size_t>(ws));
                 jao_wo_info info{};
-                check(jao_wo_packed_info(w.copies[0].data(), w.size, M, &info), "jao_wo_packed_info");
+                check(jao_wo_packed_info_typed(w.copies[0].data(), w.size, M, act, &info), "jao_wo_packed_info_typed");
                 auto run = [&](int64_t i) {
                     const auto& packed = w.copies[i % copies];
                     if (act == JAO_F32)
@@ -181,7 +182,10 @@ int main(int argc, char** argv) {
                 std::snprintf(kshape, sizeof kshape, "%lldx%lld", static_cast<long long>(K), static_cast<long long>(N));
                 std::printf("%-9s %-11s %4lld %9.3f %8.3f %8.1f %7.2f %5.1f %5.1f%% %5s |", f.name, kshape,
                             static_cast<long long>(M), med * 1e3, row.calls[0].best * 1e3, flops / med * 1e-9, gbs, read,
-                            100.0 * gbs / read, info.kernel == JAO_WO_KERNEL_GEMV ? "gemv" : "gemm");
+                            100.0 * gbs / read,
+                            info.kernel == JAO_WO_KERNEL_GEMM      ? "gemm"
+                            : info.isa == JAO_ISA_AVX512_BF16 ? "dotv"  // the bf16 dot-product GEMV
+                                                              : "gemv");
                 if (!w.dequant.empty()) {
                     const std::vector<double> ts = time_calls(seconds, [&](int) {
                         if (dnnl_sgemm('N', 'T', M, N, K, 1.0f, x.data(), K, w.dequant.data(), K, 0.0f, y.data(), N) !=
