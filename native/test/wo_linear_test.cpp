@@ -67,8 +67,11 @@ TEST(WoLinear, ResultsDoNotDependOnThreadCount) {
                           {2, 135, 96, 32, 3, 4, true, false, false, true},
                           {64, 130, 320, 64, 8, 128, true, false, true, false},
                           {13, 33, 96, 96, 5, 0, false, false, true, true},
-                          // one and three column blocks: GEMM row tiles split across threads too
+                          // one and three column blocks: GEMM row tiles, and GEMV units of 4 rows
+                          // (the AVX-512 GEMV runs to m = 32), split across threads too
                           {67, 16, 128, 32, 4, 8, true, false, true, false},
+                          {31, 16, 128, 32, 4, 8, true, false, true, false},
+                          {30, 40, 96, 32, 3, 4, false, true, false, true},
                           {45, 40, 96, 32, 3, 4, false, true, false, true}};
     for (const Case& c : cases) {
         SCOPED_TRACE(c.name());

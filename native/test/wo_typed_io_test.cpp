@@ -129,7 +129,12 @@ TEST(WoTypedIo, OutputsAreTheRoundedFp32ResultsAndFp16InputsWiden) {
 
 TEST(WoTypedIo, Bf16DotResultsDoNotDependOnThreadCount) {
     const int32_t saved = jao_threads_get();
-    const Case cases[] = {{1, 200, 256, 32, 4, 8, true, true, true, true}, {4, 77, 128, 64, 2, 2, false, true, false, false}};
+    // The last two: one and three column blocks at m past a GEMV tile, whose rows the
+    // grid splits across threads in units of 4 (the bf16 dot GEMV runs at every m).
+    const Case cases[] = {{1, 200, 256, 32, 4, 8, true, true, true, true},
+                          {4, 77, 128, 64, 2, 2, false, true, false, false},
+                          {37, 16, 128, 32, 4, 8, true, false, true, true},
+                          {70, 40, 96, 32, 1, 1, false, true, false, false}};
     for (const Case& c : cases) {
         Problem pr = make_problem(c, 7);
         const std::vector<uint16_t> xb = round_x(pr, JAO_BF16);

@@ -20,6 +20,9 @@ namespace {
 // on AVX-512 the GEMV took 0.46-0.58 of the GEMM's time at m = 8, 0.62-0.83 at
 // m = 16, 0.84-0.92 at m = 32, 0.92-1.03 at m = 48; on AVX2 (8 fp32 lanes, no
 // vpermps table for the codes) it was already 1.06x at m = 8 and 1.33x at 16.
+// Rows of a GEMV row unit (see run_with).
+constexpr int64_t kGemvUnitRows = 4;
+
 #if defined(__x86_64__) || defined(_M_X64)
 constexpr int64_t kGemvMaxRowsAvx512 = 32;
 constexpr int64_t kGemvMaxRowsAvx2 = 4;
@@ -191,10 +194,15 @@ void run_with(const WoLayout& L, const uint8_t* payload, int64_t m, const Plan& 
     }
 
     core::CallScope scope;
-    // GEMM row tiles may go to different threads; GEMV rows stay together (its
-    // tile height sets the order of its sums).
+    // Row units the grid may give to different threads: the GEMM's row tiles, or
+    // the GEMV's kGemvUnitRows-row units (rows split only when the column blocks
+    // are too few for the team, e.g. a narrow layer at large m now that the GEMV
+    // runs there too). GEMV units start at multiples of every GEMV tile height (4
+    // or 2), so each row meets the tile heights of the one-thread walk, which set
+    // the order of its sums: results never depend on the split.
     const bool gemm = p.kernel == JAO_WO_KERNEL_GEMM;
-    const int64_t tiles = gemm ? row_tiles(m, p.gemm_mr) : 1;
+    const int64_t tiles = gemm ? row_tiles(m, p.gemm_mr) : (m + kGemvUnitRows - 1) / kGemvUnitRows;
+    const auto unit_row = [&](int64_t t) { return gemm ? tile_row(m, tiles, t) : std::min(m, t * kGemvUnitRows); };
     const core::WorkGrid grid(tiles, L.nblocks, scope.threads());
     // The GEMM packs x (row tiles split across the team) before any tile reads it.
     const auto pack_x = [&](int t, int nt) {
@@ -223,7 +231,7 @@ void run_with(const WoLayout& L, const uint8_t* payload, int64_t m, const Plan& 
         // every output is computed by one tile in the same order whatever the thread count.
         const core::WorkGrid team = grid.for_team(nt);
         const core::UnitRange rows = team.rows_of(t), blocks = team.cols_of(t);
-        run_blocks(tile_row(m, tiles, rows.begin), tile_row(m, tiles, rows.end), blocks.begin, blocks.end);
+        run_blocks(unit_row(rows.begin), unit_row(rows.end), blocks.begin, blocks.end);
     });
 }
 
