@@ -27,7 +27,8 @@ constexpr int64_t kRowPassPrefetchFloats = 512;
 // call, and the hint keeps them from pushing the activations and outputs out
 // of the outer caches. Interleaved A/B against the T0 hint (2 threads, weights
 // from DRAM, 2026-12-02): int8 x int8 M=1 0.2-2 %, M=2-8 1.5-3.4 %, intx and
-// weight-only M=1 0.1-1 % faster; M=128 unchanged to 1 % faster.
+// weight-only M=1 0-1 % faster; M=128 unchanged to 1 % faster. An L2 hint
+// (prefetcht1) was 7-15 % slower at M=1.
 inline void prefetch_line(const void* p) {
     __builtin_prefetch(p, 0, 0);
     asm volatile("" : : "r"(p));
