@@ -13,6 +13,9 @@
 namespace jao::kernels::wo {
 namespace {
 
+// Rows of a GEMV row unit (see run_with).
+constexpr int64_t kGemvUnitRows = 4;
+
 // The fp32 GEMV re-decodes the codes for every row tile (4 rows); the GEMM
 // decodes each weight once into an fp32 panel and runs 12-row register tiles.
 // The GEMV runs up to these many rows, measured per tier (interleaved A/B,
@@ -20,9 +23,6 @@ namespace {
 // on AVX-512 the GEMV took 0.46-0.58 of the GEMM's time at m = 8, 0.62-0.83 at
 // m = 16, 0.84-0.92 at m = 32, 0.92-1.03 at m = 48; on AVX2 (8 fp32 lanes, no
 // vpermps table for the codes) it was already 1.06x at m = 8 and 1.33x at 16.
-// Rows of a GEMV row unit (see run_with).
-constexpr int64_t kGemvUnitRows = 4;
-
 #if defined(__x86_64__) || defined(_M_X64)
 constexpr int64_t kGemvMaxRowsAvx512 = 32;
 constexpr int64_t kGemvMaxRowsAvx2 = 4;
