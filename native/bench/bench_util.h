@@ -53,6 +53,28 @@ private:
     uint8_t* data_ = nullptr;
 };
 
+// Plain reads of a kernel's own bytes: call i reads copies[i % n] once, as the
+// kernel's call i streams it (core::read_words: the read probe's loop, `threads`
+// threads). Timed with a kernel at M = 1, it gives the speed of a call that did
+// nothing but read the same weights once: the ceiling of that call on this host
+// in that window, which the probe's long pass over one 512 MiB buffer overstates
+// (per-call reads of 16.9 MB ran at 70-85 % of it on this VM, 2026-12-02).
+class PlainRead {
+public:
+    PlainRead(const std::vector<PackedCopy>& copies, int64_t bytes, int threads)
+        : copies_(&copies), words_(bytes / 8), threads_(threads) {}
+    void operator()(int64_t i) {
+        const PackedCopy& c = (*copies_)[static_cast<size_t>(i) % copies_->size()];
+        sum_ += core::read_words(reinterpret_cast<const uint64_t*>(c.data()), words_, threads_);
+    }
+
+private:
+    const std::vector<PackedCopy>* copies_;
+    int64_t words_;
+    int threads_;
+    uint64_t sum_ = 0;  // kept, so the reads are not dead code
+};
+
 inline double now_s() {
     return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }

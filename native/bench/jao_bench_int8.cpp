@@ -10,7 +10,9 @@
 // cycled through >= 160 MB of packed copies, so every call streams them from DRAM.
 // Rows: "jao/onednn" and "jao/jao" = full path (activation quantization +
 // integer matmul + epilogue), at M=1 also "jao alone" (jao/jao timed by
-// itself, not interleaved with the others) and "jao/scalar" (the scalar reference
+// itself, not interleaved with the others), "plain read" / "read alone" (the
+// same bytes as jao/jao only read, once per call: bench_util.h PlainRead; in
+// the row and by itself) and "jao/scalar" (the scalar reference
 // tier); "onednn s8" = dnnl matmul on pre-quantized s8 input (same primitive kind, format_any weights). Columns: median / best ms,
 // GOPS = 2MKN / median, weight GB/s, the read bandwidth probed in the same run
 // ("read"; at M=1 probe passes interleaved with the row's calls) and its %, and the ratio
@@ -136,6 +138,11 @@ int main(int argc, char** argv) {
                           "jao_int8_linear_run");
                 });
             }
+            // At M=1 also a plain read of jao/jao's bytes, call by call with the others,
+            // half the copies away from the one jao/jao reads in the same round (that
+            // one may still be in L3).
+            jao::bench::PlainRead plain(own.bytes, own.size, threads);
+            if (M == 1) runs.push_back([&](int64_t i) { plain(i + own.copies / 2); });
             const int warmups = jao::bench::warmup_calls(std::max({direct.copies(), onednn.copies, own.copies}));
             const jao::bench::RowTimings row = jao::bench::timed_row(probe, measured, M, runs, seconds, warmups);
             const std::vector<jao::bench::Timing>& t = row.calls;
@@ -145,11 +152,18 @@ int main(int argc, char** argv) {
                    std::string(jao_isa_name(infos[0].isa)) + " + " + direct.impl());
             report("jao/jao", t[2], own.size, t[0].median, std::string(jao_isa_name(infos[1].isa)) + " tiles");
             if (M == 1) {
+                report("plain read", t[3], own.size, t[0].median, "jao/jao's bytes read once per call, no compute");
                 // jao's path alone (its own probe rounds): interleaved with oneDNN's calls it
-                // reads a few % slower than when a layer follows a layer of its own kind.
+                // reads a few % slower than when a layer follows a layer of its own kind; and
+                // the plain read alone, for the same reason.
                 const jao::bench::RowTimings alone = jao::bench::timed_row(probe, measured, M, {runs[2]}, seconds, warmups);
                 read = alone.read_gbs;
                 report("jao alone", alone.calls[0], own.size, t[0].median, "the jao/jao row timed by itself");
+                const jao::bench::RowTimings read_alone =
+                    jao::bench::timed_row(probe, measured, M, {runs[3]}, seconds, warmups);
+                read = read_alone.read_gbs;
+                report("read alone", read_alone.calls[0], own.size, t[0].median, "the plain read timed by itself");
+                read = alone.read_gbs;
                 // The scalar reference tier on the same layer and calls.
                 report("jao/scalar", jao::bench::timed_scalar(runs[2], seconds), own.size, t[0].median,
                        "scalar reference tier");

@@ -52,11 +52,18 @@ uint64_t sum_streams_portable(const uint64_t* s, size_t q) {
     return acc[0] + acc[1] + acc[2] + acc[3];
 }
 
-uint64_t sum_streams(const uint64_t* s, size_t q) {
+// Sum of s[0, n): 4 streams of q words (the quarters, q a multiple of 4), then
+// the few words past them.
+uint64_t sum_words(const uint64_t* s, size_t n) {
+    const size_t q = n / kStreams & ~size_t{3};
+    uint64_t total = 0;
 #if defined(__x86_64__)
-    if (supported_isa_mask() & (uint64_t{1} << JAO_ISA_AVX2)) return sum_streams_avx2(s, q & ~size_t{3});
+    if (supported_isa_mask() & (uint64_t{1} << JAO_ISA_AVX2)) total = sum_streams_avx2(s, q);
+    else
 #endif
-    return sum_streams_portable(s, q);
+        total = sum_streams_portable(s, q);
+    for (size_t i = kStreams * q; i < n; ++i) total += s[i];
+    return total;
 }
 
 double seconds_now() {
@@ -70,27 +77,26 @@ ReadProbe::ReadProbe(int64_t bytes, int32_t threads) : threads_(threads) {
     require(bytes >= (int64_t{1} << 20) && bytes <= (int64_t{1} << 36), fn, "bytes must be in [2^20, 2^36]");
     require(threads >= 1 && threads <= 4096, fn, "threads must be in [1, 4096]");
     require(bytes / 8 / threads / kStreams >= 4, fn, "bytes is too small for that many threads");
-    blocks_ = static_cast<int64_t>(static_cast<size_t>(bytes) / 8 / kBlockWords);
-    words_ = static_cast<size_t>(blocks_) * kBlockWords;
+    words_ = static_cast<size_t>(bytes) / 8 / kBlockWords * kBlockWords;
     buf_.reset(new uint64_t[words_]);  // bad_alloc: JAO_OUT_OF_MEMORY (abi/guard.h)
     std::fill_n(buf_.get(), words_, uint64_t{1});  // touch every page before timing
     pass();
 }
 
-double ReadProbe::pass() {
-    const WorkGrid grid(1, blocks_, threads_);
+uint64_t read_words(const uint64_t* words, int64_t count, int32_t threads) {
+    const int64_t blocks = (count + static_cast<int64_t>(kBlockWords) - 1) / static_cast<int64_t>(kBlockWords);
+    const WorkGrid grid(1, blocks, threads);
     std::optional<ColumnClaims> claims;
     if (ColumnClaims::fits(grid)) claims.emplace(grid, kBlockWords * 8);
     uint64_t total = 0;
-    const double t0 = seconds_now();
 #pragma omp parallel num_threads(grid.threads()) reduction(+ : total)
     {
         const int t = omp_get_thread_num(), nt = omp_get_num_threads();
         // Blocks [c.begin, c.end) as 4 streams, one per quarter.
         const auto read = [&](UnitRange c) {
-            if (c.end > c.begin)
-                total += sum_streams(buf_.get() + static_cast<size_t>(c.begin) * kBlockWords,
-                                     static_cast<size_t>(c.end - c.begin) * kBlockWords / kStreams);
+            const int64_t begin = c.begin * static_cast<int64_t>(kBlockWords);
+            const int64_t end = std::min(count, c.end * static_cast<int64_t>(kBlockWords));
+            if (end > begin) total += sum_words(words + begin, static_cast<size_t>(end - begin));
         };
         if (claims && nt == grid.threads()) {
             claims->run_claims(t, nt, read);
@@ -98,6 +104,12 @@ double ReadProbe::pass() {
             read(grid.for_team(nt).cols_of(t));
         }
     }
+    return total;
+}
+
+double ReadProbe::pass() {
+    const double t0 = seconds_now();
+    const uint64_t total = read_words(buf_.get(), static_cast<int64_t>(words_), threads_);
     const double t = seconds_now() - t0;
     // The sum is checked so the reads cannot be optimized away.
     if (total != words_) fail(JAO_INTERNAL, "jao_measure_read_bandwidth: probe sum mismatch");

@@ -25,10 +25,17 @@ public:
 
 private:
     int32_t threads_;
-    int64_t blocks_;  // of 256 KiB, shared by the threads as a GEMV shares its columns
-    size_t words_;
+    size_t words_;  // whole blocks of 256 KiB, shared by the threads as a GEMV shares its columns
     std::unique_ptr<uint64_t[]> buf_;
 };
+
+// One pass of `threads` threads over words[0, count) as a ReadProbe pass reads
+// its buffer (the same loop, streams and sharing of 256 KiB blocks; a last
+// partial block is read by the thread that claims it); returns the sum of the
+// words, which the caller keeps so the reads stay. Benches time it on a
+// kernel's own weight bytes: the speed a kernel that only read them would get.
+// words 8-byte aligned, count >= 0, threads >= 1.
+uint64_t read_words(const uint64_t* words, int64_t count, int32_t threads);
 
 // GB/s of each of `passes` passes of `threads` threads reading `bytes` of memory
 // (a ReadProbe of its own, so it is not in any cache when bytes >> L3) into
