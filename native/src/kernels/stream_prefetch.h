@@ -2,7 +2,10 @@
 // M = 1 stream NB column blocks from DRAM at once, each block one sequential
 // stream: more streams than the hardware prefetchers keep ahead of.
 // The distance was tuned at M = 1 on int4 4096 x 11008. (Prefetching into L2
-// instead of L1 measured no better in interleaved runs; 2026-12-01.)
+// instead of L1 measured no better in interleaved runs; 2026-12-01.) Not every
+// stream needs it: one row of 8-bit weights (the int8 x int8 GEMV, intx int8)
+// and the AVX-512 weight-only GEMV of 5- to 8-bit codes ran faster without it
+// (the reasons and figures are at each kernel).
 #pragma once
 
 #include <cstdint>

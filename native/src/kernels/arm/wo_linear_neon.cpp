@@ -27,6 +27,7 @@ struct V128x4 {
     };
     static constexpr bool kLut = false;
     static constexpr int kGemvMr = 2, kGemvNb1 = 2, kGemvNb = 1;
+    static constexpr int kGemvPrefetchMaxBits = 8;  // every width (the x86 measurements do not carry over untimed)
     static constexpr int kGemmMr = 6, kGemmNb = 1;
 
     static F zero() { return set1(0.0f); }

@@ -120,8 +120,14 @@ inline __m512 load_scales(const IntxLayout& L, const uint8_t* rec) {
 // ONE: the weight has a single group (per channel), so the group loop runs
 // once and the fp32 accumulators never occupy registers during the K loop
 // (room for 8 x 2 int32 accumulators).
+// One row of 8-bit codes streams without software prefetch, like the int8 x int8
+// GEMV (int8_linear_avx512vnni.cpp): interleaved A/B against the prefetch (M=1,
+// 2 threads, weights from DRAM, 2026-12-02): 8 bits 4-14 % faster without (per
+// channel and PerGroup(32), 6 of 6 runs); 2 to 7 bits 0-17 % slower without (by
+// more than 1 % in 9 of 11 runs), so they keep it.
 template <int NBIT, int MR, int NB, bool ONE = false, Unpack U = Unpack::kShiftMask>
 void tile(const IntxLayout& L, const uint8_t* payload, const Act& a, int64_t m0, const TileBlocks& blocks, float* y) {
+    constexpr bool kPrefetch = NBIT < 8 || MR > 1;
     const TileStreams<NB> streams(payload, L.block_bytes, blocks);
     const uint8_t* blk[NB];
     for (int j = 0; j < NB; ++j) blk[j] = streams.block(j);
@@ -137,7 +143,7 @@ void tile(const IntxLayout& L, const uint8_t* payload, const Act& a, int64_t m0,
     for (int r = 0; r < MR; ++r)
         for (int j = 0; j < NB; ++j) facc[r][j] = _mm512_setzero_ps();
 
-    streams.prefetch_heads();
+    if constexpr (kPrefetch) streams.prefetch_heads();
     const int64_t groups = ONE ? 1 : L.groups;
     for (int64_t g = 0; g < groups; ++g) {
         __m512i acc[MR][NB];
@@ -155,8 +161,8 @@ void tile(const IntxLayout& L, const uint8_t* payload, const Act& a, int64_t m0,
             const int64_t kofs = g * L.gpad + ch * kChunkK;
             // NB streams at once are more than the hardware prefetchers keep ahead of. The
             // last chunk of a group also owns the rest of the group record (scales, ...).
-            const int64_t span_end = ch + 1 < L.chunks ? cofs + L.chunk_bytes : gofs + L.group_bytes;
-            streams.prefetch_span_ahead(cofs, span_end);
+            if constexpr (kPrefetch)
+                streams.prefetch_span_ahead(cofs, ch + 1 < L.chunks ? cofs + L.chunk_bytes : gofs + L.group_bytes);
             [&]<int... V>(std::integer_sequence<int, V...>) {
                 (([&] {
                      __m512i w[NB];

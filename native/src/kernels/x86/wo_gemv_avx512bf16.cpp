@@ -25,6 +25,7 @@ struct Bf16DotSteps {
     using F = __m512;
     using X = uint32_t;                                 // two bf16 activations (Act::xpairs)
     static constexpr int kSteps = pack::kWoChunkK / 2;  // 2 K per step
+    static constexpr int kNbit = NBIT;
     static constexpr int kHalf = 16 / NBIT;             // codes per 16-bit half of a lane word
     __m512i table;                                      // word i: bf16((i mod 2^NBIT) - center)
 

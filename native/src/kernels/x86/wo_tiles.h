@@ -7,7 +7,8 @@
 //
 // V provides: F, I (16 x fp32 / int32), kLut (a 16-entry fp32 table lookup: vpermps),
 // tile constants kGemvMr, kGemvNb1 (blocks per GEMV tile at 1 row), kGemvNb
-// (more rows), kGemmMr, kGemmNb, and the small ops used below.
+// (more rows), kGemmMr, kGemmNb, kGemvPrefetchMaxBits (the widest codes whose
+// one-row GEMV prefetches its streams in software), and the small ops used below.
 //
 // The GEMV is also written over a Steps class: how one step of a 32-K chunk
 // decodes weights and multiplies them with activations. Fp32Steps (below,
@@ -91,6 +92,7 @@ struct Fp32Steps {
     using F = typename V::F;
     using X = float;                                // activation element (Act::x)
     static constexpr int kSteps = pack::kWoChunkK;  // steps per 32-K chunk
+    static constexpr int kNbit = NBIT;
     Decoder<V, NBIT> dec;
 
     explicit Fp32Steps(int center) : dec(center) {}
@@ -129,6 +131,8 @@ void gemv_tile(const WoLayout& L, const uint8_t* payload, const Act& a, const St
     // blocks) must sum in the same order as a full one, since which blocks end
     // up in remainders depends on the thread's block range.
     constexpr int AS = MR * (MR == 1 ? V::kGemvNb1 : V::kGemvNb) < 8 ? 2 : 1;
+    // One row of codes wider than V::kGemvPrefetchMaxBits streams without software prefetch.
+    constexpr bool kPrefetch = Steps::kNbit <= V::kGemvPrefetchMaxBits || MR > 1;
     // K per activation element (Steps::X: 1 fp32, or 2 packed bf16) and the row stride in elements.
     constexpr int64_t kKPerX = pack::kWoChunkK / Steps::kSteps;
     const int64_t stride = L.kpad / kKPerX;
@@ -136,7 +140,7 @@ void gemv_tile(const WoLayout& L, const uint8_t* payload, const Act& a, const St
     for (int r = 0; r < MR; ++r)
         for (int i = 0; i < NB; ++i) acc[r][i] = V::zero();
     const typename Steps::X* x0 = Steps::rows(a) + r0 * stride;
-    if (!blocks.heads_prefetched)
+    if (kPrefetch && !blocks.heads_prefetched)
         for (int i = 0; i < NB; ++i) prefetch_stream_head(L.block(payload, blocks.at[i]));
     for (int64_t g = 0; g < L.groups; ++g) {
         const uint8_t* rec[NB];
@@ -153,8 +157,10 @@ void gemv_tile(const WoLayout& L, const uint8_t* payload, const Act& a, const St
             // The last chunk of a group also owns the rest of its record (scales, ...). Past
             // the block's end the prefetch runs into the next block in memory: the block the
             // stream reads next when the tiles walk streams of consecutive blocks.
-            const int64_t span_end = ch + 1 < L.chunks ? off + L.chunk_bytes : L.group_bytes;
-            for (int i = 0; i < NB; ++i) prefetch_span_ahead(rec[i] + off, rec[i] + span_end);
+            if constexpr (kPrefetch) {
+                const int64_t span_end = ch + 1 < L.chunks ? off + L.chunk_bytes : L.group_bytes;
+                for (int i = 0; i < NB; ++i) prefetch_span_ahead(rec[i] + off, rec[i] + span_end);
+            }
             unroll<Steps::kSteps>([&](auto S) [[gnu::always_inline]] {
                 constexpr int j = decltype(S)::value, h = j % AS;
                 decltype(st.template weights<j>(rec[0])) q[NB];

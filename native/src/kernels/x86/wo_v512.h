@@ -25,6 +25,12 @@ struct V512 {
     static constexpr bool kLut = true;
     static constexpr int kGemvMr = 4, kGemvNb1 = 4, kGemvNb = 2;
     static constexpr int kGemmMr = 12, kGemmNb = 2;
+    // Interleaved A/B of the one-row GEMV without its stream prefetch (2 threads,
+    // weights from DRAM, 2026-12-02): 5 to 7 bits 3-12 % faster (compute-bound: the
+    // prefetch instructions only cost), 8 bits -3 to 10 % (faster in 6 of 7 runs);
+    // 4 bits -2 to 9 %, within this host's noise (the same build ran -6 to 9 % against
+    // itself), kept.
+    static constexpr int kGemvPrefetchMaxBits = 4;
 
     static F zero() { return _mm512_setzero_ps(); }
     static F set1(float v) { return _mm512_set1_ps(v); }
