@@ -204,6 +204,25 @@ inline RowTimings timed_row(core::ReadProbe& probe, double at_start, int64_t m, 
     return {timings_of(times), reads[reads.size() / 2]};
 }
 
+// timed_row of a one-row kernel call `run` (call i streams copies[i % n]) and
+// a PlainRead of the same copies, call by call in turn, the read half the copies
+// away (the copy the kernel just read may still be in L3): calls[0] is the
+// kernel, calls[1] the read, both held against the same probe passes.
+inline RowTimings timed_row_with_read(core::ReadProbe& probe, double at_start, const std::function<void(int64_t)>& run,
+                                      const std::vector<PackedCopy>& copies, int64_t bytes, int threads,
+                                      double seconds, int warmups) {
+    PlainRead plain(copies, bytes, threads);
+    const int64_t away = static_cast<int64_t>(copies.size() / 2);
+    return timed_row(probe, at_start, 1, {run, [&](int64_t i) { plain(i + away); }}, seconds, warmups);
+}
+
+// Prints " | read X% kernel/read Y" for a timed_row_with_read row (X: the plain
+// read's % of the probe, Y: the kernel's time over the read's).
+inline void print_read_peer(const RowTimings& row, int64_t bytes) {
+    const double read_gbs = static_cast<double>(bytes) / row.calls[1].median * 1e-9;
+    std::printf(" | read %5.1f%% %4.2fx", 100.0 * read_gbs / row.read_gbs, row.calls[0].median / row.calls[1].median);
+}
+
 // timed(fn, seconds) on the scalar reference tier (the ISA cap restored afterwards):
 // the reference the benches print next to the SIMD tiers, on the same calls.
 template <class Fn>

@@ -11,7 +11,9 @@
 // enough packed copies (>= 160 MB) that every call streams them from DRAM.
 // Prints median / best ms, GOPS = 2MKN / t, weight GB/s, % of the 20 GB/s DRAM roof and % of
 // the read bandwidth probed in the same run ("read" column; at M=1 probe passes interleaved with the row's calls).
-// At M=1 (unless --no-peers) each row ends with the scalar reference tier timed on
+// At M=1 each row goes on with a plain read of the same packed bytes timed call by
+// call with the kernel ("read": its % of the probe, then kernel time / read time;
+// bench_util.h PlainRead), and (unless --no-peers) the scalar reference tier timed on
 // the same calls and its ratio to the row. Last section "onednn_s8": oneDNN's s8 x s8 -> s32 matmul called directly on the
 // same shapes (pre-quantized input, format_any weights, same DRAM streaming): the peer.
 #include <omp.h>
@@ -121,8 +123,10 @@ int main(int argc, char** argv) {
                     check(jao_intx_linear_run(packed[i % copies].data(), size, M, x.data(), y.data(), work.data(), ws),
                           "run");
                 };
+                const int warmups = jao::bench::warmup_calls(copies);
                 const jao::bench::RowTimings row =
-                    jao::bench::timed_row(probe, measured, M, {run}, seconds, jao::bench::warmup_calls(copies));
+                    M == 1 ? jao::bench::timed_row_with_read(probe, measured, run, packed, size, threads, seconds, warmups)
+                           : jao::bench::timed_row(probe, measured, M, {run}, seconds, warmups);
                 const jao::bench::Timing t = row.calls[0];
                 const double read = row.read_gbs;
                 const double med = t.median, best = t.best;
@@ -135,6 +139,7 @@ int main(int argc, char** argv) {
                             read, 100.0 * gbs / read,
                             info.kernel == JAO_INTX_KERNEL_GEMV ? "gemv" : "gemm", jao_isa_name(info.isa),
                             info.tile_m, info.tile_n);
+                if (M == 1) jao::bench::print_read_peer(row, size);
                 if (peers && M == 1) {
                     // The scalar reference tier on the same calls (at least 5 after 3 warm-ups).
                     const jao::bench::Timing tr = jao::bench::timed_scalar(run, seconds);

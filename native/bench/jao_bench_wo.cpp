@@ -16,7 +16,9 @@
 // in the same run ("read"; at M=1 probe passes interleaved with the row's calls), the kernel (gemv, gemm, or
 // dotv: the bf16 dot-product GEMV); then the peers on the same x: oneDNN
 // dnnl_sgemm on the fp32-dequantized weights (x * W^T, its own 180 MB of
-// weights, so cold too) and, at M=1 on 4096x4096, jao's scalar tier.
+// weights, so cold too) and, at M=1 on 4096x4096, jao's scalar tier; at M=1 last
+// a plain read of the same packed bytes timed call by call with the kernel ("read":
+// its % of the probe, then kernel time / read time; bench_util.h PlainRead).
 #include <dnnl.h>
 #include <omp.h>
 
@@ -173,8 +175,10 @@ int main(int argc, char** argv) {
                                                       work.data(), ws),
                               "jao_wo_linear_run_typed");
                 };
+                const int warmups = jao::bench::warmup_calls(copies);
                 const jao::bench::RowTimings row =
-                    jao::bench::timed_row(probe, dram, M, {run}, seconds, jao::bench::warmup_calls(copies));
+                    M == 1 ? jao::bench::timed_row_with_read(probe, dram, run, w.copies, w.size, threads, seconds, warmups)
+                           : jao::bench::timed_row(probe, dram, M, {run}, seconds, warmups);
                 const double read = row.read_gbs;
                 const double med = row.calls[0].median, flops = 2.0 * M * K * N;
                 const double gbs = static_cast<double>(w.size) / med * 1e-9;
@@ -197,10 +201,12 @@ int main(int argc, char** argv) {
                     std::printf(" %9s %8s %6s |", "-", "-", "-");
                 }
                 if (peers && M == 1 && K == 4096 && N == 4096) {
-                    std::printf(" %9.3f\n", jao::bench::timed_scalar(run, seconds).median * 1e3);
+                    std::printf(" %9.3f", jao::bench::timed_scalar(run, seconds).median * 1e3);
                 } else {
-                    std::printf(" %9s\n", "-");
+                    std::printf(" %9s", "-");
                 }
+                if (M == 1) jao::bench::print_read_peer(row, w.size);
+                std::printf("\n");
                 std::fflush(stdout);
             }
         }
