@@ -40,9 +40,16 @@ constexpr int64_t kPanelK = 256;
 inline int64_t row_tiles(int64_t m, int mr_max) { return (m + mr_max - 1) / mr_max; }
 inline int64_t tile_row(int64_t m, int64_t tiles, int64_t i) { return m * i / tiles; }
 
+// Rows of a GEMV row unit: the drivers split GEMV rows across threads only at
+// multiples of it, and it is a multiple of every tier's GEMV tile height
+// (static_assert in x86/wo_tiles.h), so each row meets the tile heights of the
+// one-thread walk, which set the order of its sums: results never depend on the split.
+constexpr int64_t kGemvUnitRows = 4;
+
 // Computes y rows [r0, r1) of the call's m rows x column blocks [b0, b1) (16 columns each,
 // clipped to n). GEMM kernels take row ranges on their row-tile boundaries (tile_row), so each
-// row is computed by the same tile whatever the range; the drivers give GEMV kernels all m rows.
+// row is computed by the same tile whatever the range; GEMV kernels take ranges that start at
+// multiples of kGemvUnitRows.
 using BlocksFn = void (*)(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t r0, int64_t r1,
                           int64_t b0, int64_t b1, float* y);
 

@@ -13,9 +13,6 @@
 namespace jao::kernels::wo {
 namespace {
 
-// Rows of a GEMV row unit (see run_with).
-constexpr int64_t kGemvUnitRows = 4;
-
 // The fp32 GEMV re-decodes the codes for every row tile (4 rows); the GEMM
 // decodes each weight once into an fp32 panel and runs 12-row register tiles.
 // The GEMV runs up to these many rows, measured per tier (interleaved A/B,
@@ -197,9 +194,7 @@ void run_with(const WoLayout& L, const uint8_t* payload, int64_t m, const Plan& 
     // Row units the grid may give to different threads: the GEMM's row tiles, or
     // the GEMV's kGemvUnitRows-row units (rows split only when the column blocks
     // are too few for the team, e.g. a narrow layer at large m now that the GEMV
-    // runs there too). GEMV units start at multiples of every GEMV tile height (4
-    // or 2), so each row meets the tile heights of the one-thread walk, which set
-    // the order of its sums: results never depend on the split.
+    // runs there too; ref/wo_kernels.h says why results never depend on the split).
     const bool gemm = p.kernel == JAO_WO_KERNEL_GEMM;
     const int64_t tiles = gemm ? row_tiles(m, p.gemm_mr) : (m + kGemvUnitRows - 1) / kGemvUnitRows;
     const auto unit_row = [&](int64_t t) { return gemm ? tile_row(m, tiles, t) : std::min(m, t * kGemvUnitRows); };

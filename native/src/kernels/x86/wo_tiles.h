@@ -218,6 +218,7 @@ template <class V, class Steps>
 void gemv_steps(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t r0, int64_t r1, int64_t b0,
                 int64_t b1, float* y) {
     static_assert(V::kGemvMr == 2 || V::kGemvMr == 4);
+    static_assert(kGemvUnitRows % V::kGemvMr == 0, "GEMV row units must start on this tier's tile boundaries");
     const Steps st(L.center);
     int64_t r = r0;
     for (; r + V::kGemvMr <= r1; r += V::kGemvMr) gemv_rows<V, Steps, V::kGemvMr>(L, payload, a, st, r, b0, b1, y);
