@@ -142,7 +142,9 @@ void tile(const uint8_t* w, int64_t kpad, const Epilogue& e, const Act& a, int64
         // Every tile shape: the NB streams come from DRAM faster than the hardware
         // prefetchers follow (interleaved A/B, 4096 x 4096 / 11008: M = 4-5 10-27 %,
         // M = 8 12-18 %, M = 32 6-9 %, M = 128 2-3 % faster with the prefetch),
-        // non-temporal like prefetch_line (kernels/stream_prefetch.h).
+        // non-temporal like prefetch_line (kernels/stream_prefetch.h). Re-measured
+        // after the one-row GEMV dropped its prefetch (2026-12-02), these tiles and
+        // tile_8x2 without it: M = 2-8 26-38 %, M = 32 13 %, M = 128 4 % slower.
         for (int b = 0; b < NB; ++b)
             _mm_prefetch(reinterpret_cast<const char*>(wb + b * bstride + kStreamPrefetchBytes), _MM_HINT_NTA);
         __m512i wv[NB];
