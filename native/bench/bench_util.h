@@ -56,9 +56,9 @@ private:
 // Plain reads of a kernel's own bytes: call i reads copies[i % n] once, as the
 // kernel's call i streams it (core::read_words: the read probe's loop, `threads`
 // threads). Timed with a kernel at M = 1, it gives the speed of a call that did
-// nothing but read the same weights once: the ceiling of that call on this host
-// in that window, which the probe's long pass over one 512 MiB buffer overstates
-// (per-call reads of 16.9 MB ran at 70-85 % of it on this VM, 2026-12-02).
+// nothing but read the same weights once, in the same window: the ceiling of
+// that call next to the probe's long pass over one 512 MiB buffer (16.9-45 MB
+// calls read at 90-104 % of that probe on this VM, 2026-12-02).
 class PlainRead {
 public:
     PlainRead(const std::vector<PackedCopy>& copies, int64_t bytes, int threads)
