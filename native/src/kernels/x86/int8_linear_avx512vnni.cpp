@@ -158,11 +158,11 @@ void tile(const uint8_t* w, int64_t kpad, const Epilogue& e, const Act& a, int64
 }
 
 // One row (GEMV, bound by DRAM) over the NB column blocks of `blocks`, one
-// weight stream each, in chunks of 8 steps, the activation quads straight from
-// the quantized row (the 8-row panel would spread them 32 bytes apart: 88 KB
-// instead of 11 KB at K = 11008). No software prefetch: these streams of plain
-// 8-bit weights, read at one 64-byte line per vpdpbusd, are the ones the
-// hardware prefetchers follow best, and the prefetch instructions only cost.
+// weight stream each, in unrolled chunks of 8 steps, the activation quads
+// straight from the quantized row (the 8-row panel would spread them 32 bytes
+// apart: 88 KB instead of 11 KB at K = 11008). No software prefetch: on this
+// host the hardware prefetchers keep these streams (plain 8-bit weights, one
+// 64-byte line per vpdpbusd) fed, and the prefetch instructions measured only a cost.
 // Interleaved A/B against TileStreams' prefetch (2 threads, weights from DRAM,
 // 2026-12-02): M=1 2-12 % faster on 4096 x 4096 / 4096 x 11008 / 11008 x 4096,
 // 14 of 14 runs. Found by timing the GEMV next to a plain read of the same bytes
