@@ -53,9 +53,10 @@ private:
     uint8_t* data_ = nullptr;
 };
 
-// Plain reads of a kernel's own bytes: call i reads copies[i % n] once, as the
-// kernel's call i streams it (core::read_words: the read probe's loop, `threads`
-// threads). Timed with a kernel at M = 1, it gives the speed of a call that did
+// Plain reads of a kernel's own bytes: call i reads one copy once, half the
+// copies away from the copy[i % n] the kernel's call i streams (that one may
+// still be in L3 when both run in the same round; core::read_words: the read
+// probe's loop, `threads` threads). Timed with a kernel at M = 1, it gives the speed of a call that did
 // nothing but read the same weights once, in the same window: the ceiling of
 // that call next to the probe's long pass over one 512 MiB buffer (16.9-45 MB
 // calls read at 90-104 % of that probe on this VM, 2026-12-02).
@@ -64,7 +65,8 @@ public:
     PlainRead(const std::vector<PackedCopy>& copies, int64_t bytes, int threads)
         : copies_(&copies), words_(bytes / 8), threads_(threads) {}
     void operator()(int64_t i) {
-        const PackedCopy& c = (*copies_)[static_cast<size_t>(i) % copies_->size()];
+        const size_t n = copies_->size();
+        const PackedCopy& c = (*copies_)[(static_cast<size_t>(i) + n / 2) % n];
         sum_ += core::read_words(reinterpret_cast<const uint64_t*>(c.data()), words_, threads_);
     }
 
@@ -205,15 +207,13 @@ inline RowTimings timed_row(core::ReadProbe& probe, double at_start, int64_t m, 
 }
 
 // timed_row of a one-row kernel call `run` (call i streams copies[i % n]) and
-// a PlainRead of the same copies, call by call in turn, the read half the copies
-// away (the copy the kernel just read may still be in L3): calls[0] is the
+// a PlainRead of the same copies, call by call in turn: calls[0] is the
 // kernel, calls[1] the read, both held against the same probe passes.
 inline RowTimings timed_row_with_read(core::ReadProbe& probe, double at_start, const std::function<void(int64_t)>& run,
                                       const std::vector<PackedCopy>& copies, int64_t bytes, int threads,
                                       double seconds, int warmups) {
     PlainRead plain(copies, bytes, threads);
-    const int64_t away = static_cast<int64_t>(copies.size() / 2);
-    return timed_row(probe, at_start, 1, {run, [&](int64_t i) { plain(i + away); }}, seconds, warmups);
+    return timed_row(probe, at_start, 1, {run, [&](int64_t i) { plain(i); }}, seconds, warmups);
 }
 
 // Prints " | read X% kernel/read Y" for a timed_row_with_read row (X: the plain
