@@ -72,7 +72,10 @@ TEST(WoLinear, ResultsDoNotDependOnThreadCount) {
                           {67, 16, 128, 32, 4, 8, true, false, true, false},
                           {31, 16, 128, 32, 4, 8, true, false, true, false},
                           {30, 40, 96, 32, 3, 4, false, true, false, true},
-                          {45, 40, 96, 32, 3, 4, false, true, false, true}};
+                          {45, 40, 96, 32, 3, 4, false, true, false, true},
+                          // GEMM sums over three K slices (groups of 96 cross the slice ends),
+                          // kept between slices in the partial sums; a 2-column last block
+                          {40, 50, 1152, 96, 4, 8, true, true, true, false}};
     for (const Case& c : cases) {
         SCOPED_TRACE(c.name());
         const Problem pr = make_problem(c, 7);

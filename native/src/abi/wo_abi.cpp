@@ -13,7 +13,7 @@ using jao::pack::WoLayout;
 
 int64_t checked_workspace(const WoLayout& L, int64_t m, const char* fn) {
     jao::require(m >= 1, fn, [&] { return "m must be >= 1, got " + std::to_string(m); });
-    jao::require(m <= std::numeric_limits<int64_t>::max() / 8 / (L.kpad + L.groups + L.n + 16), fn,
+    jao::require(m <= std::numeric_limits<int64_t>::max() / 8 / (L.kpad + L.groups + 2 * (L.n + 16)), fn,
                  [&] { return "m = " + std::to_string(m) + " is too large"; });
     return jao::kernels::wo::workspace_bytes(L, m);
 }

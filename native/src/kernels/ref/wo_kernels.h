@@ -30,10 +30,18 @@ struct Act {
     const float* xsum = nullptr;  // [m, groups]: X[g] (has_t only)
     const float* apack = nullptr; // GEMM: x in K slices of kPanelK, each slice row tiles of [kc][tile rows]:
                                   // (r, k) at apack + k0 * m + r0 * kc + (k - k0) * rows + (r - r0)
+    float* partial = nullptr;     // GEMM, more than one K slice: the sums between slices, [m, nblocks * 16]
+                                  // (gemm_partials in x86/wo_tiles.h: each row tile of each panel contiguous)
 };
 
-// K per GEMM panel: the weights of 32 columns x 256 K decoded to fp32 are 32 KiB (L1).
-constexpr int64_t kPanelK = 256;
+// K per GEMM panel (its fp32 weights: 32 columns x 512 K = 64 KiB on the stack
+// of the calling thread). Interleaved A/B on a Zen 4 (L1d 32 KiB, 2 threads,
+// int4 g32 M = 128, 2026-12-03): 512 ran 2.6-2.9 % faster than 256 and 128 ran
+// 6-11 % slower; 1024 was no faster than 512.
+constexpr int64_t kPanelK = 512;
+
+// Whether the GEMM sums over more than one K slice (and so needs Act::partial).
+inline bool gemm_has_partials(const WoLayout& L) { return L.kpad > kPanelK; }
 
 // Rows [r0, r1) of tile i of the `tiles` tiles an m-row GEMM is split into
 // (balanced, each <= mr_max rows; depends only on m and the tier).

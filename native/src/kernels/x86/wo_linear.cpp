@@ -29,10 +29,14 @@ constexpr int64_t kGemvMaxRowsNeon = 4;
 #endif
 
 struct Work {
-    float* rows;  // [m, kpad]: padded x (GEMV), its bf16 pairs (bf16 dot GEMV) or packed row tiles (GEMM)
-    float* xsum;  // [m, groups]
-    float* y;     // [m, n]: fp32 results before rounding, when y is not fp32
+    float* rows;     // [m, kpad]: padded x (GEMV), its bf16 pairs (bf16 dot GEMV) or packed row tiles (GEMM)
+    float* xsum;     // [m, groups]
+    float* y;        // [m, n]: fp32 results before rounding, when y is not fp32
+    float* partial;  // [m, nblocks * 16] when gemm_has_partials: Act::partial
 };
+
+// Floats of Work::partial (none when the GEMM sums all of K in one slice).
+int64_t partial_floats(const WoLayout& L, int64_t m) { return gemm_has_partials(L) ? m * L.nblocks * pack::kWoNr : 0; }
 
 Work carve(const WoLayout& L, int64_t m, void* workspace) {
     auto p = reinterpret_cast<uintptr_t>(workspace);
@@ -41,6 +45,7 @@ Work carve(const WoLayout& L, int64_t m, void* workspace) {
     w.rows = reinterpret_cast<float*>(p);
     w.xsum = w.rows + m * L.kpad;
     w.y = w.xsum + m * L.groups;
+    w.partial = w.y + m * L.n;
     return w;
 }
 
@@ -154,7 +159,9 @@ Plan make_plan(const WoLayout& L, int64_t m, int32_t x_type) {
     return p;
 }
 
-int64_t workspace_bytes(const WoLayout& L, int64_t m) { return 64 + 4 * m * (L.kpad + L.groups + L.n); }
+int64_t workspace_bytes(const WoLayout& L, int64_t m) {
+    return 64 + 4 * (m * (L.kpad + L.groups + L.n) + partial_floats(L, m));
+}
 
 namespace {
 
@@ -188,6 +195,7 @@ void run_with(const WoLayout& L, const uint8_t* payload, int64_t m, const Plan& 
         }
     } else {
         a.apack = w.rows;
+        a.partial = w.partial;
     }
 
     core::CallScope scope;
