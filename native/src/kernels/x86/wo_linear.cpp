@@ -16,12 +16,16 @@ namespace {
 // The fp32 GEMV re-decodes the codes for every row tile (4 rows); the GEMM
 // decodes each weight once into an fp32 panel and runs 12-row register tiles.
 // The GEMV runs up to these many rows, measured per tier (interleaved A/B,
-// 2 threads, int2/3/4/8, 4096 x 4096, 4096 x 11008, 11008 x 4096, 2026-12-02):
-// on AVX-512 the GEMV took 0.46-0.58 of the GEMM's time at m = 8, 0.62-0.83 at
-// m = 16, 0.84-0.92 at m = 32, 0.92-1.03 at m = 48; on AVX2 (8 fp32 lanes, no
-// vpermps table for the codes) it was already 1.06x at m = 8 and 1.33x at 16.
+// 2 threads, int2/3/4/8, 4096 x 4096, 4096 x 11008, 11008 x 4096, 2026-12-02,
+// Zen 5): on AVX-512 the GEMV took 0.46-0.58 of the GEMM's time at m = 8,
+// 0.62-0.83 at m = 16, 0.84-0.92 at m = 32, 0.92-1.03 at m = 48; on AVX2 (8
+// fp32 lanes, no vpermps table for the codes) it was already 1.06x at m = 8 and
+// 1.33x at 16. The GEMM then got 8-15 % faster (partial sums, panel prefetch;
+// 2026-12-03), and on a Zen 4 (512-bit ops at half the Zen 5's rate) the GEMV
+// took 0.80 of its time at m = 12, 0.96 at 16, 1.03-1.06 at 24, 1.13-1.14 at 32
+// (int4 g32, 4096 x 4096 / 4096 x 11008): 24 is between the two hosts' crossovers.
 #if defined(__x86_64__) || defined(_M_X64)
-constexpr int64_t kGemvMaxRowsAvx512 = 32;
+constexpr int64_t kGemvMaxRowsAvx512 = 24;
 constexpr int64_t kGemvMaxRowsAvx2 = 4;
 #elif defined(__aarch64__)
 // Not timed on Arm hardware: the crossover of the first x86 measurements.
