@@ -369,6 +369,8 @@ inline float* gemm_partials(const Act& a, int64_t m, int64_t b, int nb, int64_t 
 template <class V, int NBIT>
 void gemm(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t r0, int64_t r1, int64_t b0,
           int64_t b1, float* y) {
+    // A column group's last panel is then full or one block wide (gemm_tile_any<V, 1> below).
+    static_assert(V::kGemmNb == 1 || V::kGemmNb == 2);
     const Decoder<V, NBIT> dec(L.center);
     alignas(64) float panel[kPanelK * V::kGemmNb * kWoNr];
     const int64_t tiles = row_tiles(m, V::kGemmMr);
