@@ -347,13 +347,20 @@ struct PanelWalk {
     int64_t b1, group, kpad;
     int nb_max;
 
-    // The panel after the one at (b, k0) of column group bg, as its first block and K; false after the last.
-    bool next(int64_t bg, int64_t b, int64_t k0, int64_t* nb, int64_t* nk) const {
+    // The panel after the one at (b, k0) of column group bg: its first block
+    // and K in *next_b, *next_k; false after the last.
+    bool next(int64_t bg, int64_t b, int64_t k0, int64_t* next_b, int64_t* next_k) const {
         const int64_t bge = std::min(b1, bg + group);
-        if (b + nb_max < bge) return *nb = b, *nb += nb_max, *nk = k0, true;
-        if (k0 + kPanelK < kpad) return *nb = bg, *nk = k0 + kPanelK, true;
-        if (bge < b1) return *nb = bge, *nk = 0, true;
-        return false;
+        if (b + nb_max < bge) {
+            *next_b = b + nb_max, *next_k = k0;  // the next panel of this K slice
+        } else if (k0 + kPanelK < kpad) {
+            *next_b = bg, *next_k = k0 + kPanelK;  // the group's next K slice
+        } else if (bge < b1) {
+            *next_b = bge, *next_k = 0;  // the next column group
+        } else {
+            return false;
+        }
+        return true;
     }
 };
 
