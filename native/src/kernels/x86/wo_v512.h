@@ -23,7 +23,11 @@ struct V512 {
     using F = __m512;
     using I = __m512i;
     static constexpr bool kLut = true;
-    static constexpr int kGemvMr = 4, kGemvNb1 = 4, kGemvNb = 2;
+    // One row streams 3 blocks at once: interleaved A/B against 4 on a Zen 4 (2 threads,
+    // weights from DRAM, 2026-12-03): bf16 activations int4 g32 0.91-0.94 of the time,
+    // int2 0.94; fp32 activations int4 0.94-0.95, int8 per channel 0.96-0.97 (13 of 13
+    // rows faster); 2 blocks were 0.89-0.95 of 4 for bf16 int4 but slower than 3.
+    static constexpr int kGemvMr = 4, kGemvNb1 = 3, kGemvNb = 2;
     static constexpr int kGemmMr = 12, kGemmNb = 2;
     // Interleaved A/B of the one-row GEMV without its stream prefetch (2 threads,
     // weights from DRAM, 2026-12-02): 5 to 7 bits 3-12 % faster (compute-bound: the
