@@ -26,6 +26,10 @@ struct V128x4 {
         uint32x4_t v[4];
     };
     static constexpr bool kLut = false;
+    // The splice decode (wo_tiles.h, Decoder) would be one bsl and one subtract here;
+    // not taken while no Arm timings exist to measure it.
+    static constexpr bool kSplice = false;
+    static constexpr int kSpliceGemvMaxRows = 0;
     static constexpr int kGemvMr = 2, kGemvNb1 = 2, kGemvNb = 1;
     static constexpr int kGemvPrefetchMaxBits = 8;  // every width (the x86 measurements do not carry over untimed)
     static constexpr int kGemmMr = 6, kGemmNb = 1;

@@ -36,7 +36,7 @@ struct Bf16DotSteps {
         table = _mm512_load_si512(t);
     }
     static const X* rows(const Act& a) { return a.xpairs; }
-    template <int S>
+    template <int S, int Rows>  // Rows: the tile rows sharing the weights (one decode for all)
     [[gnu::always_inline]] __m512i weights(const uint8_t* chunk) const {
         constexpr int plane = S / kHalf, shift = (S % kHalf) * NBIT;
         __m512i v = _mm512_loadu_si512(chunk + plane * pack::kWoPlaneBytes);

@@ -8,7 +8,10 @@
 // V provides: F, I (16 x fp32 / int32), kLut (a 16-entry fp32 table lookup: vpermps),
 // tile constants kGemvMr, kGemvNb1 (blocks per GEMV tile at 1 row), kGemvNb
 // (more rows), kGemmMr, kGemmNb, kGemvPrefetchMaxBits (the widest codes whose
-// one-row GEMV prefetches its streams in software), and the small ops used below.
+// one-row GEMV prefetches its streams in software), kSplice (codes of one piece
+// may decode by splicing their bits into a float: Decoder) with
+// kSpliceGemvMaxRows (the GEMV tiles of up to that many rows do), and the small
+// ops used below (splice, fsub and as_f only where kSplice).
 //
 // The GEMV is also written over a Steps class: how one step of a 32-K chunk
 // decodes weights and multiplies them with activations. Fp32Steps (below,
@@ -44,13 +47,17 @@ template <int N, class Fn>
 }
 
 // Decodes K step J of a 32-K chunk of one block into 16 fp32 (u - center).
+// Two ways for codes of one piece (1, 2, 4 bits) on tiers with kSplice: by
+// splicing (get<J, true>) or as the other widths (get<J, false>); both exact.
 template <class V, int NBIT>
 struct Decoder {
     using F = typename V::F;
     using I = typename V::I;
+    static constexpr bool kCanSplice = V::kSplice && NBIT < 8 && pack::bit_pieces(NBIT).count == 1;
     static constexpr bool kLut = V::kLut && NBIT <= 4;
     F table;   // kLut: table[i] = (i mod 2^NBIT) - center, so bits above NBIT never need masking
     I center, mask;
+    float splice_bias[23];  // kCanSplice: 2^(23 - pos) + center for a code at bit pos of its lane
 
     explicit Decoder(int c) {
         alignas(64) float t[16];
@@ -58,6 +65,7 @@ struct Decoder {
         table = V::load(t);
         center = V::set1i(c);
         mask = V::set1i((1 << NBIT) - 1);
+        for (int pos = 0; pos < 23; ++pos) splice_bias[pos] = static_cast<float>((1 << (23 - pos)) + c);
     }
 
     // Piece P of K step J moved to its bit position (garbage above it).
@@ -71,10 +79,23 @@ struct Decoder {
         else return v;
     }
 
-    template <int J>
+    template <int J, bool Splice = kCanSplice>
     [[gnu::always_inline]] F get(const uint8_t* chunk) const {
+        static_assert(!Splice || kCanSplice);
         if constexpr (NBIT == 8) {
             return V::cvt(V::sub(V::u8(chunk + J * kWoNr), center));
+        } else if constexpr (Splice) {
+            // The code's bits (at bit pos of the lane) spliced under the exponent of 2^(23 - pos)
+            // read as the float 2^(23 - pos) + u; minus 2^(23 - pos) + center that is u - center,
+            // exactly: a mask, an or and a subtract where the general way shifts, masks,
+            // subtracts and converts. Codes reaching past mantissa bit 22 are first shifted down
+            // 12 bits (one shift shared by every such step of a plane).
+            constexpr int per = 32 / NBIT, at = (J % per) * NBIT;
+            constexpr int lift = at + NBIT > 23 ? 12 : 0, pos = at - lift;
+            I v = V::load_i(chunk + (J / per) * pack::kWoPlaneBytes);
+            if constexpr (lift > 0) v = V::template srl<lift>(v);
+            const I bits = V::splice(v, V::set1i(((1 << NBIT) - 1) << pos), V::set1i((150 - pos) << 23));
+            return V::fsub(V::as_f(bits), V::set1(splice_bias[pos]));
         } else {
             constexpr auto ps = bit_pieces(NBIT);
             I u = piece<0, J>(chunk);
@@ -97,9 +118,10 @@ struct Fp32Steps {
 
     explicit Fp32Steps(int center) : dec(center) {}
     static const X* rows(const Act& a) { return a.x; }
-    template <int S>
+    // Rows: the tile rows that share the decoded weights.
+    template <int S, int Rows>
     [[gnu::always_inline]] F weights(const uint8_t* chunk) const {
-        return dec.template get<S>(chunk);
+        return dec.template get<S, Decoder<V, NBIT>::kCanSplice && Rows <= V::kSpliceGemvMaxRows>(chunk);
     }
     template <int S>
     [[gnu::always_inline]] static F act(const X* xk) {
@@ -163,8 +185,8 @@ void gemv_tile(const WoLayout& L, const uint8_t* payload, const Act& a, const St
             }
             unroll<Steps::kSteps>([&](auto S) [[gnu::always_inline]] {
                 constexpr int j = decltype(S)::value, h = j % AS;
-                decltype(st.template weights<j>(rec[0])) q[NB];
-                for (int i = 0; i < NB; ++i) q[i] = st.template weights<j>(rec[i] + off);
+                decltype(st.template weights<j, MR>(rec[0])) q[NB];
+                for (int i = 0; i < NB; ++i) q[i] = st.template weights<j, MR>(rec[i] + off);
                 for (int r = 0; r < MR; ++r) {
                     const auto xb = Steps::template act<j>(xk + r * stride);
                     for (int i = 0; i < NB; ++i) d[h][r][i] = Steps::madd(d[h][r][i], q[i], xb);

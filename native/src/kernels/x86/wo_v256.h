@@ -20,6 +20,13 @@ struct V256 {
         __m256i lo, hi;
     };
     static constexpr bool kLut = false;
+    // Codes of one piece decode by splicing (wo_tiles.h, Decoder) in the one-row GEMV
+    // and the GEMM panels; the 2-row GEMV tile keeps shift / and / sub / cvt. Interleaved
+    // A/B on a Zen 4 (AVX2 tier, 2 threads, weights from DRAM, 2026-12-03), int4 g32:
+    // M=1 0.85-0.92 of the time (3 shapes), GEMM M=8-32 0.96-0.99, M=128 0.99; the
+    // 2-row tile 1.00-1.05 (M=2, 4: its constants no longer fit the 16 ymm).
+    static constexpr bool kSplice = true;
+    static constexpr int kSpliceGemvMaxRows = 1;
     static constexpr int kGemvMr = 2, kGemvNb1 = 2, kGemvNb = 1;
     static constexpr int kGemmMr = 6, kGemmNb = 1;
     // Every width prefetches: without it 5, 6 and 8 bits ran 1-5 % slower (2026-12-02).
@@ -47,6 +54,12 @@ struct V256 {
         _mm256_maskstore_ps(p + 8, lane_mask(cols, 8), v.hi);
     }
     static F add(F a, F b) { return {_mm256_add_ps(a.lo, b.lo), _mm256_add_ps(a.hi, b.hi)}; }
+    static F fsub(F a, F b) { return {_mm256_sub_ps(a.lo, b.lo), _mm256_sub_ps(a.hi, b.hi)}; }
+    static F as_f(I v) { return {_mm256_castsi256_ps(v.lo), _mm256_castsi256_ps(v.hi)}; }
+    static I splice(I v, I mask, I bits) {  // v & mask | bits
+        return {_mm256_or_si256(_mm256_and_si256(v.lo, mask.lo), bits.lo),
+                _mm256_or_si256(_mm256_and_si256(v.hi, mask.hi), bits.hi)};
+    }
     static F mul(F a, F b) { return {_mm256_mul_ps(a.lo, b.lo), _mm256_mul_ps(a.hi, b.hi)}; }
     static F fma(F a, F b, F c) { return {_mm256_fmadd_ps(a.lo, b.lo, c.lo), _mm256_fmadd_ps(a.hi, b.hi, c.hi)}; }
     static F fnma(F a, F b, F c) { return {_mm256_fnmadd_ps(a.lo, b.lo, c.lo), _mm256_fnmadd_ps(a.hi, b.hi, c.hi)}; }

@@ -23,6 +23,12 @@ struct V512 {
     using F = __m512;
     using I = __m512i;
     static constexpr bool kLut = true;
+    // No splice decode (wo_tiles.h, Decoder): it runs a mask, an or and a subtract where
+    // the table needs a shift and a vpermps, and GCC fuses the mask and the or into a
+    // vpternlogd that overwrites its input, so every step also copies the plane; int4 g32
+    // M=1 was 6 % slower from DRAM, 13 % hot (Zen 4, 2026-12-03).
+    static constexpr bool kSplice = false;
+    static constexpr int kSpliceGemvMaxRows = 0;
     // One row streams 3 blocks at once: interleaved A/B against 4 on a Zen 4 (2 threads,
     // weights from DRAM, 2026-12-03): bf16 activations int4 g32 0.91-0.94 of the time,
     // int2 0.94; fp32 activations int4 0.94-0.95, int8 per channel 0.96-0.97 (13 of 13
