@@ -14,6 +14,7 @@
 #include <random>
 #include <vector>
 
+#include "int8_test_util.h"
 #include "jao/jao.h"
 
 namespace {
@@ -78,7 +79,7 @@ TEST(CallerParallelRegion, Int8RunsGiveTheSameBitsOnBothBackends) {
     std::vector<int8_t> q(static_cast<size_t>(kN * kK));
     for (size_t i = 0; i < q.size(); ++i) q[i] = static_cast<int8_t>(static_cast<int>(i * 37 % 255) - 127);
     std::vector<float> s(static_cast<size_t>(kN), 0.01f);
-    for (const int32_t backend : {JAO_INT8_BACKEND_JAO, JAO_INT8_BACKEND_ONEDNN}) {
+    for (const int32_t backend : jao::test::int8_backends()) {
         SCOPED_TRACE(backend);
         jao_int8_params p{};
         p.n = kN;

@@ -56,6 +56,23 @@ TEST(Core, IsaNames) {
     EXPECT_EQ(jao_isa_parse(nullptr, &tier), JAO_INVALID_ARGUMENT);
 }
 
+// The tier loops of the other tests cover the tiers this CPU has; this test names the ones of its
+// architecture it lacks, so a run on (say) an AVX2-only host says which kernels it did not execute.
+TEST(Core, TiersThisCpuLacksAreReportedNotRun) {
+#if defined(__x86_64__)
+    const int32_t lo = JAO_ISA_AVX2, hi = JAO_ISA_AVX512_BF16;
+#else
+    const int32_t lo = JAO_ISA_NEON, hi = JAO_ISA_I8MM;
+#endif
+    const uint64_t mask = jao_isa_supported_mask();
+    std::string missing;
+    for (int32_t t = lo; t <= hi; ++t) {
+        ASSERT_NE(jao_isa_name(t), nullptr) << "tier " << t;
+        if (!(mask >> t & 1)) missing += std::string(missing.empty() ? "" : ", ") + jao_isa_name(t);
+    }
+    if (!missing.empty()) GTEST_SKIP() << "NOT RUN on this CPU (it lacks them): tiers " << missing;
+}
+
 TEST(Core, ReadBandwidthProbe) {
     double gbs = -1;
     ASSERT_EQ(jao_measure_read_bandwidth(int64_t{8} << 20, 2, 2, &gbs), JAO_OK) << jao_last_error();

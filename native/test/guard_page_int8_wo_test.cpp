@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "guarded_buffer.h"
+#include "int8_test_util.h"
 #include "jao/jao.h"
 #include "linear_test_util.h"
 #include "wo_test_util.h"
@@ -33,7 +34,7 @@ TEST(GuardPage, Int8LinearTailsNeverTouchMemoryPastTheirBuffers) {
     const int32_t flag_sets[] = {0, JAO_INT8_ACT_PER_TENSOR, JAO_INT8_ACT_REDUCE_RANGE | JAO_INT8_ACT_BF16};
     for (const auto& [m, n, k] : shapes)
         for (int32_t mapping : {JAO_ACT_SYMMETRIC, JAO_ACT_ASYMMETRIC})
-            for (int32_t backend : {JAO_INT8_BACKEND_JAO, JAO_INT8_BACKEND_ONEDNN})
+            for (int32_t backend : jao::test::int8_backends())
                 for (int32_t flags : flag_sets) {
             SCOPED_TRACE("m " + std::to_string(m) + " n " + std::to_string(n) + " k " + std::to_string(k) +
                          " mapping " + std::to_string(mapping) + " backend " + std::to_string(backend) + " flags " +

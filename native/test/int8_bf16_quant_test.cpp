@@ -143,7 +143,7 @@ TEST(Int8Bf16Quant, RowRoundingToInfGivesNaNOutputs) {
     const uint32_t halfway_to_inf = 0x7f7f8000u;  // bf16 max 0x7f7f and inf 0x7f80: the tie rounds to even (inf)
     std::memcpy(&x[k + 7], &halfway_to_inf, 4);
     for (int32_t per_tensor : {0, static_cast<int>(JAO_INT8_ACT_PER_TENSOR)})
-        for (int32_t backend : {JAO_INT8_BACKEND_ONEDNN, JAO_INT8_BACKEND_JAO})
+        for (int32_t backend : jao::test::int8_backends())
             for (int32_t tier : jao::test::supported_tiers()) {
                 jao::test::IsaCap cap(tier);
                 SCOPED_TRACE("per_tensor " + std::to_string(per_tensor) + " backend " + std::to_string(backend) +

@@ -100,7 +100,9 @@ TEST(Int8Golden, OutputsBitExactBothBackendsEveryTier) {
         ASSERT_EQ(s.size(), static_cast<size_t>(n));
         const bool has_bias = st.has("bias");
         const std::vector<float> bias = has_bias ? st.at("bias").as_f32() : std::vector<float>();
-        for (int32_t backend : {JAO_INT8_BACKEND_ONEDNN, JAO_INT8_BACKEND_JAO, JAO_INT8_BACKEND_AUTO}) {
+        std::vector<int32_t> backends = jao::test::int8_backends();
+        backends.push_back(JAO_INT8_BACKEND_AUTO);
+        for (int32_t backend : backends) {
             jao::test::Int8Packed pk;
             const auto p = jao::test::int8_params(n, k, c.asym ? JAO_ACT_ASYMMETRIC : JAO_ACT_SYMMETRIC, has_bias,
                                                   backend, c.flags());

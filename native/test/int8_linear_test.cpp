@@ -83,9 +83,9 @@ TEST(Int8Linear, RandomShapesBothBackendsEveryTierAndThreadCountMatchReference) 
                 for (int32_t flags : flag_sets) {
                     // options x bias adds nothing the epilogue tests miss, except bf16's rounding of the sum
                     if (flags != 0 && flags != JAO_INT8_ACT_BF16 && bias) continue;
-                    Int8Packed packed[2];
-                    const int32_t backends[2] = {JAO_INT8_BACKEND_ONEDNN, JAO_INT8_BACKEND_JAO};
-                    for (int b = 0; b < 2; ++b) {
+                    const std::vector<int32_t> backends = jao::test::int8_backends();
+                    std::vector<Int8Packed> packed(backends.size());
+                    for (size_t b = 0; b < backends.size(); ++b) {
                         const auto p = jao::test::int8_params(n, k, mapping, bias, backends[b], flags);
                         ASSERT_EQ(JAO_OK, jao::test::int8_pack(p, w.q, w.scale, bias ? &w.bias : nullptr, packed[b]))
                             << jao_last_error();
@@ -102,7 +102,7 @@ TEST(Int8Linear, RandomShapesBothBackendsEveryTierAndThreadCountMatchReference) 
                             ASSERT_TRUE(cap.ok());
                             for (int32_t threads : {1, 2}) {
                                 ASSERT_EQ(JAO_OK, jao_threads_set(threads));
-                                for (int b = 0; b < 2; ++b) {
+                                for (size_t b = 0; b < backends.size(); ++b) {
                                     SCOPED_TRACE("n " + std::to_string(n) + " k " + std::to_string(k) + " m " +
                                                  std::to_string(m) + " mapping " + std::to_string(mapping) + " bias " +
                                                  std::to_string(bias) + " flags " + std::to_string(flags) +
@@ -197,7 +197,7 @@ TEST(Int8Linear, EdgeRowsMatchReferenceAndNonFiniteRowsAreNaN) {
     for (int32_t mapping : {JAO_ACT_SYMMETRIC, JAO_ACT_ASYMMETRIC})
         for (int32_t flags : {0, static_cast<int>(JAO_INT8_ACT_PER_TENSOR), static_cast<int>(JAO_INT8_ACT_BF16),
                               JAO_INT8_ACT_BF16 | JAO_INT8_ACT_PER_TENSOR})
-            for (int32_t backend : {JAO_INT8_BACKEND_ONEDNN, JAO_INT8_BACKEND_JAO}) {
+            for (int32_t backend : jao::test::int8_backends()) {
                 const auto p = jao::test::int8_params(n, k, mapping, true, backend, flags);
                 Int8Packed pk;
                 ASSERT_EQ(JAO_OK, jao::test::int8_pack(p, w.q, w.scale, &w.bias, pk)) << jao_last_error();
@@ -241,7 +241,7 @@ TEST(Int8Linear, ConcurrentCallersGetIdenticalResults) {
     std::mt19937 rng(3);
     const int64_t n = 200, k = 300;
     const Weights w = random_weights(n, k, rng);
-    for (int32_t backend : {JAO_INT8_BACKEND_ONEDNN, JAO_INT8_BACKEND_JAO}) {
+    for (int32_t backend : jao::test::int8_backends()) {
         const auto p = jao::test::int8_params(n, k, JAO_ACT_ASYMMETRIC, true, backend);
         Int8Packed pk;
         ASSERT_EQ(JAO_OK, jao::test::int8_pack(p, w.q, w.scale, &w.bias, pk)) << jao_last_error();

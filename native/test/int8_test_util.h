@@ -23,6 +23,21 @@ inline jao_int8_params int8_params(int64_t n, int64_t k, int32_t mapping, bool b
     return p;
 }
 
+// Whether this CPU packs for the oneDNN backend: x86 CPUs without VNNI refuse it
+// (JAO_UNSUPPORTED, oneDNN's int8 matmul saturates there; Int8Validation checks the refusal).
+inline bool onednn_backend_here() {
+    const jao_int8_params p = int8_params(16, 16, JAO_ACT_ASYMMETRIC, false, JAO_INT8_BACKEND_ONEDNN);
+    int64_t size = 0;
+    return jao_int8_packed_size(&p, &size) == JAO_OK;
+}
+
+// The explicit backends the tests run here: jao always, oneDNN where it packs.
+inline std::vector<int32_t> int8_backends() {
+    std::vector<int32_t> out{JAO_INT8_BACKEND_JAO};
+    if (onednn_backend_here()) out.push_back(JAO_INT8_BACKEND_ONEDNN);
+    return out;
+}
+
 // A packed buffer in 64-byte aligned storage (+ 0xCD filler, so stale bytes show).
 struct Int8Packed {
     std::vector<uint64_t> storage;

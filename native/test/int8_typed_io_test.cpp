@@ -98,7 +98,7 @@ TEST(Int8Typed, EqualsTheFp32RunOnWidenedActivations) {
     };
     const Shape shapes[] = {{33, 40}, {70, 129}};
     const int64_t ms[] = {1, 3, 63, 64, 65, 130};
-    for (int32_t backend : {JAO_INT8_BACKEND_JAO, JAO_INT8_BACKEND_ONEDNN})
+    for (int32_t backend : jao::test::int8_backends())
         for (int32_t mapping : {JAO_ACT_SYMMETRIC, JAO_ACT_ASYMMETRIC})
             for (int32_t flags : {0, static_cast<int>(JAO_INT8_ACT_BF16)})
                 for (const Shape& s : shapes) {
@@ -115,7 +115,7 @@ TEST(Int8Typed, EqualsTheFp32RunOnWidenedActivations) {
 // exactly the bytes of its types and of jao_int8_workspace_size.
 TEST(Int8Typed, StaysInsideItsBuffers) {
     std::mt19937 rng(11);
-    for (int32_t backend : {JAO_INT8_BACKEND_JAO, JAO_INT8_BACKEND_ONEDNN}) {
+    for (int32_t backend : jao::test::int8_backends()) {
         const Layer l = make_layer(40, 96, JAO_ACT_ASYMMETRIC, backend, 0, rng);
         for (int64_t m : {1, 64, 70})
             for (int32_t xt : kFloatTypes)

@@ -35,8 +35,6 @@ struct Fixture {
 
 bool mentions(const char* fn) { return std::string(jao_last_error()).find(fn) != std::string::npos; }
 
-const int32_t kBackends[] = {JAO_INT8_BACKEND_ONEDNN, JAO_INT8_BACKEND_JAO};
-
 TEST(Int8Validation, BadParameters) {
     Fixture f(JAO_INT8_BACKEND_JAO);
     int64_t size = 0;
@@ -60,8 +58,29 @@ TEST(Int8Validation, BadParameters) {
     bad([](jao_int8_params& p) { p.k = 131072; }, JAO_UNSUPPORTED);  // int32 accumulation could overflow
 }
 
+// x86 without VNNI: oneDNN's int8 kernels saturate, so an explicit oneDNN request is
+// refused with a reason (AUTO picks jao there: AutoPicksJaoWhereItHasADotProductKernel).
+// With VNNI (or on Arm) the request packs; the other tests run it.
+TEST(Int8Validation, OneDnnBackendIsRefusedWhereItIsNotExact) {
+    const auto p = jao::test::int8_params(16, 16, JAO_ACT_SYMMETRIC, false, JAO_INT8_BACKEND_ONEDNN);
+    int64_t size = 0;
+    const jao_status st = jao_int8_packed_size(&p, &size);
+    if (jao::test::onednn_backend_here()) {
+        EXPECT_EQ(st, JAO_OK) << jao_last_error();
+        return;
+    }
+    ASSERT_EQ(st, JAO_UNSUPPORTED);
+    const std::string why = jao_last_error();
+    EXPECT_NE(why.find("not exact on this CPU"), std::string::npos) << why;
+    EXPECT_NE(why.find("JAO_INT8_BACKEND_JAO"), std::string::npos) << why;
+    std::vector<int8_t> q(256, 1);
+    std::vector<float> s(16, 1.0f);
+    std::vector<uint64_t> dst(64);
+    EXPECT_EQ(jao_int8_pack(&p, q.data(), s.data(), nullptr, dst.data(), 512), JAO_UNSUPPORTED);
+}
+
 TEST(Int8Validation, PackChecksInputs) {
-    for (int32_t backend : kBackends) {
+    for (int32_t backend : jao::test::int8_backends()) {
         Fixture f(backend);
         std::vector<uint64_t> dst(static_cast<size_t>(f.pk.bytes / 8 + 1));
         const int64_t n = f.pk.bytes;
@@ -86,7 +105,7 @@ TEST(Int8Validation, PackChecksInputs) {
 }
 
 TEST(Int8Validation, RunChecksArguments) {
-    for (int32_t backend : kBackends) {
+    for (int32_t backend : jao::test::int8_backends()) {
         Fixture f(backend);
         int64_t ws = 0;
         ASSERT_EQ(jao_int8_workspace_size(f.pk.data(), f.pk.bytes, 2, &ws), JAO_OK) << jao_last_error();
@@ -137,20 +156,21 @@ TEST(Int8Validation, AutoResolvesToAConcreteBackend) {
 }
 
 // The rule of kernels/int8_backend_choice.cpp per tier: jao on AVX-512 VNNI (and
-// above) and on the Arm dot product tiers.
+// above), on the Arm dot product tiers and wherever oneDNN's int8 matmul is not exact.
 TEST(Int8Validation, AutoPicksJaoWhereItHasADotProductKernel) {
     for (int32_t tier : jao::test::supported_tiers()) {
         jao::test::IsaCap cap(tier);
         Fixture f(JAO_INT8_BACKEND_AUTO);
         jao_int8_info info{};
         ASSERT_EQ(jao_int8_packed_info(f.pk.data(), f.pk.bytes, 1, &info), JAO_OK) << jao_last_error();
-        const bool jao = tier == JAO_ISA_AVX512_VNNI || tier == JAO_ISA_AVX512_BF16 || tier == JAO_ISA_DOTPROD || tier == JAO_ISA_I8MM;
+        const bool jao = tier == JAO_ISA_AVX512_VNNI || tier == JAO_ISA_AVX512_BF16 || tier == JAO_ISA_DOTPROD ||
+                         tier == JAO_ISA_I8MM || !jao::test::onednn_backend_here();
         EXPECT_EQ(info.params.backend, jao ? JAO_INT8_BACKEND_JAO : JAO_INT8_BACKEND_ONEDNN) << jao_isa_name(tier);
     }
 }
 
 TEST(Int8Validation, EveryFlippedHeaderByteIsCorruptData) {
-    for (int32_t backend : kBackends) {
+    for (int32_t backend : jao::test::int8_backends()) {
         Fixture f(backend);
         int64_t ws = 0;
         ASSERT_EQ(jao_int8_workspace_size(f.pk.data(), f.pk.bytes, 2, &ws), JAO_OK);
@@ -172,7 +192,7 @@ TEST(Int8Validation, EveryFlippedHeaderByteIsCorruptData) {
 }
 
 TEST(Int8Validation, PayloadCorruptionAndForeignLayouts) {
-    for (int32_t backend : kBackends) {
+    for (int32_t backend : jao::test::int8_backends()) {
         Fixture f(backend);
         EXPECT_EQ(jao_int8_verify(f.pk.data(), f.pk.bytes), JAO_OK) << jao_last_error();
         std::mt19937 rng(17);
@@ -187,7 +207,11 @@ TEST(Int8Validation, PayloadCorruptionAndForeignLayouts) {
             (void)jao::test::int8_run(bad, 2, f.x, y, Fixture::n);
         }
     }
-    // A oneDNN buffer whose weight descriptor is not this CPU's layout: a clear JAO_UNSUPPORTED.
+}
+
+// A oneDNN buffer whose weight descriptor is not this CPU's layout: a clear JAO_UNSUPPORTED.
+TEST(Int8Validation, ForeignOneDnnLayoutIsUnsupported) {
+    if (!jao::test::onednn_backend_here()) GTEST_SKIP() << "NOT RUN: this CPU refuses the oneDNN backend";
     Fixture f(JAO_INT8_BACKEND_ONEDNN);
     Int8Packed foreign = f.pk;
     int64_t blob_bytes;
@@ -201,7 +225,7 @@ TEST(Int8Validation, PayloadCorruptionAndForeignLayouts) {
 }
 
 TEST(Int8Validation, UnpackRoundTripAndRepackIsIdentical) {
-    for (int32_t backend : kBackends)
+    for (int32_t backend : jao::test::int8_backends())
         for (bool bias : {false, true}) {
             Fixture f(backend);
             jao_int8_params p = f.p;

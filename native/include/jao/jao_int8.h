@@ -72,11 +72,17 @@ typedef enum jao_int8_backend {
      * Pack request only, resolved from measurements (native/bench/jao_bench_int8.cpp,
      * kernels/int8_backend_choice.cpp): JAO on AVX-512 VNNI CPUs (its full path was
      * faster than the oneDNN one in 16 of 19 measured shape x M points: by 16-24 % at
-     * M = 1, -1 to +8 % at M = 128), ONEDNN below VNNI; on Arm JAO when dotprod or i8mm is active (not measured: no Arm timings exist),
-     * ONEDNN on NEON-only cores.
+     * M = 1, -1 to +8 % at M = 128), ONEDNN below AVX-512 VNNI when oneDNN has VNNI there
+     * (AVX-VNNI), JAO on x86 CPUs without any VNNI (see ONEDNN); on Arm JAO when dotprod or
+     * i8mm is active (not measured: no Arm timings exist), ONEDNN on NEON-only cores.
      */
     JAO_INT8_BACKEND_AUTO = 0,
-    JAO_INT8_BACKEND_ONEDNN = 1, /**< oneDNN matmul s8 x s8 -> s32, blocked weights */
+    /**
+     * oneDNN matmul s8 x s8 -> s32, blocked weights. JAO_UNSUPPORTED (pack and run) on x86
+     * CPUs without VNNI (AVX2-only, AVX-512 Skylake): oneDNN's kernels there sum u8 x s8
+     * pairs in saturating int16, so its results would not be exact.
+     */
+    JAO_INT8_BACKEND_ONEDNN = 1,
     JAO_INT8_BACKEND_JAO = 2     /**< jao's own kernels: VNNI / AVX2, Arm i8mm / dotprod / NEON, scalar */
 } jao_int8_backend;
 

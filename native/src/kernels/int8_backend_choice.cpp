@@ -8,7 +8,9 @@
 // 4096x11008 M = 128 (1 %). (An earlier session, before the VNNI tiles
 // prefetched, measured oneDNN ahead by 5-12 % at M = 128 and gave it the large
 // weights.) So every weight gets jao on VNNI;
-//  - below AVX-512 VNNI jao has only the vpmaddwd AVX2 tier: oneDNN there;
+//  - below AVX-512 VNNI jao has only the vpmaddwd AVX2 tier: oneDNN there
+//    when its own kernels have VNNI (AVX-VNNI); without VNNI oneDNN's s8
+//    matmul saturates (onednn/int8_matmul.h), so jao's exact AVX2 tier;
 //  - Arm with dotprod or i8mm: jao, by construction (no Arm timings exist,
 //    emulation only). Its tiles run sdot / smmla straight on the packed
 //    weights with no per-call primitive lookup, while the oneDNN jar from
@@ -21,6 +23,7 @@
 
 #include "core/isa.h"
 #include "jao/jao_int8.h"
+#include "onednn/int8_matmul.h"
 
 namespace jao::kernels::int8 {
 
@@ -28,7 +31,7 @@ int32_t auto_backend() {
     const jao_isa active = core::active_isa();
     if (active == JAO_ISA_AVX512_VNNI || active == JAO_ISA_AVX512_BF16) return JAO_INT8_BACKEND_JAO;
     if (active == JAO_ISA_DOTPROD || active == JAO_ISA_I8MM) return JAO_INT8_BACKEND_JAO;
-    return JAO_INT8_BACKEND_ONEDNN;
+    return onednn::int8_matmul_is_exact() ? JAO_INT8_BACKEND_ONEDNN : JAO_INT8_BACKEND_JAO;
 }
 
 }  // namespace jao::kernels::int8

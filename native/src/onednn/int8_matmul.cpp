@@ -162,6 +162,29 @@ void int8_unreorder_weights(int64_t k, int64_t n, const uint8_t* blob, int64_t b
 
 int64_t int8_scratchpad_bytes(int64_t k, int64_t n, int64_t m) { return primitive(k, n, m)->scratch; }
 
+bool int8_matmul_is_exact() {
+#if defined(__x86_64__)
+    // dnnl_cpu_isa_t values are feature masks: 0x8 = avx2_vnni, 0x40 = avx512_core_vnni (and every ISA above them).
+    const unsigned isa = static_cast<unsigned>(dnnl_get_effective_cpu_isa());
+    return (isa & (0x8u | 0x40u)) != 0;
+#else
+    return true;
+#endif
+}
+
+void require_exact_int8_matmul(const char* fn) {
+    if (int8_matmul_is_exact()) return;
+    const char* isa = "below avx2";
+    switch (dnnl_get_effective_cpu_isa()) {
+        case dnnl_cpu_isa_avx2: isa = "avx2"; break;
+        case dnnl_cpu_isa_avx512_core: isa = "avx512_core"; break;
+        default: break;
+    }
+    fail(JAO_UNSUPPORTED, std::string(fn) + ": oneDNN's int8 matmul is not exact on this CPU (oneDNN runs " + isa +
+                              " kernels without VNNI, which sum u8 x s8 pairs in saturating int16); use the jao "
+                              "backend (JAO_INT8_BACKEND_JAO or AUTO)");
+}
+
 const char* int8_impl_name(int64_t k, int64_t n, int64_t m) { return primitive(k, n, m)->impl.c_str(); }
 
 void int8_matmul(int64_t k, int64_t n, int64_t m, const int8_t* a, int64_t lda, const void* weights, int32_t* c,

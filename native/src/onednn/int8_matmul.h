@@ -8,6 +8,16 @@
 
 namespace jao::onednn {
 
+// Whether oneDNN's s8 matmul is exact on this CPU. Without VNNI (AVX2-only
+// CPUs such as Zen 3, AVX-512 Skylake) its kernels add 128 to the s8 source
+// and sum u8 x s8 pairs with vpmaddubsw into saturating int16, so products
+// above 32767 per pair clip (oneDNN's "int8 computation aspects"; 64 x 127 x 127
+// came back as 8160 on a Zen 3). On Arm its s8 matmul accumulates in int32.
+bool int8_matmul_is_exact();
+
+// Fails with JAO_UNSUPPORTED, naming oneDNN's ISA here, when int8_matmul_is_exact() is false.
+void require_exact_int8_matmul(const char* fn);
+
 // This CPU's preferred layout of the [K, N] s8 weights: its serialized memory
 // descriptor (dnnl_memory_desc_get_blob) and byte size. Cached per (K, N).
 struct WeightsLayout {

@@ -78,6 +78,7 @@ Int8Layout make_int8_layout(const jao_int8_params& p, const char* fn) {
                                   " could overflow the exact int32 accumulation, got " + str(p.k));
     Int8Layout L = parameters(p, p.backend == JAO_INT8_BACKEND_AUTO ? kernels::int8::auto_backend() : p.backend);
     if (L.backend == JAO_INT8_BACKEND_ONEDNN) {
+        onednn::require_exact_int8_matmul(fn);
         const onednn::WeightsLayout& w = onednn::int8_weights_layout(p.k, p.n);
         return geometry(L, static_cast<int64_t>(w.blob.size()), w.bytes);
     }
@@ -153,6 +154,7 @@ void pack_int8(const Int8Layout& L, const int8_t* qdata, const float* w_scale, c
     }
     uint8_t* w = out + L.weights_off;
     if (L.backend == JAO_INT8_BACKEND_ONEDNN) {
+        onednn::require_exact_int8_matmul(fn);
         const onednn::WeightsLayout& wl = onednn::int8_weights_layout(L.k, L.n);
         std::memcpy(out + L.blob_off, wl.blob.data(), wl.blob.size());
         onednn::int8_reorder_weights(L.k, L.n, qdata, w);

@@ -197,6 +197,7 @@ int64_t workspace_bytes(const Int8Layout& L, int64_t m) {
 
 void check_runnable(const Int8Layout& L, const void* packed, const char* fn) {
     if (L.backend != JAO_INT8_BACKEND_ONEDNN) return;
+    onednn::require_exact_int8_matmul(fn);
     const onednn::WeightsLayout& want = onednn::int8_weights_layout(L.k, L.n);
     const auto* blob = static_cast<const uint8_t*>(packed) + L.blob_off;
     if (static_cast<int64_t>(want.blob.size()) != L.blob_bytes || want.bytes != L.weights_bytes ||

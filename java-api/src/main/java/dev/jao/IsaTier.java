@@ -63,6 +63,6 @@ public enum IsaTier {
     public static IsaTier ofName(String name) {
         for (IsaTier t : values()) if (t.nativeName.equalsIgnoreCase(name)) return t;
         throw new IllegalArgumentException("unknown ISA tier '" + name + "' (known: scalar, avx2, avx512, "
-                + "avx512_vnni, neon, dotprod, i8mm)");
+                + "avx512_vnni, avx512_bf16, neon, dotprod, i8mm)");
     }
 }

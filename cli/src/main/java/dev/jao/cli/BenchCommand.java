@@ -1,6 +1,8 @@
 package dev.jao.cli;
 
 import dev.jao.Jao;
+import dev.jao.JaoException;
+import dev.jao.NativeStatus;
 import dev.jao.Quantizer;
 import dev.jao.config.Int8DynamicActivationInt8WeightConfig;
 import dev.jao.config.QuantConfig;
@@ -83,7 +85,12 @@ final class BenchCommand implements Callable<Integer> {
         out.println(Jao.capabilities());
         List<Series> series = new ArrayList<>();
         for (String name : configs) series.add(new Series(name, ConfigPresets.parse(name), null));
-        if (oneDnn) series.add(new Series(ONEDNN_LABEL, new Int8DynamicActivationInt8WeightConfig(), "onednn"));
+        if (oneDnn) {
+            Series peerSeries = new Series(ONEDNN_LABEL, new Int8DynamicActivationInt8WeightConfig(), "onednn");
+            String refusal = refusalOf(peerSeries);
+            if (refusal == null) series.add(peerSeries);
+            else out.println("no oneDNN peer line: " + refusal);
+        }
         if (dramGbs == null) dramGbs = Jao.measureReadBandwidthGBs();
         out.printf("read bandwidth (roofline): %.1f GB/s%s%n", dramGbs, spec.commandLine().getParseResult()
                 .hasMatchedOption("--dram-gbs") ? " (given)" : " (measured, 512 MiB, " + Jao.threads() + " threads)");
@@ -121,6 +128,20 @@ final class BenchCommand implements Callable<Integer> {
     private static java.util.Optional<Point> peer(List<Point> points, Point p) {
         return points.stream().filter(o -> o.config().equals(ONEDNN_LABEL) && o.k() == p.k() && o.n() == p.n()
                 && o.m() == p.m()).findFirst();
+    }
+
+    /**
+     * Why {@code s} cannot be packed on this CPU (a small probe layer), or null if it can: oneDNN's s8 matmul is
+     * refused where it is not exact (x86 without VNNI), and the bench then runs without its peer line.
+     */
+    private static String refusalOf(Series s) throws Exception {
+        try {
+            quantize(randomLinear(32, 32), s).close();
+            return null;
+        } catch (JaoException e) {
+            if (e.status() != NativeStatus.UNSUPPORTED) throw e;
+            return e.getMessage();
+        }
     }
 
     private static QuantizedLinear quantize(Linear layer, Series s) throws Exception {

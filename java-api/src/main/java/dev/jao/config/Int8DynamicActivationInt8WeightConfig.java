@@ -25,7 +25,10 @@ public record Int8DynamicActivationInt8WeightConfig(MappingType actMappingType, 
      * System property that forces the integer matmul of layers quantized from now on:
      * {@code auto} (default: the faster on this CPU for the layer's shape, by a measured
      * rule), {@code onednn} (oneDNN's s8 matmul, weights in its blocked layout) or
-     * {@code jao} (jao's own VNNI / AVX2 / scalar kernels). Outputs are identical.
+     * {@code jao} (jao's own VNNI / AVX2 / scalar kernels). Outputs are identical. On an x86 CPU
+     * without VNNI, oneDNN's s8 kernels sum u8 x s8 pairs in saturating int16 and can give wrong
+     * results, so there {@code auto} always picks jao and {@code onednn} makes quantization fail with
+     * a {@link dev.jao.JaoException} of status {@link dev.jao.NativeStatus#UNSUPPORTED}.
      */
     public static final String BACKEND_PROPERTY = "jao.int8.backend";
 

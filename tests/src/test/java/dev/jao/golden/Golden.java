@@ -126,11 +126,14 @@ public final class Golden {
     /**
      * One JUnit container per ISA tier this machine has, each with one test per case (named
      * by the case), run with the tier capped: the kernels are chosen per call by the active tier.
+     * Each tier of this architecture that the CPU lacks gets a container with one aborted test
+     * that names it, so the report says which tiers were not run rather than leaving them out.
      */
     public static java.util.stream.Stream<org.junit.jupiter.api.DynamicContainer> atEveryTier(List<Case> cases,
                                                                                            CaseCheck check) {
         dev.jao.IsaTier best = dev.jao.Jao.activeIsa();
-        return dev.jao.Jao.capabilities().supported().stream().sorted().map(tier ->
+        java.util.Set<dev.jao.IsaTier> supported = dev.jao.Jao.capabilities().supported();
+        java.util.stream.Stream<org.junit.jupiter.api.DynamicContainer> run = supported.stream().sorted().map(tier ->
                 org.junit.jupiter.api.DynamicContainer.dynamicContainer(tier.nativeName(), cases.stream().map(c ->
                         org.junit.jupiter.api.DynamicTest.dynamicTest(c.name(), () -> {
                             dev.jao.Jao.capIsa(tier);
@@ -140,6 +143,17 @@ public final class Golden {
                                 dev.jao.Jao.capIsa(best);
                             }
                         }))));
+        boolean arm = supported.contains(dev.jao.IsaTier.NEON);
+        java.util.stream.Stream<org.junit.jupiter.api.DynamicContainer> notRun = java.util.Arrays
+                .stream(dev.jao.IsaTier.values())
+                .filter(t -> t != dev.jao.IsaTier.SCALAR && (t.code() >= dev.jao.IsaTier.NEON.code()) == arm)
+                .filter(t -> !supported.contains(t))
+                .map(tier -> org.junit.jupiter.api.DynamicContainer.dynamicContainer(tier.nativeName(),
+                        java.util.stream.Stream.of(org.junit.jupiter.api.DynamicTest.dynamicTest(
+                                cases.size() + " cases NOT RUN", () -> org.junit.jupiter.api.Assumptions.abort(
+                                        "this CPU lacks " + tier.nativeName() + ": its " + cases.size()
+                                                + " cases were not run")))));
+        return java.util.stream.Stream.concat(run, notRun);
     }
 
     /** Element-wise {@code |got - expected| <= atol + rtol * |expected|} with the case's tolerance for {@code name}. */
