@@ -70,7 +70,8 @@ private:
 TEST(Int8Linear, RandomShapesBothBackendsEveryTierAndThreadCountMatchReference) {
     ThreadsGuard threads_guard;
     std::mt19937 rng(1234);
-    const int64_t shapes[][2] = {{1, 1}, {7, 5}, {33, 70}, {100, 131}, {47, 1000}, {130, 259}};
+    // k = 1537: several K chunks of the AVX2 row tiles, and a short last one.
+    const int64_t shapes[][2] = {{1, 1}, {7, 5}, {33, 70}, {100, 131}, {47, 1000}, {130, 259}, {19, 1537}};
     const int64_t ms[] = {1, 2, 3, 4, 7, 8, 16, 17, 33, 128};
     const int32_t flag_sets[] = {0, JAO_INT8_ACT_PER_TENSOR, JAO_INT8_ACT_REDUCE_RANGE, JAO_INT8_ACT_BF16,
                                  JAO_INT8_ACT_BF16 | JAO_INT8_ACT_PER_TENSOR | JAO_INT8_ACT_REDUCE_RANGE};

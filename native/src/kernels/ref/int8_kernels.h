@@ -45,10 +45,16 @@ struct Act {
     float* mn = nullptr;     // min(x row), max(x row) (raw, before widening to 0)
     float* mx = nullptr;
     int32_t* bad = nullptr;  // row holds NaN or inf
-    // jao backend, m > 1: q regrouped in panels of 8 rows, int32 [m/8][kpad/4][8]
-    // (4 K of each row side by side), so a tile reads all its rows from one stream.
+    // jao backend, m > 1: q regrouped in panels of kPanelRows rows, so a tile reads all its
+    // rows from one stream: per 4-K step, each row's quad side by side. The VNNI tiers store
+    // a quad as int32 [m/8][kpad/4][8], AVX2 as 4 int16 (widened once for vpmaddwd)
+    // [m/8][kpad/4][8][4]; the workspace holds the wider.
     int32_t* panel = nullptr;
 };
+
+constexpr int kPanelRows = 8;
+// Panel bytes per row and K: AVX2's int16 quads.
+constexpr int64_t kPanelBytesPerK = 2;
 
 // Epilogue inputs from the packed buffer.
 struct Epilogue {

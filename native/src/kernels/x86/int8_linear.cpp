@@ -21,7 +21,7 @@ namespace {
 int64_t aligned(int64_t v) { return round_up(v, 64); }
 
 // Workspace: 64 bytes of alignment slack, q [m, stride], eight per-row arrays,
-// then the jao tiles' 8-row panels (int32 [ceil(m/8)*8][kpad/4]) or oneDNN's scratchpad.
+// then the jao tiles' 8-row panels (Act::panel) or oneDNN's scratchpad.
 constexpr int kRowArrays = 8;
 
 // Row stride of the quantized activations: K rounded up to the jao tiles' 4-K
@@ -30,7 +30,7 @@ int64_t act_stride(const Int8Layout& L) { return L.backend == JAO_INT8_BACKEND_O
 
 // One row runs the GEMV, which reads the quantized row itself.
 int64_t panel_bytes(const Int8Layout& L, int64_t m) {
-    return L.backend == JAO_INT8_BACKEND_JAO && m > 1 ? aligned(round_up(m, 8) * L.kpad) : 0;
+    return L.backend == JAO_INT8_BACKEND_JAO && m > 1 ? aligned(round_up(m, kPanelRows) * L.kpad * kPanelBytesPerK) : 0;
 }
 
 int64_t act_bytes(const Int8Layout& L, int64_t m) {
@@ -173,7 +173,7 @@ Tier active_tier() {
         t = {JAO_ISA_AVX512_VNNI, row_stats_avx512vnni, quantize_avx512vnni, epilogue_avx512vnni, tile_avx512vnni,
              panel_rows_avx512vnni};
     else if (active >= JAO_ISA_AVX2)
-        t = {JAO_ISA_AVX2, row_stats_avx2, quantize_avx2, epilogue_avx2, tile_avx2, nullptr};
+        t = {JAO_ISA_AVX2, row_stats_avx2, quantize_avx2, epilogue_avx2, tile_avx2, panel_rows_avx2};
 #elif defined(__aarch64__)
     // NEON quantization and epilogue at every Arm tier; the tile by tier.
     const jao_isa active = core::active_isa();

@@ -49,6 +49,7 @@ void quantize_avx2(const float* x, int64_t k, int64_t r0, int64_t r1, const ActQ
 void epilogue_avx2(const Epilogue& e, const Act& a, int64_t r0, int64_t r1, float* y);
 void tile_avx2(const uint8_t* w, int64_t kpad, const Epilogue& e, const Act& a, int64_t m0, int mr, int64_t b0, int nb,
                float* y);
+void panel_rows_avx2(const Act& a, int64_t steps, int64_t r0, int64_t r1);
 void row_stats_avx512vnni(const float* x, int64_t k, int64_t r0, int64_t r1, const Act& a);
 void quantize_avx512vnni(const float* x, int64_t k, int64_t r0, int64_t r1, const ActQuant& s, const Act& a);
 void epilogue_avx512vnni(const Epilogue& e, const Act& a, int64_t r0, int64_t r1, float* y);
