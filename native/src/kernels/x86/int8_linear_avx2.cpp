@@ -102,21 +102,38 @@ __m256i fold8(__m256i lo4, __m256i hi4, int32_t asum) {
     return _mm256_sub_epi32(_mm256_permutevar8x32_epi32(_mm256_hadd_epi32(lo4, hi4), order), off);
 }
 
-// One row x one block: 16 exact int32 dot products (the GEMV, from the row's own quads).
-void dot_block(const uint8_t* wb, int64_t steps, const int8_t* q, int32_t asum, int32_t c[16]) {
-    __m256i acc[4] = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256()};
+// Weight streams of the one-row GEMV (for_each_stream_tile). Zen 3, 2 threads,
+// weights from DRAM, 3 shapes, 3 runs alternated (2026-12-04): one stream read at
+// 67-93 % of the interleaved probe, three at 90-104 %.
+constexpr int kGemvStreams = 3;
+
+// One row (GEMV, bound by DRAM) x the NB column blocks of `blocks`, one weight
+// stream each (kernels/stream_prefetch.h), activation quads widened from the
+// quantized row: 16 exact int32 dot products per block.
+template <int NB>
+void gemv(const uint8_t* w, int64_t kpad, const Epilogue& e, const Act& a, int64_t m0, const TileBlocks& blocks,
+          float* y) {
+    const int64_t steps = kpad / 4, block_bytes = pack::int8_block_bytes(kpad);
+    const uint8_t* wb[NB];
+    __m256i acc[NB][4];
+    for (int b = 0; b < NB; ++b) {
+        wb[b] = w + blocks.at[b] * block_bytes;
+        for (auto& v : acc[b]) v = _mm256_setzero_si256();
+    }
+    const int8_t* q = a.q + m0 * a.stride;
     for (int64_t j = 0; j < steps; ++j) {
         int32_t four;
         std::memcpy(&four, q + 4 * j, 4);
         const __m256i a16 = _mm256_broadcastq_epi64(_mm_cvtepi8_epi16(_mm_cvtsi32_si128(four)));
-        const uint8_t* v = wb + j * 64;
-        for (int i = 0; i < 4; ++i) {
-            const __m256i w16 = _mm256_cvtepu8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(v + 16 * i)));
-            acc[i] = _mm256_add_epi32(acc[i], _mm256_madd_epi16(w16, a16));  // wraps mod 2^32 like the other tiers
-        }
+        for (int b = 0; b < NB; ++b)
+            for (int i = 0; i < 4; ++i) {
+                const __m128i w8 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(wb[b] + j * 64 + 16 * i));
+                acc[b][i] = _mm256_add_epi32(acc[b][i], _mm256_madd_epi16(_mm256_cvtepu8_epi16(w8), a16));
+            }
     }
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(c), fold8(acc[0], acc[1], asum));
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(c + 8), fold8(acc[2], acc[3], asum));
+    for (int b = 0; b < NB; ++b)
+        for (int h = 0; h < 2 && blocks.at[b] * 16 + 8 * h < e.n; ++h)
+            finish8(fold8(acc[b][2 * h], acc[b][2 * h + 1], a.asum[m0]), m0, blocks.at[b] * 16 + 8 * h, e, a, y);
 }
 
 // acc[r][0..1] += R rows (<= 4) x the 8 columns of one half of a block over
@@ -266,14 +283,11 @@ void tile_avx2(const uint8_t* w, int64_t kpad, const Epilogue& e, const Act& a, 
                float* y) {
     const int64_t steps = kpad / 4, block_bytes = pack::int8_block_bytes(kpad);
     if (a.panel == nullptr) {  // one row
-        for (int b = 0; b < nb; ++b) {
-            int32_t c[16];
-            dot_block(w + (b0 + b) * block_bytes, steps, a.q + m0 * a.stride, a.asum[m0], c);
-            for (int h = 0; h < 2 && (b0 + b) * 16 + 8 * h < e.n; ++h) {
-                const __m256i cv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(c + 8 * h));
-                finish8(cv, m0, (b0 + b) * 16 + 8 * h, e, a, y);
-            }
-        }
+        for_each_stream_tile<kGemvStreams>(b0, nb, [&](int streams, const TileBlocks& t) {
+            constexpr void (*kGemv[])(const uint8_t*, int64_t, const Epilogue&, const Act&, int64_t,
+                                      const TileBlocks&, float*) = {gemv<1>, gemv<2>, gemv<3>};
+            kGemv[streams - 1](w, kpad, e, a, m0, t, y);
+        });
         return;
     }
     for (int b = 0; b < nb; ++b) panel_block(w + (b0 + b) * block_bytes, steps, e, a, m0, mr, (b0 + b) * 16, y);
