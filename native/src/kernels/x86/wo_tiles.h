@@ -14,9 +14,14 @@
 // ops used below (splice, fsub and as_f only where kSplice).
 //
 // The GEMV is also written over a Steps class: how one step of a 32-K chunk
-// decodes weights and multiplies them with activations. Fp32Steps (below,
-// every tier): one K per step, vpermps/cvt + fma. Bf16DotSteps
-// (wo_gemv_avx512bf16.cpp): two K per step on bf16 activations, vpermw + vdpbf16ps.
+// decodes weights and multiplies them with activations (weights, act, add), and
+// how a tile's AS partial sums per output add up to one column-ordered sum per
+// group (total). Optional members: kPartialSums (the AS its add / total need;
+// else the tile picks it) and kGemvNb1 (blocks per one-row tile; else the
+// tier's). Fp32Steps (below, every tier): one K per step, vpermps/cvt + fma.
+// Bf16DotSteps (wo_gemv_avx512bf16.cpp): two K per step on bf16 activations,
+// vpermw + vdpbf16ps. U8PairSteps (wo_gemv_avx2.cpp): 8-bit codes, two K per
+// step, decoded where they lie.
 #pragma once
 
 #include <algorithm>
@@ -107,6 +112,15 @@ struct Decoder {
     }
 };
 
+// The total of AS partial sums whose lanes are in column order (even and odd
+// steps apart when AS = 2).
+template <class V, int AS>
+[[gnu::always_inline]] inline typename V::F column_partials_total(const typename V::F (&d)[AS]) {
+    static_assert(AS == 1 || AS == 2);
+    if constexpr (AS == 2) return V::add(d[0], d[1]);
+    else return d[0];
+}
+
 // fp32 activations, one K per step: q = decoded code, acc = fma(x, q, acc).
 template <class V, int NBIT>
 struct Fp32Steps {
@@ -127,8 +141,32 @@ struct Fp32Steps {
     [[gnu::always_inline]] static F act(const X* xk) {
         return V::set1(xk[S]);
     }
-    [[gnu::always_inline]] static F madd(F acc, F w, F x) { return V::fma(x, w, acc); }
+    template <int S, int AS>
+    [[gnu::always_inline]] static void add(F (&d)[AS], F w, F x) {
+        d[S % AS] = V::fma(x, w, d[S % AS]);
+    }
+    template <int AS>
+    [[gnu::always_inline]] static F total(const F (&d)[AS]) {
+        return column_partials_total<V>(d);
+    }
 };
+
+// Blocks per GEMV tile of MR rows, and partial sums per output (AS) of such a
+// tile: the Steps' own (see above) or the tier's and, for AS, 2 (even / odd
+// steps apart) when the tile alone gives too few independent chains to hide the
+// fma latency. From the tile's full column width, not the blocks of a remainder
+// tile: that must sum in the same order as a full one, since which blocks end
+// up in remainders depends on the thread's block range.
+template <class V, class Steps, int MR>
+constexpr int gemv_blocks() {
+    if constexpr (MR == 1 && requires { Steps::kGemvNb1; }) return Steps::kGemvNb1;
+    else return MR == 1 ? V::kGemvNb1 : V::kGemvNb;
+}
+template <class V, class Steps, int MR>
+constexpr int gemv_partial_sums() {
+    if constexpr (requires { Steps::kPartialSums; }) return Steps::kPartialSums;
+    else return MR * gemv_blocks<V, Steps, MR>() < 8 ? 2 : 1;
+}
 
 // Scales of a group record (bf16 widened) and the per-group term t = o - s * z.
 template <class V>
@@ -149,10 +187,7 @@ template <class V, class Steps, int MR, int NB>
 void gemv_tile(const WoLayout& L, const uint8_t* payload, const Act& a, const Steps& st, int64_t r0,
                const TileBlocks& blocks, float* y) {
     using F = typename V::F;
-    // AS from the row tile's full column width, not NB: a remainder tile (fewer
-    // blocks) must sum in the same order as a full one, since which blocks end
-    // up in remainders depends on the thread's block range.
-    constexpr int AS = MR * (MR == 1 ? V::kGemvNb1 : V::kGemvNb) < 8 ? 2 : 1;
+    constexpr int AS = gemv_partial_sums<V, Steps, MR>();
     // One row of codes wider than V::kGemvPrefetchMaxBits streams without software prefetch.
     constexpr bool kPrefetch = Steps::kNbit <= V::kGemvPrefetchMaxBits || MR > 1;
     // K per activation element (Steps::X: 1 fp32, or 2 packed bf16) and the row stride in elements.
@@ -167,12 +202,10 @@ void gemv_tile(const WoLayout& L, const uint8_t* payload, const Act& a, const St
     for (int64_t g = 0; g < L.groups; ++g) {
         const uint8_t* rec[NB];
         for (int i = 0; i < NB; ++i) rec[i] = L.record(payload, blocks.at[i], g);
-        // AS interleaved partial sums per output (even / odd step) when the tile
-        // alone gives too few independent chains to hide the fma latency.
-        F d[AS][MR][NB];
-        for (int h = 0; h < AS; ++h)
-            for (int r = 0; r < MR; ++r)
-                for (int i = 0; i < NB; ++i) d[h][r][i] = V::zero();
+        F d[MR][NB][AS];
+        for (int r = 0; r < MR; ++r)
+            for (int i = 0; i < NB; ++i)
+                for (int h = 0; h < AS; ++h) d[r][i][h] = V::zero();
         for (int64_t ch = 0; ch < L.chunks; ++ch) {
             const typename Steps::X* xk = x0 + (g * L.gpad + ch * pack::kWoChunkK) / kKPerX;
             const int64_t off = ch * L.chunk_bytes;
@@ -184,21 +217,18 @@ void gemv_tile(const WoLayout& L, const uint8_t* payload, const Act& a, const St
                 for (int i = 0; i < NB; ++i) prefetch_span_ahead(rec[i] + off, rec[i] + span_end);
             }
             unroll<Steps::kSteps>([&](auto S) [[gnu::always_inline]] {
-                constexpr int j = decltype(S)::value, h = j % AS;
+                constexpr int j = decltype(S)::value;
                 decltype(st.template weights<j, MR>(rec[0])) q[NB];
                 for (int i = 0; i < NB; ++i) q[i] = st.template weights<j, MR>(rec[i] + off);
                 for (int r = 0; r < MR; ++r) {
                     const auto xb = Steps::template act<j>(xk + r * stride);
-                    for (int i = 0; i < NB; ++i) d[h][r][i] = Steps::madd(d[h][r][i], q[i], xb);
+                    for (int i = 0; i < NB; ++i) Steps::template add<j>(d[r][i], q[i], xb);
                 }
             });
         }
-        if constexpr (AS == 2)
-            for (int r = 0; r < MR; ++r)
-                for (int i = 0; i < NB; ++i) d[0][r][i] = V::add(d[0][r][i], d[1][r][i]);
         for (int i = 0; i < NB; ++i) {
             const F s = rec_scale<V>(L, rec[i]);
-            for (int r = 0; r < MR; ++r) acc[r][i] = V::fma(s, d[0][r][i], acc[r][i]);
+            for (int r = 0; r < MR; ++r) acc[r][i] = V::fma(s, Steps::total(d[r][i]), acc[r][i]);
             if (L.has_t()) {
                 const F t = rec_t<V>(L, rec[i], s);
                 for (int r = 0; r < MR; ++r)
@@ -214,7 +244,7 @@ void gemv_tile(const WoLayout& L, const uint8_t* payload, const Act& a, const St
 }
 
 // Rows [r, r + MR) x blocks [b0, b1) as tiles over NB streams of consecutive
-// blocks (kernels/stream_prefetch.h; NB = kGemvNb1 for one row, else kGemvNb),
+// blocks (kernels/stream_prefetch.h; NB: gemv_blocks),
 // whose prefetch past a block's end fetches the stream's next block (interleaved
 // A/B against tiles of adjacent blocks, 2 threads, 2026-12-02: M=1 int4 g32 bf16
 // activations 8-9 %, int2 14 %, int8 3 %, int4 fp32 0-6 %; M=2 int4 / int8
@@ -223,7 +253,7 @@ void gemv_tile(const WoLayout& L, const uint8_t* payload, const Act& a, const St
 template <class V, class Steps, int MR>
 void gemv_rows(const WoLayout& L, const uint8_t* payload, const Act& a, const Steps& st, int64_t r, int64_t b0,
                int64_t b1, float* y) {
-    constexpr int NB = MR == 1 ? V::kGemvNb1 : V::kGemvNb;
+    constexpr int NB = gemv_blocks<V, Steps, MR>();
     const auto run = [&](int w, const TileBlocks& t) {
         if (w == NB) return gemv_tile<V, Steps, MR, NB>(L, payload, a, st, r, t, y);
         for (int i = 0; i < w; ++i) {
