@@ -31,7 +31,6 @@ struct V128x4 {
     static constexpr bool kSplice = false;
     static constexpr int kSpliceGemvMaxRows = 0;
     static constexpr int kGemvMr = 2, kGemvNb1 = 2, kGemvNb = 1;
-    static constexpr int kGemvSplitBelow = 8;  // as AVX-512 (not measured on Arm hardware)
     static constexpr int kGemvPrefetchMaxBits = 8;  // every width (the x86 measurements do not carry over untimed)
     static constexpr int kGemmMr = 6, kGemmNb = 1;
 

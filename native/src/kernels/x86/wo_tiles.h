@@ -7,9 +7,8 @@
 //
 // V provides: F, I (16 x fp32 / int32), kLut (a 16-entry fp32 table lookup: vpermps),
 // tile constants kGemvMr, kGemvNb1 (blocks per GEMV tile at 1 row), kGemvNb
-// (more rows), kGemvSplitBelow (gemv_partial_sums), kGemmMr, kGemmNb,
-// kGemvPrefetchMaxBits (the widest codes whose one-row GEMV prefetches its
-// streams in software), kSplice (codes of one piece
+// (more rows), kGemmMr, kGemmNb, kGemvPrefetchMaxBits (the widest codes whose
+// one-row GEMV prefetches its streams in software), kSplice (codes of one piece
 // may decode by splicing their bits into a float: Decoder) with
 // kSpliceGemvMaxRows (the GEMV tiles of up to that many rows do), and the small
 // ops used below (splice, fsub and as_f only where kSplice).
@@ -166,7 +165,7 @@ constexpr int gemv_blocks() {
 template <class V, class Steps, int MR>
 constexpr int gemv_partial_sums() {
     if constexpr (requires { Steps::kPartialSums; }) return Steps::kPartialSums;
-    else return MR * gemv_blocks<V, Steps, MR>() < V::kGemvSplitBelow ? 2 : 1;
+    else return MR * gemv_blocks<V, Steps, MR>() < 8 ? 2 : 1;
 }
 
 // Scales of a group record (bf16 widened) and the per-group term t = o - s * z.

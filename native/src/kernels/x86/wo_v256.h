@@ -28,12 +28,6 @@ struct V256 {
     static constexpr bool kSplice = true;
     static constexpr int kSpliceGemvMaxRows = 1;
     static constexpr int kGemvMr = 2, kGemvNb1 = 2, kGemvNb = 1;
-    // GEMV tiles of fewer blocks x rows than this keep even and odd steps in two partial
-    // sums (wo_tiles.h, gemv_partial_sums). An F is two ymm here, so a one-row tile of 2
-    // blocks already has 4 chains; with 8 it spilled. Hot 1024 x 1024, 1 thread, Zen 3
-    // (2026-12-04): int4 g32 M=1 0.94 of the time, M=4 0.94, int2 / int3 0.97-0.99;
-    // from DRAM, 2 threads, 4096 x 11008: int2-int4 0.87-0.91.
-    static constexpr int kGemvSplitBelow = 2;
     static constexpr int kGemmMr = 6, kGemmNb = 1;
     // Every width prefetches: without it 5, 6 and 8 bits ran 1-5 % slower (2026-12-02).
     static constexpr int kGemvPrefetchMaxBits = 8;

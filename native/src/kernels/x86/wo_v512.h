@@ -34,7 +34,6 @@ struct V512 {
     // int2 0.94; fp32 activations int4 0.94-0.95, int8 per channel 0.96-0.97 (13 of 13
     // rows faster); 2 blocks were 0.89-0.95 of 4 for bf16 int4 but slower than 3.
     static constexpr int kGemvMr = 4, kGemvNb1 = 3, kGemvNb = 2;
-    static constexpr int kGemvSplitBelow = 8;  // one zmm per F: a tile of fewer F has too few fma chains
     static constexpr int kGemmMr = 12, kGemmNb = 2;
     // Interleaved A/B of the one-row GEMV without its stream prefetch (2 threads,
     // weights from DRAM, 2026-12-02): 5 to 7 bits 3-12 % faster (compute-bound: the
