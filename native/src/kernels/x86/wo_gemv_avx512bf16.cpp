@@ -47,13 +47,8 @@ struct Bf16DotSteps {
     [[gnu::always_inline]] static __m512i act(const X* xk) {
         return _mm512_set1_epi32(static_cast<int>(xk[S]));
     }
-    template <int S, int AS>
-    [[gnu::always_inline]] static void add(F (&d)[AS], __m512i w, __m512i x) {
-        d[S % AS] = _mm512_dpbf16_ps(d[S % AS], (__m512bh)w, (__m512bh)x);
-    }
-    template <int AS>
-    [[gnu::always_inline]] static F total(const F (&d)[AS]) {
-        return tiles::column_partials_total<V512>(d);
+    [[gnu::always_inline]] static F madd(F acc, __m512i w, __m512i x) {
+        return _mm512_dpbf16_ps(acc, (__m512bh)w, (__m512bh)x);
     }
 };
 

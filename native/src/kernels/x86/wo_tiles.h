@@ -14,11 +14,12 @@
 // ops used below (splice, fsub and as_f only where kSplice).
 //
 // The GEMV is also written over a Steps class: how one step of a 32-K chunk
-// decodes weights and multiplies them with activations (weights, act, add), and
-// how a tile's AS partial sums per output add up to one column-ordered sum per
-// group (total). Optional members: kPartialSums (the AS its add / total need;
-// else the tile picks it) and kGemvNb1 (blocks per one-row tile; else the
-// tier's). Fp32Steps (below, every tier): one K per step, vpermps/cvt + fma.
+// decodes weights and multiplies them with activations (weights, act, madd).
+// The tile keeps AS partial sums per output (even / odd steps apart when AS = 2)
+// and adds them once per group. Optional: kGemvNb1 (blocks per one-row tile;
+// else the tier's), and kPartialSums with add and total, for Steps that lay out
+// their own partial sums (add: a step's products into them; total: their
+// column-ordered sum). Fp32Steps (below, every tier): one K per step, vpermps/cvt + fma.
 // Bf16DotSteps (wo_gemv_avx512bf16.cpp): two K per step on bf16 activations,
 // vpermw + vdpbf16ps. U8PairSteps (wo_gemv_avx2.cpp): 8-bit codes, two K per
 // step, decoded where they lie.
@@ -112,15 +113,6 @@ struct Decoder {
     }
 };
 
-// The total of AS partial sums whose lanes are in column order (even and odd
-// steps apart when AS = 2).
-template <class V, int AS>
-[[gnu::always_inline]] inline typename V::F column_partials_total(const typename V::F (&d)[AS]) {
-    static_assert(AS == 1 || AS == 2);
-    if constexpr (AS == 2) return V::add(d[0], d[1]);
-    else return d[0];
-}
-
 // fp32 activations, one K per step: q = decoded code, acc = fma(x, q, acc).
 template <class V, int NBIT>
 struct Fp32Steps {
@@ -141,14 +133,7 @@ struct Fp32Steps {
     [[gnu::always_inline]] static F act(const X* xk) {
         return V::set1(xk[S]);
     }
-    template <int S, int AS>
-    [[gnu::always_inline]] static void add(F (&d)[AS], F w, F x) {
-        d[S % AS] = V::fma(x, w, d[S % AS]);
-    }
-    template <int AS>
-    [[gnu::always_inline]] static F total(const F (&d)[AS]) {
-        return column_partials_total<V>(d);
-    }
+    [[gnu::always_inline]] static F madd(F acc, F w, F x) { return V::fma(x, w, acc); }
 };
 
 // Blocks per GEMV tile of MR rows, and partial sums per output (AS) of such a
@@ -166,6 +151,21 @@ template <class V, class Steps, int MR>
 constexpr int gemv_partial_sums() {
     if constexpr (requires { Steps::kPartialSums; }) return Steps::kPartialSums;
     else return MR * gemv_blocks<V, Steps, MR>() < 8 ? 2 : 1;
+}
+
+// Step S's products w * x into the AS partial sums d of one output, and their
+// total in column order: the Steps' own add / total where it has kPartialSums.
+template <class V, class Steps, int S, int AS, class W, class X>
+[[gnu::always_inline]] inline void add_step(typename V::F (&d)[AS], const W& w, const X& x) {
+    if constexpr (requires { Steps::kPartialSums; }) Steps::template add<S>(d, w, x);
+    else d[S % AS] = Steps::madd(d[S % AS], w, x);
+}
+template <class V, class Steps, int AS>
+[[gnu::always_inline]] inline typename V::F partial_sums_total(const typename V::F (&d)[AS]) {
+    static_assert(AS == 1 || AS == 2);
+    if constexpr (requires { Steps::kPartialSums; }) return Steps::total(d);
+    else if constexpr (AS == 2) return V::add(d[0], d[1]);
+    else return d[0];
 }
 
 // Scales of a group record (bf16 widened) and the per-group term t = o - s * z.
@@ -222,13 +222,13 @@ void gemv_tile(const WoLayout& L, const uint8_t* payload, const Act& a, const St
                 for (int i = 0; i < NB; ++i) q[i] = st.template weights<j, MR>(rec[i] + off);
                 for (int r = 0; r < MR; ++r) {
                     const auto xb = Steps::template act<j>(xk + r * stride);
-                    for (int i = 0; i < NB; ++i) Steps::template add<j>(d[r][i], q[i], xb);
+                    for (int i = 0; i < NB; ++i) add_step<V, Steps, j>(d[r][i], q[i], xb);
                 }
             });
         }
         for (int i = 0; i < NB; ++i) {
             const F s = rec_scale<V>(L, rec[i]);
-            for (int r = 0; r < MR; ++r) acc[r][i] = V::fma(s, Steps::total(d[r][i]), acc[r][i]);
+            for (int r = 0; r < MR; ++r) acc[r][i] = V::fma(s, partial_sums_total<V, Steps>(d[r][i]), acc[r][i]);
             if (L.has_t()) {
                 const F t = rec_t<V>(L, rec[i], s);
                 for (int r = 0; r < MR; ++r)
