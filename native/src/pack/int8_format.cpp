@@ -6,13 +6,13 @@
 
 #include "abi/guard.h"
 #include "pack/crc32c.h"
+#include "pack/param_checks.h"
 #include "kernels/int8_backend_choice.h"
 #include "onednn/int8_matmul.h"
 
 namespace jao::pack {
 namespace {
 
-constexpr int64_t kInt32Max = 2147483647;
 // First 64 bytes of the payload, the size record: int64 blob_bytes, int64
 // weights_bytes (the oneDNN layout's sizes are CPU dependent, so they travel
 // with the buffer), uint32 CRC32C of those 16 bytes (read_int8_header checks
@@ -25,8 +25,6 @@ void write_record(uint8_t* out, int64_t blob_bytes, int64_t weights_bytes) {
     const uint32_t crc = crc32c(sizes, sizeof sizes);
     std::memcpy(out + kHeaderBytes + sizeof sizes, &crc, 4);
 }
-
-std::string str(int64_t v) { return std::to_string(v); }
 
 Int8Layout geometry(Int8Layout L, int64_t blob_bytes, int64_t weights_bytes) {
     L.kpad = round_up(L.k, kInt8Kr);
@@ -60,14 +58,13 @@ int64_t jao_weight_bytes(int64_t n, int64_t k) { return (n + kInt8Nr - 1) / kInt
 }  // namespace
 
 Int8Layout make_int8_layout(const jao_int8_params& p, const char* fn) {
-    require(p.n >= 1 && p.n <= kInt32Max, fn, [&] { return "n must be in [1, 2^31), got " + str(p.n); });
-    require(p.k >= 1 && p.k <= kInt32Max, fn, [&] { return "k must be in [1, 2^31), got " + str(p.k); });
+    require_dims(p.n, p.k, fn);
     require(p.act_mapping == JAO_ACT_SYMMETRIC || p.act_mapping == JAO_ACT_ASYMMETRIC, fn,
             [&] {
                 return "act_mapping must be JAO_ACT_SYMMETRIC (0) or JAO_ACT_ASYMMETRIC (1), got " +
                        str(p.act_mapping);
             });
-    require(p.has_bias == 0 || p.has_bias == 1, fn, "has_bias must be 0 or 1");
+    require_flag(p.has_bias, "has_bias", fn);
     require(p.backend == JAO_INT8_BACKEND_AUTO || p.backend == JAO_INT8_BACKEND_ONEDNN ||
                 p.backend == JAO_INT8_BACKEND_JAO,
             fn, [&] { return "backend must be AUTO (0), ONEDNN (1) or JAO (2), got " + str(p.backend); });
@@ -121,11 +118,7 @@ Int8Layout read_int8_header(const void* packed, int64_t packed_size, const char*
                    : (sizes[0] < 1 || sizes[0] > kMaxBlobBytes || sizes[1] < nk || sizes[1] > 2 * nk + (int64_t{1} << 24)))
         corrupt("bad section sizes");
     L = geometry(L, sizes[0], sizes[1]);
-    require(packed_size >= L.total_bytes, fn,
-            [&] {
-                return "packed buffer of " + str(packed_size) + " bytes is smaller than its header says (" +
-                       str(L.total_bytes) + ")";
-            });
+    require_holds(packed_size, L.total_bytes, fn);
     return L;
 }
 

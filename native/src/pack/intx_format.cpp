@@ -4,14 +4,10 @@
 
 #include "abi/guard.h"
 #include "core/int_math.h"
+#include "pack/param_checks.h"
 
 namespace jao::pack {
 namespace {
-
-constexpr int64_t kInt32Max = 2147483647;
-
-
-std::string str(int64_t v) { return std::to_string(v); }
 
 IntxLayout geometry(const jao_intx_params& p) {
     IntxLayout L;
@@ -44,19 +40,15 @@ IntxLayout geometry(const jao_intx_params& p) {
 }  // namespace
 
 IntxLayout make_layout(const jao_intx_params& p, const char* fn) {
-    require(p.n >= 1 && p.n <= kInt32Max, fn, [&] { return "n must be in [1, 2^31), got " + str(p.n); });
-    require(p.k >= 1 && p.k <= kInt32Max, fn, [&] { return "k must be in [1, 2^31), got " + str(p.k); });
-    require(p.weight_nbit >= 1 && p.weight_nbit <= 8, fn,
-            [&] { return "weight_nbit must be in [1, 8], got " + str(p.weight_nbit); });
-    require(p.group_size >= 1 && p.k % p.group_size == 0, fn,
-            [&] { return "group_size must divide k (k=" + str(p.k) + ", group_size=" + str(p.group_size) + ")"; });
+    require_dims(p.n, p.k, fn);
+    require_weight_nbit(p.weight_nbit, fn);
+    require_group_divides_k(p.group_size, p.k, fn);
     if (p.group_size > kMaxGroupSize)
         fail(JAO_UNSUPPORTED, std::string(fn) + ": group_size above " + str(kMaxGroupSize) +
                                   " is not supported (int32 dot products), got " + str(p.group_size));
-    require(p.scale_dtype == JAO_SCALE_F32 || p.scale_dtype == JAO_SCALE_BF16, fn,
-            [&] { return "scale_dtype must be JAO_SCALE_F32 (0) or JAO_SCALE_BF16 (1), got " + str(p.scale_dtype); });
-    require(p.has_zero_points == 0 || p.has_zero_points == 1, fn, "has_zero_points must be 0 or 1");
-    require(p.has_bias == 0 || p.has_bias == 1, fn, "has_bias must be 0 or 1");
+    require_scale_dtype(p.scale_dtype, fn);
+    require_flag(p.has_zero_points, "has_zero_points", fn);
+    require_flag(p.has_bias, "has_bias", fn);
     require(p.layout == JAO_INTX_LAYOUT_AUTO || p.layout == JAO_INTX_LAYOUT_VNNI_N16K4, fn,
             [&] { return "unknown layout " + str(p.layout); });
     return geometry(p);
@@ -83,11 +75,7 @@ IntxLayout read_header(const void* packed, int64_t packed_size, const char* fn) 
     } catch (const Error& e) {
         corrupt(e.what());
     }
-    require(packed_size >= L.total_bytes, fn,
-            [&] {
-                return "packed buffer of " + str(packed_size) + " bytes is smaller than its header says (" +
-                       str(L.total_bytes) + ")";
-            });
+    require_holds(packed_size, L.total_bytes, fn);
     return L;
 }
 

@@ -5,14 +5,10 @@
 
 #include "abi/guard.h"
 #include "core/int_math.h"
+#include "pack/param_checks.h"
 
 namespace jao::pack {
 namespace {
-
-constexpr int64_t kInt32Max = 2147483647;
-
-std::string str(int64_t v) { return std::to_string(v); }
-
 
 WoLayout geometry(const jao_wo_params& p) {
     WoLayout L;
@@ -43,29 +39,23 @@ WoLayout geometry(const jao_wo_params& p) {
     return L;
 }
 
-bool flag(int32_t v) { return v == 0 || v == 1; }
-
 }  // namespace
 
 WoLayout make_wo_layout(const jao_wo_params& p, const char* fn) {
-    require(p.n >= 1 && p.n <= kInt32Max, fn, [&] { return "n must be in [1, 2^31), got " + str(p.n); });
-    require(p.k >= 1 && p.k <= kInt32Max, fn, [&] { return "k must be in [1, 2^31), got " + str(p.k); });
-    require(p.weight_nbit >= 1 && p.weight_nbit <= 8, fn,
-            [&] { return "weight_nbit must be in [1, 8], got " + str(p.weight_nbit); });
+    require_dims(p.n, p.k, fn);
+    require_weight_nbit(p.weight_nbit, fn);
     require(p.center >= 0 && p.center < (1 << p.weight_nbit), fn,
             [&] { return "center must be in [0, 2^weight_nbit), got " + str(p.center); });
-    require(p.group_size >= 1 && p.k % p.group_size == 0, fn,
-            [&] { return "group_size must divide k (k=" + str(p.k) + ", group_size=" + str(p.group_size) + ")"; });
+    require_group_divides_k(p.group_size, p.k, fn);
     require(p.group_size <= kWoMaxGroupSize, fn,
             [&] {
                 return "group_size must be <= " + str(kWoMaxGroupSize) +
                        " (use group_size == k only up to that), got " + str(p.group_size);
             });
-    require(p.scale_dtype == JAO_SCALE_F32 || p.scale_dtype == JAO_SCALE_BF16, fn,
-            [&] { return "scale_dtype must be JAO_SCALE_F32 (0) or JAO_SCALE_BF16 (1), got " + str(p.scale_dtype); });
-    require(flag(p.has_zero_points), fn, "has_zero_points must be 0 or 1");
-    require(flag(p.has_offsets), fn, "has_offsets must be 0 or 1");
-    require(flag(p.has_bias), fn, "has_bias must be 0 or 1");
+    require_scale_dtype(p.scale_dtype, fn);
+    require_flag(p.has_zero_points, "has_zero_points", fn);
+    require_flag(p.has_offsets, "has_offsets", fn);
+    require_flag(p.has_bias, "has_bias", fn);
     require(p.layout == JAO_WO_LAYOUT_AUTO || p.layout == JAO_WO_LAYOUT_N16, fn,
             [&] { return "unknown layout " + str(p.layout); });
     return geometry(p);
@@ -107,11 +97,7 @@ WoLayout read_wo_header(const void* packed, int64_t packed_size, const char* fn)
     } catch (const Error& e) {
         corrupt_header("weight-only", fn, e.what());
     }
-    require(packed_size >= L.total_bytes, fn,
-            [&] {
-                return "packed buffer of " + str(packed_size) + " bytes is smaller than its header says (" +
-                       str(L.total_bytes) + ")";
-            });
+    require_holds(packed_size, L.total_bytes, fn);
     return L;
 }
 

@@ -63,12 +63,9 @@ void quantize_rows_neon(const IntxLayout& L, const float* x, int64_t m0, int64_t
         const float* xr = x + m * L.k;
         uint8_t* qr = a.q + m * L.kpad;
         float* info = a.info + m * a.info_stride;
-        float mn, mx, s, inv, zp;
+        float mn, mx;
         min_max(xr, L.k, &mn, &mx);
-        act_qparams(mn, mx, &s, &inv, &zp);
-        info[kInfoScale] = s;
-        info[kInfoUz] = zp + 128.0f;
-        set_info_int(info, kInfoUzInt, static_cast<int32_t>(zp) + 128);
+        const auto [inv, zp] = set_row_qparams(info, mn, mx);
         const Quantizer qz{vdupq_n_f32(inv), vdupq_n_f32(zp)};
         for (int64_t g = 0; g < L.groups; ++g) {
             const float* xg = xr + g * L.group_size;

@@ -81,6 +81,15 @@ void linear_plain_ref(int64_t n, int64_t k, int64_t group_size, int nbit, const 
 // min and max: scale, its reciprocal (quantize multiplies) and zero point (as float).
 void act_qparams(float mn, float mx, float* scale, float* inv, float* zp);
 
+// A row quantizer's multiplier (1 / scale) and zero point.
+struct RowQuantizer {
+    float inv, zp;
+};
+// act_qparams of a row's min and max, written to the row's info record (scale,
+// and the zero point + 128 as float and int, for the tiles' u8 codes); returns
+// what the tier's quantizer needs.
+RowQuantizer set_row_qparams(float* info, float mn, float mx);
+
 // torchao per-token asymmetric int8 quantization of one row (for tests and the plain reference).
 void quantize_row_torchao(const float* x, int64_t k, int8_t* q, float* scale, int8_t* zero_point);
 

@@ -32,6 +32,15 @@ void act_qparams(float mn, float mx, float* scale, float* inv, float* zp) {
     *inv = 1.0f / s;
 }
 
+RowQuantizer set_row_qparams(float* info, float mn, float mx) {
+    float s, inv, zp;
+    act_qparams(mn, mx, &s, &inv, &zp);
+    info[kInfoScale] = s;
+    info[kInfoUz] = zp + 128.0f;
+    set_info_int(info, kInfoUzInt, static_cast<int32_t>(zp) + 128);
+    return {inv, zp};
+}
+
 int64_t workspace_bytes(const IntxLayout& L, int64_t m) {
     return kAlign + round_up(m * L.kpad, kAlign) + m * info_stride(L) * 4;
 }
@@ -69,11 +78,7 @@ void quantize_rows_ref(const IntxLayout& L, const float* x, int64_t m0, int64_t 
             mn = std::min(mn, xr[i]);
             mx = std::max(mx, xr[i]);
         }
-        float s, inv, zp;
-        act_qparams(mn, mx, &s, &inv, &zp);
-        info[kInfoScale] = s;
-        info[kInfoUz] = zp + 128.0f;
-        set_info_int(info, kInfoUzInt, static_cast<int32_t>(zp) + 128);
+        const auto [inv, zp] = set_row_qparams(info, mn, mx);
         for (int64_t g = 0; g < L.groups; ++g) {
             int32_t sum = 0;
             for (int64_t j = 0; j < L.group_size; ++j) {

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <utility>
 
+#include "core/with_nbit.h"
 #include "kernels/x86/activation_quad.h"
 #include "kernels/x86/intx_linear.h"
 
@@ -172,16 +173,7 @@ void run_tiles(const IntxLayout& L, const uint8_t* payload, const Act& a, int64_
 
 void tile_avx2(const IntxLayout& L, const uint8_t* payload, const Act& a, int64_t m0, int mr, int64_t b0, int nb,
                float* y) {
-    switch (L.nbit) {
-        case 1: return run_tiles<1>(L, payload, a, m0, mr, b0, nb, y);
-        case 2: return run_tiles<2>(L, payload, a, m0, mr, b0, nb, y);
-        case 3: return run_tiles<3>(L, payload, a, m0, mr, b0, nb, y);
-        case 4: return run_tiles<4>(L, payload, a, m0, mr, b0, nb, y);
-        case 5: return run_tiles<5>(L, payload, a, m0, mr, b0, nb, y);
-        case 6: return run_tiles<6>(L, payload, a, m0, mr, b0, nb, y);
-        case 7: return run_tiles<7>(L, payload, a, m0, mr, b0, nb, y);
-        default: return run_tiles<8>(L, payload, a, m0, mr, b0, nb, y);
-    }
+    with_nbit(L.nbit, [&](auto nbit) { run_tiles<decltype(nbit)::value>(L, payload, a, m0, mr, b0, nb, y); });
 }
 
 void quantize_rows_avx2(const IntxLayout& L, const float* x, int64_t m0, int64_t m1, const Act& a) {
@@ -205,11 +197,7 @@ void quantize_rows_avx2(const IntxLayout& L, const float* x, int64_t m0, int64_t
             mn = std::min(mn, xr[i]);
             mx = std::max(mx, xr[i]);
         }
-        float s, inv, zp;
-        act_qparams(mn, mx, &s, &inv, &zp);
-        info[kInfoScale] = s;
-        info[kInfoUz] = zp + 128.0f;
-        set_info_int(info, kInfoUzInt, static_cast<int32_t>(zp) + 128);
+        const auto [inv, zp] = set_row_qparams(info, mn, mx);
         const __m256 vinv = _mm256_set1_ps(inv), vzp = _mm256_set1_ps(zp);
         const __m256 lo = _mm256_set1_ps(-128.0f), hi = _mm256_set1_ps(127.0f);
         const __m128i flip = _mm_set1_epi8(static_cast<char>(0x80));

@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "core/cpu_features.h"
+#include "core/with_nbit.h"
 #include "kernels/x86/intx_tile_avx512.h"
 
 namespace jao::kernels::intx {
@@ -53,16 +54,7 @@ void tile_avx512vnni(const IntxLayout& L, const uint8_t* payload, const Act& a, 
                      int nb, float* y) {
     if (mr == 1 && L.nbit < 8 && core::gfni_usable())
         return gemv_avx512gfni(L, payload, a, m0, b0, nb, y);
-    switch (L.nbit) {
-        case 1: return run_tiles<1>(L, payload, a, m0, mr, b0, nb, y);
-        case 2: return run_tiles<2>(L, payload, a, m0, mr, b0, nb, y);
-        case 3: return run_tiles<3>(L, payload, a, m0, mr, b0, nb, y);
-        case 4: return run_tiles<4>(L, payload, a, m0, mr, b0, nb, y);
-        case 5: return run_tiles<5>(L, payload, a, m0, mr, b0, nb, y);
-        case 6: return run_tiles<6>(L, payload, a, m0, mr, b0, nb, y);
-        case 7: return run_tiles<7>(L, payload, a, m0, mr, b0, nb, y);
-        default: return run_tiles<8>(L, payload, a, m0, mr, b0, nb, y);
-    }
+    with_nbit(L.nbit, [&](auto nbit) { run_tiles<decltype(nbit)::value>(L, payload, a, m0, mr, b0, nb, y); });
 }
 
 void quantize_rows_avx512vnni(const IntxLayout& L, const float* x, int64_t m0, int64_t m1, const Act& a) {
@@ -84,11 +76,7 @@ void quantize_rows_avx512vnni(const IntxLayout& L, const float* x, int64_t m0, i
             v = _mm512_mask_loadu_ps(vmx, tm, xr + i);
             vmx = _mm512_max_ps(vmx, v);
         }
-        float s, inv, zp;
-        act_qparams(_mm512_reduce_min_ps(vmn), _mm512_reduce_max_ps(vmx), &s, &inv, &zp);
-        info[kInfoScale] = s;
-        info[kInfoUz] = zp + 128.0f;
-        set_info_int(info, kInfoUzInt, static_cast<int32_t>(zp) + 128);
+        const auto [inv, zp] = set_row_qparams(info, _mm512_reduce_min_ps(vmn), _mm512_reduce_max_ps(vmx));
         const __m512 vinv = _mm512_set1_ps(inv), vzp = _mm512_set1_ps(zp);
         const __m512 lo = _mm512_set1_ps(-128.0f), hi = _mm512_set1_ps(127.0f);
         const __m512i v128 = _mm512_set1_epi32(128);

@@ -29,6 +29,7 @@
 #include <cstdint>
 #include <utility>
 
+#include "core/with_nbit.h"
 #include "kernels/ref/wo_kernels.h"
 #include "kernels/stream_prefetch.h"
 
@@ -481,19 +482,6 @@ void gemm(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, in
     }
 }
 
-// Runtime nbit -> template.
-#define JAO_WO_DISPATCH_NBIT(FN, V, L, ...)          \
-    switch ((L).nbit) {                              \
-        case 1: FN<V, 1>(L, __VA_ARGS__); break;     \
-        case 2: FN<V, 2>(L, __VA_ARGS__); break;     \
-        case 3: FN<V, 3>(L, __VA_ARGS__); break;     \
-        case 4: FN<V, 4>(L, __VA_ARGS__); break;     \
-        case 5: FN<V, 5>(L, __VA_ARGS__); break;     \
-        case 6: FN<V, 6>(L, __VA_ARGS__); break;     \
-        case 7: FN<V, 7>(L, __VA_ARGS__); break;     \
-        default: FN<V, 8>(L, __VA_ARGS__); break;    \
-    }
-
 }  // namespace jao::kernels::wo::tiles
 
 // A tier's entry points (BlocksFn, declared in wo_linear.h / kernels/arm/wo_arm.h)
@@ -503,12 +491,16 @@ void gemm(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, in
 #define JAO_WO_TIER_GEMV(GEMV, V)                                                                            \
     void GEMV(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t r0, int64_t r1,    \
               int64_t b0, int64_t b1, float* y) {                                                            \
-        JAO_WO_DISPATCH_NBIT(tiles::gemv, V, L, payload, a, m, r0, r1, b0, b1, y)                            \
+        with_nbit(L.nbit, [&](auto nbit) {                                                                   \
+            tiles::gemv<V, decltype(nbit)::value>(L, payload, a, m, r0, r1, b0, b1, y);                      \
+        });                                                                                                  \
     }
 #define JAO_WO_TIER_GEMM(GEMM, GEMM_MR, V)                                                                   \
     const int GEMM_MR = V::kGemmMr;                                                                          \
     void GEMM(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t r0, int64_t r1,    \
               int64_t b0, int64_t b1, float* y) {                                                            \
-        JAO_WO_DISPATCH_NBIT(tiles::gemm, V, L, payload, a, m, r0, r1, b0, b1, y)                            \
+        with_nbit(L.nbit, [&](auto nbit) {                                                                   \
+            tiles::gemm<V, decltype(nbit)::value>(L, payload, a, m, r0, r1, b0, b1, y);                      \
+        });                                                                                                  \
     }
 #define JAO_WO_TIER_ENTRY_POINTS(GEMV, GEMM, GEMM_MR, V) JAO_WO_TIER_GEMV(GEMV, V) JAO_WO_TIER_GEMM(GEMM, GEMM_MR, V)
