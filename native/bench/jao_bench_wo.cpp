@@ -16,21 +16,28 @@
 // in the same run ("read"; at M=1 probe passes interleaved with the row's calls), the kernel (gemv, gemm, or
 // dotv: the bf16 dot-product GEMV); then the peers on the same x: oneDNN
 // dnnl_sgemm on the fp32-dequantized weights (x * W^T, its own 180 MB of
-// weights, so cold too) and, at M=1 on 4096x4096, jao's scalar tier; at M=1 last
+// weights, so cold too), oneDNN's matmul with int4 / int8 weight decompression
+// on the same codes and scales ("wdec", bench_onednn_wdec.h: its own >= 160 MB
+// of copies; its outputs are checked against jao's), and, at M=1 on 4096x4096,
+// jao's scalar tier; at M=1 last
 // a plain read of the same packed bytes timed call by call with the kernel ("read":
 // its % of the probe, then kernel time / read time; bench_util.h PlainRead).
 #include <dnnl.h>
 #include <omp.h>
 
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "affine/float_formats.h"
+#include "bench_onednn_wdec.h"
 #include "bench_util.h"
 #include "jao/jao.h"
 
@@ -54,6 +61,7 @@ struct Weights {
     int64_t size = 0;
     std::vector<jao::bench::PackedCopy> copies;
     std::vector<float> dequant;  // [N, K] fp32 for the sgemm peer
+    std::unique_ptr<jao::bench::OnednnDecompressMatmul> wdec;  // the weight-decompression peer
 };
 
 Weights make_weights(const Format& f, int64_t K, int64_t N, bool peers, bool hot, std::mt19937& rng) {
@@ -81,8 +89,37 @@ Weights make_weights(const Format& f, int64_t K, int64_t N, bool peers, bool hot
             for (int64_t k = 0; k < K; ++k)
                 w.dequant[n * K + k] = s[n * groups + k / w.p.group_size] *
                                        static_cast<float>(codes[n * K + k] - f.center);
+        w.wdec = std::make_unique<jao::bench::OnednnDecompressMatmul>(f.nbit, K, N, w.p.group_size, codes, s, f.center,
+                                                                      hot ? 0 : kStreamBytes);
     }
     return w;
+}
+
+// Times oneDNN's weight-decompression matmul on the row's x and checks its
+// outputs against jao's y (fp32 runs), or says why there is no such row.
+void print_wdec_peer(Weights& w, int64_t M, std::vector<float>& x, const std::vector<float>& y, int32_t act,
+                     double flops, double jao_median, double seconds, const char* format) {
+    std::vector<float> yd(y.size());
+    if (!w.wdec || !w.wdec->prepare(M, x.data(), yd.data())) {
+        std::printf(" %9s %8s %6s |", "-", "-", "-");
+        if (w.wdec && M == 1) std::fprintf(stderr, "no oneDNN weight-decompression row for %s: %s\n", format, w.wdec->why().c_str());
+        return;
+    }
+    if (M == 1) std::fprintf(stderr, "oneDNN weight decompression for %s: %s\n", format, w.wdec->impl().c_str());
+    const double t = median(time_calls(seconds, [&](int i) { w.wdec->run(i); }, 3));
+    if (act == JAO_F32) {
+        double err = 0, mag = 0;
+        for (size_t i = 0; i < y.size(); ++i) {
+            err = std::max(err, static_cast<double>(std::fabs(yd[i] - y[i])));
+            mag = std::max(mag, static_cast<double>(std::fabs(y[i])));
+        }
+        if (!(err <= 1e-4 * mag)) {
+            std::fprintf(stderr, "oneDNN weight decompression (%s) differs from jao by %g (max |y| %g)\n",
+                         w.wdec->impl().c_str(), err, mag);
+            std::exit(5);
+        }
+    }
+    std::printf(" %9.3f %8.1f %5.2fx |", t * 1e3, flops / t * 1e-9, t / jao_median);
 }
 
 }  // namespace
@@ -134,8 +171,9 @@ int main(int argc, char** argv) {
     std::printf("jao %s, isa %s, %d threads, %s activations, measured DRAM read %.1f GB/s, load %.2f %.2f %.2f\n",
                 jao_version_string(), jao_isa_name(jao_isa_active()), threads, act == JAO_BF16 ? "bf16" : "fp32", dram,
                 load[0], load[1], load[2]);
-    std::printf("%-9s %-11s %4s %9s %8s %8s %7s %5s %6s %5s | %9s %8s %6s | %9s\n", "format", "KxN", "M", "median_ms",
-                "best_ms", "GFLOP/s", "GB/s", "read", "%DRAM", "kern", "sgemm_ms", "GFLOP/s", "x_sg", "scalar_ms");
+    std::printf("%-9s %-11s %4s %9s %8s %8s %7s %5s %6s %5s | %9s %8s %6s | %9s %8s %6s | %9s\n", "format", "KxN", "M",
+                "median_ms", "best_ms", "GFLOP/s", "GB/s", "read", "%DRAM", "kern", "sgemm_ms", "GFLOP/s", "x_sg",
+                "wdec_ms", "GFLOP/s", "x_wd", "scalar_ms");
 
     const Format formats[] = {{"int4_g32", 4, 8, false, true, false},
                               {"int8_pc", 8, 128, true, false, false},
@@ -179,6 +217,7 @@ int main(int argc, char** argv) {
                 const jao::bench::RowTimings row =
                     M == 1 ? jao::bench::timed_row_with_read(probe, dram, run, w.copies, w.size, threads, seconds, warmups)
                            : jao::bench::timed_row(probe, dram, M, {run}, seconds, warmups);
+                const std::vector<float> y_jao = y;  // the sgemm peer writes y
                 const double read = row.read_gbs;
                 const double med = row.calls[0].median, flops = 2.0 * M * K * N;
                 const double gbs = static_cast<double>(w.size) / med * 1e-9;
@@ -200,6 +239,7 @@ int main(int argc, char** argv) {
                 } else {
                     std::printf(" %9s %8s %6s |", "-", "-", "-");
                 }
+                print_wdec_peer(w, M, x, y_jao, act, flops, med, seconds, f.name);
                 if (peers && M == 1 && K == 4096 && N == 4096) {
                     std::printf(" %9.3f", jao::bench::timed_scalar(run, seconds).median * 1e3);
                 } else {
