@@ -1,6 +1,6 @@
 // Arm tier of the weight-only linear (contract: kernels/ref/wo_kernels.h),
 // picked by the driver (kernels/x86/wo_linear.cpp) at every Arm tier:
-//   neon  wo_linear_neon.cpp  fp32 fma, GEMV for few rows and GEMM tiles (wo_tiles.h)
+//   neon  wo_linear_neon.cpp  fp32 fma, GEMV for few rows and GEMM tiles (kernels/wo_gemv_tiles.h, wo_gemm_tiles.h)
 // The dot product extensions do not help an fp32 kernel, so dotprod and i8mm
 // run it too.
 #pragma once

@@ -1,4 +1,4 @@
-// NEON tier of the weight-only linear: the x86 tiers' kernels (wo_tiles.h,
+// NEON tier of the weight-only linear: the kernels every tier shares (kernels/wo_gemv_tiles.h, wo_gemm_tiles.h,
 // written over vector traits) instantiated with a 16-column block as four
 // float32x4_t. Register budget like AVX2's (8 blocks of fp32 in 32 q
 // registers), hence its tile shapes: GEMV 2 rows x 1 block (2 blocks for
@@ -13,7 +13,8 @@
 #include <cstring>
 
 #include "kernels/arm/wo_arm.h"
-#include "kernels/x86/wo_tiles.h"
+#include "kernels/wo_gemm_tiles.h"
+#include "kernels/wo_gemv_tiles.h"
 
 namespace jao::kernels::wo {
 namespace {
@@ -26,7 +27,7 @@ struct V128x4 {
         uint32x4_t v[4];
     };
     static constexpr bool kLut = false;
-    // The splice decode (wo_tiles.h, Decoder) would be one bsl and one subtract here;
+    // The splice decode (kernels/wo_decode.h, Decoder) would be one bsl and one subtract here;
     // not taken while no Arm timings exist to measure it.
     static constexpr bool kSplice = false;
     static constexpr int kSpliceGemvMaxRows = 0;
@@ -123,6 +124,7 @@ struct V128x4 {
 
 }  // namespace
 
-JAO_WO_TIER_ENTRY_POINTS(gemv_neon, gemm_neon, kGemmMrNeon, V128x4)
+JAO_WO_TIER_GEMV(gemv_neon, V128x4)
+JAO_WO_TIER_GEMM(gemm_neon, kGemmMrNeon, V128x4)
 
 }  // namespace jao::kernels::wo

@@ -31,7 +31,7 @@ struct Act {
     const float* apack = nullptr; // GEMM: x in K slices of kPanelK, each slice row tiles of [kc][tile rows]:
                                   // (r, k) at apack + k0 * m + r0 * kc + (k - k0) * rows + (r - r0)
     float* partial = nullptr;     // GEMM, more than one K slice: the sums between slices, [m, nblocks * 16]
-                                  // (gemm_partials in x86/wo_tiles.h: each row tile of each panel contiguous)
+                                  // (gemm_partials in kernels/wo_gemm_tiles.h: each row tile of each panel contiguous)
 };
 
 // K per GEMM panel (its fp32 weights: 32 columns x 512 K = 64 KiB on the stack
@@ -50,7 +50,7 @@ inline int64_t tile_row(int64_t m, int64_t tiles, int64_t i) { return m * i / ti
 
 // Rows of a GEMV row unit: the drivers split GEMV rows across threads only at
 // multiples of it, and it is a multiple of every tier's GEMV tile height
-// (static_assert in x86/wo_tiles.h), so each row meets the tile heights of the
+// (static_assert in kernels/wo_gemv_tiles.h), so each row meets the tile heights of the
 // one-thread walk, which set the order of its sums: results never depend on the split.
 constexpr int64_t kGemvUnitRows = 4;
 

@@ -1,8 +1,8 @@
 // AVX2 tier of the weight-only linear, GEMV part (traits in wo_v256.h; the
 // GEMM is in wo_linear_avx2.cpp). Codes of 1 to 7 bits run the shared
 // Fp32Steps; 8-bit codes run U8PairSteps below.
+#include "kernels/wo_gemv_tiles.h"
 #include "kernels/x86/wo_linear.h"
-#include "kernels/x86/wo_tiles.h"
 #include "kernels/x86/wo_v256.h"
 
 namespace jao::kernels::wo {

@@ -3,8 +3,8 @@
 // GEMM in wo_linear_avx512.cpp: each GEMV tile is fully unrolled per code
 // width, and these three files compile in parallel (one file took 5.4 minutes
 // of the sanitizer build, most of its critical path).
+#include "kernels/wo_gemv_tiles.h"
 #include "kernels/x86/wo_linear.h"
-#include "kernels/x86/wo_tiles.h"
 #include "kernels/x86/wo_v512.h"
 
 namespace jao::kernels::wo {

@@ -12,8 +12,8 @@
 // K = bf16_pair_k(nbit, s) with K + per / 2 (Act::xpairs holds x in that order).
 // bf16 x bf16 products are exact in fp32; the sums differ from the fp32 GEMV
 // by rounding only (vdpbf16ps also treats subnormal bf16 inputs as zero).
+#include "kernels/wo_gemv_tiles.h"
 #include "kernels/x86/wo_linear.h"
-#include "kernels/x86/wo_tiles.h"
 #include "kernels/x86/wo_v512.h"
 
 namespace jao::kernels::wo {

@@ -1,8 +1,8 @@
 // AVX-512 tier of the weight-only linear, GEMV part for codes of 5 to 8 bits
 // (traits in wo_v512.h; 1 to 4 bits and the reason for the split in
 // wo_gemv_avx512.cpp).
+#include "kernels/wo_gemv_tiles.h"
 #include "kernels/x86/wo_linear.h"
-#include "kernels/x86/wo_tiles.h"
 #include "kernels/x86/wo_v512.h"
 
 namespace jao::kernels::wo {

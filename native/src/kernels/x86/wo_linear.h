@@ -3,7 +3,7 @@
 // on OpenMP threads split over N, and over the GEMM's row tiles too when N has
 // too few blocks (core/work_grid.h). Compiled on every architecture; the tiers
 // live in wo_*_{avx2,avx512,avx512bf16}.cpp and kernels/arm/wo_linear_neon.cpp
-// (wo_arm.h), written once in wo_tiles.h.
+// (wo_arm.h), written once in kernels/wo_gemv_tiles.h and kernels/wo_gemm_tiles.h.
 #pragma once
 
 #include <cstdint>

@@ -2,8 +2,8 @@
 // GEMV is in wo_gemv_avx2.cpp: both are large sets of fully unrolled tiles, and
 // two files compile in parallel). GEMM tiles are 6 rows x 16 columns (12 ymm
 // accumulators).
+#include "kernels/wo_gemm_tiles.h"
 #include "kernels/x86/wo_linear.h"
-#include "kernels/x86/wo_tiles.h"
 #include "kernels/x86/wo_v256.h"
 
 namespace jao::kernels::wo {

@@ -1,4 +1,4 @@
-// AVX-512 vector traits of the weight-only tiles (wo_tiles.h): one zmm = one
+// AVX-512 vector traits of the weight-only tiles (kernels/wo_decode.h): one zmm = one
 // 16-column block. nbit <= 4 decodes with vpermps from a 16-entry table (it
 // reads only the low 4 bits of each index, so a shifted plane needs no mask).
 // Included by each AVX-512 tier file (wo_gemv_avx512.cpp,
@@ -23,7 +23,7 @@ struct V512 {
     using F = __m512;
     using I = __m512i;
     static constexpr bool kLut = true;
-    // No splice decode (wo_tiles.h, Decoder): it runs a mask, an or and a subtract where
+    // No splice decode (kernels/wo_decode.h, Decoder): it runs a mask, an or and a subtract where
     // the table needs a shift and a vpermps, and GCC fuses the mask and the or into a
     // vpternlogd that overwrites its input, so every step also copies the plane; int4 g32
     // M=1 was 6 % slower from DRAM, 13 % hot (Zen 4, 2026-12-03).
