@@ -24,6 +24,10 @@ namespace {
 // 2026-12-03), and on a Zen 4 (512-bit ops at half the Zen 5's rate) the GEMV
 // took 0.80 of its time at m = 12, 0.96 at 16, 1.03-1.06 at 24, 1.13-1.14 at 32
 // (int4 g32, 4096 x 4096 / 4096 x 11008): 24 is between the two hosts' crossovers.
+// AVX2 re-checked on a Zen 3 (no AVX-512; 2026-12-04, 4096 x 11008, the limit
+// alternated 1 / 4 / 8 over 3 rounds, medians ms): m = 4 GEMV 3.9-5.2 against
+// GEMM 4.2-5.1 (int4), 4.3-5.1 against 5.1-5.7 (int8); m = 8 GEMV 7.7-9.0
+// against GEMM 6.0-8.2 (int4), 8.3-8.8 against 6.4-8.2 (int8): 4 stays.
 #if defined(__x86_64__) || defined(_M_X64)
 constexpr int64_t kGemvMaxRowsAvx512 = 24;
 constexpr int64_t kGemvMaxRowsAvx2 = 4;
