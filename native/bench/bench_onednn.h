@@ -31,7 +31,7 @@ public:
         std::uniform_int_distribution<int> d(-128, 127);
         dnnl::memory plain({{k, n}, dt::s8, tag::ab}, eng_);
         for (int64_t i = 0; i < k * n; ++i) static_cast<int8_t*>(plain.get_data_handle())[i] = static_cast<int8_t>(d(rng));
-        const int copies = static_cast<int>(std::max<int64_t>(1, (kStreamBytes + bytes_ - 1) / bytes_));
+        const int copies = copies_to_stream(kStreamBytes, bytes_);
         for (int i = 0; i < copies; ++i) {
             weights_.emplace_back(pd.weights_desc(), eng_);
             dnnl::reorder(plain, weights_.back()).execute(strm_, plain, weights_.back());

@@ -10,6 +10,8 @@
 
 #include <dnnl.hpp>
 
+#include "bench_util.h"
+
 namespace jao::bench {
 
 // fp32 x [M, K] times u4 / u8 weights [K, N] in oneDNN's preferred layout, fp32
@@ -56,8 +58,8 @@ public:
             if (weights_.empty() || weights_[0].get_desc() != pd.weights_desc()) {
                 weights_.clear();
                 const auto bytes = static_cast<int64_t>(pd.weights_desc().get_size());
-                const int64_t copies = std::max<int64_t>(1, (stream_bytes_ + bytes - 1) / bytes);
-                for (int64_t i = 0; i < copies; ++i) {
+                const int copies = copies_to_stream(stream_bytes_, bytes);
+                for (int i = 0; i < copies; ++i) {
                     weights_.emplace_back(pd.weights_desc(), eng_);
                     dnnl::reorder(plain_, weights_.back()).execute(strm_, plain_, weights_.back());
                 }

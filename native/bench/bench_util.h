@@ -20,6 +20,12 @@ namespace jao::bench {
 // Weights are cycled through enough copies that every call streams them from
 // DRAM: more than the 512 MiB buffer of the read probe (kProbeBytes).
 constexpr int64_t kStreamBytes = int64_t{640} << 20;
+
+// How many copies of a `bytes` buffer fill at least stream_bytes (one at least):
+// cycling through them, every call reads its weights from DRAM.
+inline int copies_to_stream(int64_t stream_bytes, int64_t bytes) {
+    return static_cast<int>(std::max<int64_t>(1, (stream_bytes + bytes - 1) / bytes));
+}
 constexpr double kDramGBs = 20.0;  // notes/performance-baselines.md, 2 threads
 
 // Parses "KxN" (e.g. 4096x11008) of --shape; false on anything else.

@@ -68,7 +68,7 @@ Layer pack_layer(int64_t k, int64_t n, int32_t backend, const std::vector<int8_t
     const jao_int8_params p = layer_params(k, n, backend);
     Layer l;
     check(jao_int8_packed_size(&p, &l.size), "jao_int8_packed_size");
-    l.copies = static_cast<int>(std::max<int64_t>(1, (jao::bench::kStreamBytes + l.size - 1) / l.size));
+    l.copies = jao::bench::copies_to_stream(jao::bench::kStreamBytes, l.size);
     l.bytes.reserve(static_cast<size_t>(l.copies));
     l.bytes.emplace_back(l.size);
     check(jao_int8_pack(&p, q.data(), s.data(), bias.data(), l.bytes[0].data(), l.size), "jao_int8_pack");

@@ -101,7 +101,7 @@ int main(int argc, char** argv) {
             std::vector<float> s(static_cast<size_t>(N * groups), 0.01f);
             int64_t size = 0;
             check(jao_intx_packed_size(&p, &size), "jao_intx_packed_size");
-            const int copies = static_cast<int>(std::max<int64_t>(1, (kStreamBytes + size - 1) / size));
+            const int copies = jao::bench::copies_to_stream(kStreamBytes, size);
             std::vector<jao::bench::PackedCopy> packed;
             packed.reserve(static_cast<size_t>(copies));
             packed.emplace_back(size);

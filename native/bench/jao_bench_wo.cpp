@@ -76,7 +76,7 @@ Weights make_weights(const Format& f, int64_t K, int64_t N, bool peers, bool hot
     std::uniform_real_distribution<float> sd(0.005f, 0.02f);
     for (auto& v : s) v = sd(rng);
     check(jao_wo_packed_size(&w.p, &w.size), "jao_wo_packed_size");
-    const int copies = hot ? 1 : static_cast<int>(std::max<int64_t>(1, (kStreamBytes + w.size - 1) / w.size));
+    const int copies = hot ? 1 : jao::bench::copies_to_stream(kStreamBytes, w.size);
     w.copies.reserve(static_cast<size_t>(copies));
     w.copies.emplace_back(w.size);
     check(jao_wo_pack(&w.p, codes.data(), s.data(), nullptr, nullptr, nullptr, w.copies[0].data(), w.size), "pack");
