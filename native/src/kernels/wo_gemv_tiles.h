@@ -9,8 +9,12 @@
 // Fp32Steps (below, every tier): one K per step, vpermps/cvt + fma.
 // Bf16DotSteps (x86/wo_gemv_avx512bf16.cpp): two K per step on bf16 activations,
 // vpermw + vdpbf16ps. U8PairSteps (x86/wo_gemv_avx2.cpp): 8-bit codes, two K per
-// step, decoded where they lie.
+// step, decoded where they lie. SubnormalInt4Steps (the same file): 4-bit codes
+// read as subnormal floats against prescaled activations, whose factor unscale
+// takes off each group's total (group_total below).
 #pragma once
+
+#include <type_traits>
 
 #include "core/with_nbit.h"
 #include "kernels/stream_prefetch.h"
@@ -73,6 +77,14 @@ template <class V, class Steps, int AS>
     else return d[0];
 }
 
+// A group's total as the tile scales it: Steps whose products carry a power of
+// two (SubnormalInt4Steps) take it off here.
+template <class Steps, class F>
+[[gnu::always_inline]] inline F group_total(const Steps& st, F total) {
+    if constexpr (requires { st.unscale(total); }) return st.unscale(total);
+    else return total;
+}
+
 // ---- GEMV: MR rows x NB blocks, codes decoded in registers, per-group accumulators ----
 template <class V, class Steps, int MR, int NB>
 void gemv_tile(const WoLayout& L, const uint8_t* payload, const Act& a, const Steps& st, int64_t r0,
@@ -119,7 +131,7 @@ void gemv_tile(const WoLayout& L, const uint8_t* payload, const Act& a, const St
         }
         for (int i = 0; i < NB; ++i) {
             const F s = rec_scale<V>(L, rec[i]);
-            for (int r = 0; r < MR; ++r) acc[r][i] = V::fma(s, partial_sums_total<V, Steps>(d[r][i]), acc[r][i]);
+            for (int r = 0; r < MR; ++r) acc[r][i] = V::fma(s, group_total(st, partial_sums_total<V, Steps>(d[r][i])), acc[r][i]);
             if (L.has_t()) {
                 const F t = rec_t<V>(L, rec[i], s);
                 for (int r = 0; r < MR; ++r)
@@ -162,7 +174,10 @@ void gemv_steps(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t
                 int64_t b1, float* y) {
     static_assert(V::kGemvMr == 2 || V::kGemvMr == 4);
     static_assert(kGemvUnitRows % V::kGemvMr == 0, "GEMV row units must start on this tier's tile boundaries");
-    const Steps st(L.center);
+    const Steps st = [&] {  // Steps that read the activations' staging take Act too
+        if constexpr (std::is_constructible_v<Steps, int, const Act&>) return Steps(L.center, a);
+        else return Steps(L.center);
+    }();
     int64_t r = r0;
     for (; r + V::kGemvMr <= r1; r += V::kGemvMr) gemv_rows<V, Steps, V::kGemvMr>(L, payload, a, st, r, b0, b1, y);
     if constexpr (V::kGemvMr == 4)

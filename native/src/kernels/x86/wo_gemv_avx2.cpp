@@ -1,6 +1,10 @@
 // AVX2 tier of the weight-only linear, GEMV part (traits in wo_v256.h; the
 // GEMM is in wo_linear_avx2.cpp). Codes of 1 to 7 bits run the shared
-// Fp32Steps; 8-bit codes run U8PairSteps below.
+// Fp32Steps; 8-bit codes run U8PairSteps below, and a one-row call on 4-bit
+// codes SubnormalInt4Steps where the driver prescaled its activations.
+#include <algorithm>
+#include <chrono>
+
 #include "kernels/wo_gemv_tiles.h"
 #include "kernels/x86/wo_linear.h"
 #include "kernels/x86/wo_v256.h"
@@ -84,11 +88,100 @@ struct U8PairSteps {
     }
 };
 
+// 4-bit codes of a one-row GEMV decoded as subnormal floats: two ops a vector
+// (and, subtract) where Decoder's splice takes three. A code u at bit pos of its
+// lane, masked, reads as the float u * 2^(pos - 149) (exponent field 0: no
+// implicit one to or in and subtract), and minus the subnormal c * 2^(pos - 149)
+// it is (u - c) * 2^(pos - 149), exactly. Codes at bits 16-31 are first shifted
+// down 16 (one shift a plane), so pos is 4 (step mod 4). The activations come
+// prescaled (Act::xs, staged by the driver): x * 2^(127 - pos - e) for a row
+// whose |x| < 2^e, so every product is x (u - c) * 2^-(22 + e), and unscale()
+// multiplies each group's total by 2^(22 + e) (Act::xs_unscale). While those
+// products and totals are normal floats (terms within 2^-104 of the row's
+// largest |x|) every rounding is that of Fp32Steps: the outputs are the same bits.
+// Used only where subnormal operands cost no more than normal ones
+// (subnormal_decode_fast) and the calling thread flushes none (MXCSR FTZ / DAZ clear).
+struct SubnormalInt4Steps {
+    using F = V256::F;
+    using I = V256::I;
+    using X = float;
+    static constexpr int kSteps = pack::kWoChunkK;
+    static constexpr int kNbit = 4;
+    static constexpr int kGemvNb1 = 1;  // 4 accumulators + 4 masks + 4 biases: two blocks spilled accumulators
+    float unscale_factor;
+    I bias[4];  // c * 2^(4j - 149) as float bits, j = step mod 4
+
+    SubnormalInt4Steps(int center, const Act& a) : unscale_factor(a.xs_unscale) {
+        for (int j = 0; j < 4; ++j) bias[j] = V256::set1i(center << (4 * j));
+    }
+    static const X* rows(const Act& a) { return a.xs; }
+
+    template <int S, int Rows>
+    [[gnu::always_inline]] F weights(const uint8_t* chunk) const {
+        constexpr int at = (S % 8) * 4, pos = at % 16;
+        I v = V256::load_i(chunk + (S / 8) * pack::kWoPlaneBytes);
+        if constexpr (at >= 16) v = V256::srl<16>(v);
+        return V256::fsub(V256::as_f(V256::and_(v, V256::set1i(0xF << pos))), V256::as_f(bias[S % 4]));
+    }
+    template <int S>
+    [[gnu::always_inline]] static F act(const X* xk) {
+        return V256::set1(xk[S]);
+    }
+    [[gnu::always_inline]] static F madd(F acc, F w, F x) { return V256::fma(x, w, acc); }
+    [[gnu::always_inline]] F unscale(F total) const { return V256::mul(total, V256::set1(unscale_factor)); }
+};
+
+// Flush-to-zero (bit 15) and denormals-are-zero (bit 6) of this thread's MXCSR.
+bool thread_flushes_subnormals() { return (_mm_getcsr() & 0x8040u) != 0; }
+
+// Nanoseconds of 1024 of SubnormalInt4Steps' decodes and multiplies on hot
+// registers, with subnormal operands or the same ops on normal ones. A CPU that
+// takes a microcode assist on subnormal operands runs the first many times slower.
+[[gnu::noinline]] double decode_probe_ns(bool subnormal) {
+    const __m256i codes = _mm256_setr_epi32(1, 7, 15, 3, 9, 0, 12, 5);
+    // Normal operands: the same codes under the exponent of 1.0.
+    const __m256i exponent = _mm256_set1_epi32(subnormal ? 0 : 127 << 23);
+    const __m256 bias = _mm256_castsi256_ps(_mm256_or_si256(_mm256_set1_epi32(8), exponent));
+    const __m256 x = _mm256_set1_ps(0x1p100f);
+    __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
+    __m256i v = codes;
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int i = 0; i < 256; ++i) {
+        for (int j = 0; j < 4; ++j) {
+            const __m256 q = _mm256_sub_ps(
+                _mm256_castsi256_ps(_mm256_or_si256(_mm256_and_si256(v, _mm256_set1_epi32(0xF)), exponent)), bias);
+            acc[j] = _mm256_fmadd_ps(x, q, acc[j]);
+            v = _mm256_add_epi32(v, _mm256_set1_epi32(1));
+        }
+        asm volatile("" : "+x"(v));
+    }
+    const double ns = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count();
+    for (const __m256 a : acc) asm volatile("" : : "x"(a));
+    return ns;
+}
+
 }  // namespace
+
+bool subnormal_decode_fast() {
+    static const bool fast = [] {
+        if (thread_flushes_subnormals()) return false;  // the probe would time flushed zeros
+        // Best of 5 each, alternating, after a warm-up run (the vector units may start slow).
+        decode_probe_ns(false);
+        double normal = 1e30, subnormal = 1e30;
+        for (int run = 0; run < 5; ++run) {
+            normal = std::min(normal, decode_probe_ns(false));
+            subnormal = std::min(subnormal, decode_probe_ns(true));
+        }
+        return subnormal < 1.5 * normal;
+    }();
+    return fast;
+}
 
 void gemv_avx2(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t r0, int64_t r1,
                int64_t b0, int64_t b1, float* y) {
     if (L.nbit == 8) return tiles::gemv_steps<V256, U8PairSteps>(L, payload, a, r0, r1, b0, b1, y);
+    if (L.nbit == 4 && a.xs && !thread_flushes_subnormals())
+        return tiles::gemv_steps<V256, SubnormalInt4Steps>(L, payload, a, r0, r1, b0, b1, y);
     tiles::gemv_of_widths<V256, 1, 2, 3, 4, 5, 6, 7>(L, payload, a, m, r0, r1, b0, b1, y);
 }
 

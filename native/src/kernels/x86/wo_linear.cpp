@@ -1,6 +1,8 @@
 #include "kernels/x86/wo_linear.h"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <optional>
 
 #include "affine/float_formats.h"
@@ -41,6 +43,7 @@ struct Work {
     float* xsum;     // [m, groups]
     float* y;        // [m, n]: fp32 results before rounding, when y is not fp32
     float* partial;  // [m, nblocks * 16] when gemm_has_partials: Act::partial
+    float* xs;       // [kpad]: Act::xs
 };
 
 // Floats of Work::partial (none when the GEMM sums all of K in one slice).
@@ -54,6 +57,7 @@ Work carve(const WoLayout& L, int64_t m, void* workspace) {
     w.xsum = w.rows + m * L.kpad;
     w.y = w.xsum + m * L.groups;
     w.partial = w.y + m * L.n;
+    w.xs = w.partial + partial_floats(L, m);
     return w;
 }
 
@@ -126,6 +130,32 @@ void stage_bf16_pairs(const WoLayout& L, const uint16_t* x, int64_t m, uint32_t*
         }
 }
 
+// Row 0 of x prescaled for SubnormalInt4Steps (x86/wo_gemv_avx2.cpp): x[k] * 2^(127 - pos - e) with pos =
+// 4 (k mod 4) and |x| < 2^e, groups padded with zeros; *unscale = 2^(22 + e). False (nothing staged) when x
+// holds NaN or inf, or e is outside [-60, 60] (the factors would leave the float range).
+template <class Reader>
+bool stage_subnormal_x(const WoLayout& L, const Reader& x, float* xs, float* unscale) {
+    float amax = 0.0f;
+    for (int64_t k = 0; k < L.k; ++k) {
+        const float a = std::fabs(x(0, k));
+        if (!(a <= std::numeric_limits<float>::max())) return false;
+        amax = std::max(amax, a);
+    }
+    const int e = amax == 0.0f ? 0 : std::ilogb(amax) + 1;
+    if (e < -60 || e > 60) return false;
+    // Two exact power-of-two factors: 2^(127 - pos - e) alone is out of range for e < 0.
+    float first[4];
+    for (int j = 0; j < 4; ++j) first[j] = std::ldexp(1.0f, 127 - 4 * j - std::max(e, 0));
+    const float second = std::ldexp(1.0f, -std::min(e, 0));
+    for (int64_t g = 0; g < L.groups; ++g) {
+        float* d = xs + g * L.gpad;
+        for (int64_t kl = 0; kl < L.group_size; ++kl) d[kl] = x(0, g * L.group_size + kl) * first[kl % 4] * second;
+        std::fill(d + L.group_size, d + L.gpad, 0.0f);
+    }
+    *unscale = std::ldexp(1.0f, 22 + e);
+    return true;
+}
+
 }  // namespace
 
 Plan make_plan(const WoLayout& L, int64_t m, int32_t x_type) {
@@ -153,6 +183,7 @@ Plan make_plan(const WoLayout& L, int64_t m, int32_t x_type) {
         p.blocks = gemm ? gemm_avx2 : gemv_avx2;
         p.gemm_mr = kGemmMrAvx2;
         p.kernel = gemm ? JAO_WO_KERNEL_GEMM : JAO_WO_KERNEL_GEMV;
+        p.subnormal_x = m == 1 && L.nbit == 4 && subnormal_decode_fast();
     }
 #elif defined(__aarch64__)
     // One fp32 tier serves every Arm tier (the dot product extensions do not help it).
@@ -168,7 +199,7 @@ Plan make_plan(const WoLayout& L, int64_t m, int32_t x_type) {
 }
 
 int64_t workspace_bytes(const WoLayout& L, int64_t m) {
-    return 64 + 4 * (m * (L.kpad + L.groups + L.n) + partial_floats(L, m));
+    return 64 + 4 * (m * (L.kpad + L.groups + L.n) + partial_floats(L, m) + L.kpad);
 }
 
 namespace {
@@ -192,6 +223,7 @@ void run_with(const WoLayout& L, const uint8_t* payload, int64_t m, const Plan& 
         } else {
             a.x = static_cast<const float*>(x);
         }
+        if (p.subnormal_x && stage_subnormal_x(L, xr, w.xs, &a.xs_unscale)) a.xs = w.xs;
         if (L.has_t()) {
             for (int64_t r = 0; r < m; ++r)
                 for (int64_t g = 0; g < L.groups; ++g) {
