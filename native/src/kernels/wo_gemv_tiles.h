@@ -71,10 +71,13 @@ template <class V, class Steps, int S, int AS, class W, class X>
 }
 template <class V, class Steps, int AS>
 [[gnu::always_inline]] inline typename V::F partial_sums_total(const typename V::F (&d)[AS]) {
-    static_assert(AS == 1 || AS == 2);
-    if constexpr (requires { Steps::kPartialSums; }) return Steps::total(d);
-    else if constexpr (AS == 2) return V::add(d[0], d[1]);
-    else return d[0];
+    if constexpr (requires { Steps::kPartialSums; }) {
+        return Steps::total(d);
+    } else {
+        static_assert(AS == 1 || AS == 2);
+        if constexpr (AS == 2) return V::add(d[0], d[1]);
+        else return d[0];
+    }
 }
 
 // A group's total as the tile scales it: Steps whose products carry a power of

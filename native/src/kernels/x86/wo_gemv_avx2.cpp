@@ -96,18 +96,24 @@ struct U8PairSteps {
 // down 16 (one shift a plane), so pos is 4 (step mod 4). The activations come
 // prescaled (Act::xs, staged by the driver): x * 2^(127 - pos - e) for a row
 // whose |x| < 2^e, so every product is x (u - c) * 2^-(22 + e), and unscale()
-// multiplies each group's total by 2^(22 + e) (Act::xs_unscale). While those
-// products and totals are normal floats (terms within 2^-104 of the row's
-// largest |x|) every rounding is that of Fp32Steps: the outputs are the same bits.
-// Used only where subnormal operands cost no more than normal ones
-// (subnormal_decode_fast) and the calling thread flushes none (MXCSR FTZ / DAZ clear).
+// multiplies each group's total by 2^(22 + e) (Act::xs_unscale): products and
+// sums are those of Fp32Steps times a power of two (exact while they stay normal
+// floats: terms within 2^-104 of the row's largest |x|), summed in three partial
+// sums instead of two. Used only where subnormal operands cost no more than
+// normal ones (subnormal_decode_fast) and the calling thread flushes none (MXCSR
+// FTZ / DAZ clear).
 struct SubnormalInt4Steps {
     using F = V256::F;
     using I = V256::I;
     using X = float;
     static constexpr int kSteps = pack::kWoChunkK;
     static constexpr int kNbit = 4;
-    static constexpr int kGemvNb1 = 1;  // 4 accumulators + 4 masks + 4 biases: two blocks spilled accumulators
+    // One block: with two (8 accumulators + 4 masks + 4 biases) accumulators were spilled.
+    static constexpr int kGemvNb1 = 1;
+    // Partial sums per output: the fma latency bounds 2 x 2 chains. One thread, 4096 x 4096 weights in
+    // cache, Zen 3, best ms (2026-12-04): 2 sums 0.800 (g32) / 0.774 (g128) / 0.765 (g4096), 3 sums
+    // 0.769 / 0.656 / 0.618, 4 sums (8 accumulators: the group's epilogue spills) 0.834 / 0.680 / 0.628.
+    static constexpr int kPartialSums = 3;
     float unscale_factor;
     I bias[4];  // c * 2^(4j - 149) as float bits, j = step mod 4
 
@@ -127,7 +133,15 @@ struct SubnormalInt4Steps {
     [[gnu::always_inline]] static F act(const X* xk) {
         return V256::set1(xk[S]);
     }
-    [[gnu::always_inline]] static F madd(F acc, F w, F x) { return V256::fma(x, w, acc); }
+    template <int S, int AS>
+    [[gnu::always_inline]] static void add(F (&d)[AS], F w, F x) {
+        static_assert(AS == kPartialSums);
+        d[S % AS] = V256::fma(x, w, d[S % AS]);
+    }
+    template <int AS>
+    [[gnu::always_inline]] static F total(const F (&d)[AS]) {
+        return V256::add(V256::add(d[0], d[1]), d[2]);
+    }
     [[gnu::always_inline]] F unscale(F total) const { return V256::mul(total, V256::set1(unscale_factor)); }
 };
 
