@@ -183,7 +183,8 @@ Plan make_plan(const WoLayout& L, int64_t m, int32_t x_type) {
         p.blocks = gemm ? gemm_avx2 : gemv_avx2;
         p.gemm_mr = kGemmMrAvx2;
         p.kernel = gemm ? JAO_WO_KERNEL_GEMM : JAO_WO_KERNEL_GEMV;
-        // One row only: the 2-row tiles' registers hold no room for the decode's 8 constants.
+        // One row only: the 2-row tiles would keep 8 partial sums beside the decode's 8 constants in
+        // 16 ymm (not tried; they keep the shift decode).
         p.subnormal_x = m == 1 && L.nbit == 4 && subnormal_decode_fast();
     }
 #elif defined(__aarch64__)
