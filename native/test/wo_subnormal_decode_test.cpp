@@ -1,5 +1,5 @@
-// The AVX2 one-row GEMV's subnormal decode of 4-bit codes (x86/wo_gemv_avx2.cpp,
-// SubnormalInt4Steps). A thread whose MXCSR flushes subnormals (FTZ / DAZ) runs
+// The AVX2 one-row GEMV's subnormal decode of 1-, 2- and 4-bit codes
+// (x86/wo_gemv_avx2.cpp, SubnormalSteps). A thread whose MXCSR flushes subnormals (FTZ / DAZ) runs
 // the splice decode instead, so the same call made with the flags clear and set
 // runs both. The subnormal decode sums in three partial sums where the splice
 // decode sums in two, so outputs are compared bit for bit only where every sum is
@@ -60,7 +60,10 @@ private:
 
 const Case kCases[] = {{1, 50, 256, 32, 4, 8, false, false, true, true},    {1, 33, 256, 64, 4, 8, true, true, false, false},
                        {1, 17, 150, 50, 4, 0, false, true, true, false},    {1, 67, 192, 192, 4, 8, true, false, false, true},
-                       {1, 16, 4096, 128, 4, 8, false, false, false, true}, {1, 40, 40, 40, 4, 3, true, true, true, true}};
+                       {1, 16, 4096, 128, 4, 8, false, false, false, true}, {1, 40, 40, 40, 4, 3, true, true, true, true},
+                       {1, 35, 256, 32, 2, 2, false, false, true, true},    {1, 18, 320, 64, 2, 1, true, true, false, false},
+                       {1, 50, 96, 96, 2, 0, false, true, true, true},      {1, 33, 256, 32, 1, 1, false, false, false, true},
+                       {1, 20, 160, 80, 1, 0, true, true, true, false},     {1, 16, 1024, 256, 1, 1, false, false, true, false}};
 
 TEST_F(WoSubnormalDecode, ExactSumsComeOutExact) {
     IsaCap cap(JAO_ISA_AVX2);
@@ -115,20 +118,25 @@ TEST_F(WoSubnormalDecode, RowsOverItsRangeStayWithinTheReferenceBound) {
 
 TEST_F(WoSubnormalDecode, RowsOutsideItsRangeRunTheSpliceDecode) {
     IsaCap cap(JAO_ISA_AVX2);
-    const Case c{1, 37, 128, 32, 4, 8, true, false, true, true};
-    Problem pr = make_problem(c, 91);
-    Packed pk;
-    ASSERT_EQ(pack(pr, pk), JAO_OK) << jao_last_error();
     const float inf = std::numeric_limits<float>::infinity(), nan = std::numeric_limits<float>::quiet_NaN();
-    // |x| reaching 2^60 or below 2^-61, and inf or NaN among ordinary values: the bits of the splice decode.
-    for (const float edge : {0x1p60f, 0x1p-62f, 0x1p126f, inf, -inf, nan}) {
-        SCOPED_TRACE(edge);
-        const bool lone = !std::isfinite(edge);
-        for (int64_t k = 0; k < c.k; ++k) pr.x[k] = lone ? 0.5f * (k % 3) : edge * (k % 5 - 2);
-        if (lone) pr.x[9] = edge;
-        std::vector<float> fast, splice;
-        both_decodes(pk, pr.x, c.n, fast, splice);
-        ASSERT_EQ(0, std::memcmp(fast.data(), splice.data(), fast.size() * 4));
+    const Case cases[] = {{1, 37, 128, 32, 4, 8, true, false, true, true},
+                          {1, 21, 96, 32, 2, 2, false, true, false, false},
+                          {1, 19, 64, 64, 1, 1, true, false, true, false}};
+    for (const Case& c : cases) {
+        SCOPED_TRACE(c.name());
+        Problem pr = make_problem(c, 91);
+        Packed pk;
+        ASSERT_EQ(pack(pr, pk), JAO_OK) << jao_last_error();
+        // Largest |x| 2^60 or 2^-62 (edge times up to 2), and inf or NaN among ordinary values: the splice decode.
+        for (const float edge : {0x1p59f, 0x1p-63f, 0x1p126f, inf, -inf, nan}) {
+            SCOPED_TRACE(edge);
+            const bool lone = !std::isfinite(edge);
+            for (int64_t k = 0; k < c.k; ++k) pr.x[k] = lone ? 0.5f * (k % 3) : edge * (k % 5 - 2);
+            if (lone) pr.x[9] = edge;
+            std::vector<float> fast, splice;
+            both_decodes(pk, pr.x, c.n, fast, splice);
+            ASSERT_EQ(0, std::memcmp(fast.data(), splice.data(), fast.size() * 4));
+        }
     }
 }
 

@@ -9,9 +9,9 @@
 // Fp32Steps (below, every tier): one K per step, vpermps/cvt + fma.
 // Bf16DotSteps (x86/wo_gemv_avx512bf16.cpp): two K per step on bf16 activations,
 // vpermw + vdpbf16ps. U8PairSteps (x86/wo_gemv_avx2.cpp): 8-bit codes, two K per
-// step, decoded where they lie. SubnormalInt4Steps (the same file): 4-bit codes
-// read as subnormal floats against prescaled activations, whose factor unscale
-// takes off each group's total (group_total below).
+// step, decoded where they lie. SubnormalSteps (the same file): 1-, 2- and 4-bit
+// codes read as subnormal floats against prescaled activations, whose factor
+// unscale takes off each group's total (group_total below).
 #pragma once
 
 #include <type_traits>
@@ -81,7 +81,7 @@ template <class V, class Steps, int AS>
 }
 
 // A group's total as the tile scales it: Steps whose products carry a power of
-// two (SubnormalInt4Steps) take it off here.
+// two (SubnormalSteps) take it off here.
 template <class Steps, class F>
 [[gnu::always_inline]] inline F group_total(const Steps& st, F total) {
     if constexpr (requires { st.unscale(total); }) return st.unscale(total);

@@ -1,7 +1,7 @@
 // AVX2 tier of the weight-only linear, GEMV part (traits in wo_v256.h; the
 // GEMM is in wo_linear_avx2.cpp). Codes of 1 to 7 bits run the shared
-// Fp32Steps; 8-bit codes run U8PairSteps below, and a one-row call on 4-bit
-// codes SubnormalInt4Steps where the driver prescaled its activations.
+// Fp32Steps; 8-bit codes run U8PairSteps below, and a one-row call on 1-, 2-
+// or 4-bit codes SubnormalSteps where the driver prescaled its activations.
 #include <algorithm>
 #include <chrono>
 
@@ -88,46 +88,50 @@ struct U8PairSteps {
     }
 };
 
-// 4-bit codes of a one-row GEMV decoded as subnormal floats: two ops a vector
-// (and, subtract) where Decoder's splice takes three. A code u at bit pos of its
-// lane, masked, reads as the float u * 2^(pos - 149) (exponent field 0: no
-// implicit one to or in and subtract), and minus the subnormal c * 2^(pos - 149)
-// it is (u - c) * 2^(pos - 149), exactly. Codes at bits 16-31 are first shifted
-// down 16 (one shift a plane), so pos is 4 (step mod 4). The activations come
-// prescaled (Act::xs, staged by the driver): x * 2^(127 - pos - e) for a row
-// whose |x| < 2^e, so every product is x (u - c) * 2^-(22 + e), and unscale()
-// multiplies each group's total by 2^(22 + e) (Act::xs_unscale): products and
-// sums are those of Fp32Steps times a power of two (exact while they stay normal
-// floats: terms within 2^-104 of the row's largest |x|), summed in three partial
-// sums instead of two. Used only where subnormal operands cost no more than
-// normal ones (subnormal_decode_fast) and the calling thread flushes none (MXCSR
-// FTZ / DAZ clear).
-struct SubnormalInt4Steps {
+// Codes of 1, 2 or 4 bits of a one-row GEMV decoded as subnormal floats: two ops
+// a vector (and, subtract) where Decoder's splice takes three. A code u at bit
+// pos of its lane, masked, reads as the float u * 2^(pos - 149) (exponent field
+// 0: no implicit one to or in and subtract), and minus the subnormal
+// c * 2^(pos - 149) it is (u - c) * 2^(pos - 149), exactly. Each group of four
+// codes of a lane is first shifted down to bits 0 .. 4 NBIT - 1 (one shift per
+// four steps), so pos is NBIT (step mod 4): four masks and four biases. The
+// activations come prescaled (Act::xs, staged by the driver): x * 2^(127 - pos - e)
+// for a row whose |x| < 2^e, so every product is x (u - c) * 2^-(22 + e), and
+// unscale() multiplies each group's total by 2^(22 + e) (Act::xs_unscale):
+// products and sums are those of Fp32Steps times a power of two (exact while they
+// stay normal floats: terms within 2^-104 of the row's largest |x|), summed in
+// three partial sums instead of two. Used only where subnormal operands cost no
+// more than normal ones (subnormal_decode_fast) and the calling thread flushes
+// none (MXCSR FTZ / DAZ clear).
+template <int NBIT>
+struct SubnormalSteps {
+    static_assert(NBIT == 1 || NBIT == 2 || NBIT == 4);
     using F = V256::F;
     using I = V256::I;
     using X = float;
     static constexpr int kSteps = pack::kWoChunkK;
-    static constexpr int kNbit = 4;
+    static constexpr int kNbit = NBIT;
     // One block: with two (8 accumulators + 4 masks + 4 biases) accumulators were spilled.
     static constexpr int kGemvNb1 = 1;
-    // Partial sums per output: the fma latency bounds 2 x 2 chains. One thread, 4096 x 4096 weights in
-    // cache, Zen 3, best ms (2026-12-04): 2 sums 0.800 (g32) / 0.774 (g128) / 0.765 (g4096), 3 sums
-    // 0.769 / 0.656 / 0.618, 4 sums (8 accumulators: the group's epilogue spills) 0.834 / 0.680 / 0.628.
+    // Partial sums per output: the fma latency bounds 2 x 2 chains. One thread, 4096 x 4096 int4
+    // weights in cache, Zen 3, best ms (2026-12-04): 2 sums 0.800 (g32) / 0.774 (g128) / 0.765 (g4096),
+    // 3 sums 0.769 / 0.656 / 0.618, 4 sums (8 accumulators: the group's epilogue spills) 0.834 / 0.680 / 0.628.
     static constexpr int kPartialSums = 3;
     float unscale_factor;
-    I bias[4];  // c * 2^(4j - 149) as float bits, j = step mod 4
+    I bias[4];  // c * 2^(NBIT j - 149) as float bits, j = step mod 4
 
-    SubnormalInt4Steps(int center, const Act& a) : unscale_factor(a.xs_unscale) {
-        for (int j = 0; j < 4; ++j) bias[j] = V256::set1i(center << (4 * j));
+    SubnormalSteps(int center, const Act& a) : unscale_factor(a.xs_unscale) {
+        for (int j = 0; j < 4; ++j) bias[j] = V256::set1i(center << (NBIT * j));
     }
     static const X* rows(const Act& a) { return a.xs; }
 
     template <int S, int Rows>
     [[gnu::always_inline]] F weights(const uint8_t* chunk) const {
-        constexpr int at = (S % 8) * 4, pos = at % 16;
-        I v = V256::load_i(chunk + (S / 8) * pack::kWoPlaneBytes);
-        if constexpr (at >= 16) v = V256::srl<16>(v);
-        return V256::fsub(V256::as_f(V256::and_(v, V256::set1i(0xF << pos))), V256::as_f(bias[S % 4]));
+        constexpr int per = 32 / NBIT, code = S % per, shift = code / 4 * 4 * NBIT, pos = code % 4 * NBIT;
+        I v = V256::load_i(chunk + (S / per) * pack::kWoPlaneBytes);
+        if constexpr (shift > 0) v = V256::srl<shift>(v);
+        const I u = V256::and_(v, V256::set1i(((1 << NBIT) - 1) << pos));
+        return V256::fsub(V256::as_f(u), V256::as_f(bias[S % 4]));
     }
     template <int S>
     [[gnu::always_inline]] static F act(const X* xk) {
@@ -148,7 +152,7 @@ struct SubnormalInt4Steps {
 // Flush-to-zero (bit 15) and denormals-are-zero (bit 6) of this thread's MXCSR.
 bool thread_flushes_subnormals() { return (_mm_getcsr() & 0x8040u) != 0; }
 
-// Nanoseconds of 1024 of SubnormalInt4Steps' decodes and multiplies on hot
+// Nanoseconds of 1024 of SubnormalSteps' decodes and multiplies on hot
 // registers, with subnormal operands or the same ops on normal ones. A CPU that
 // takes a microcode assist on subnormal operands runs the first many times slower.
 [[gnu::noinline]] double decode_probe_ns(bool subnormal) {
@@ -194,8 +198,13 @@ bool subnormal_decode_fast() {
 void gemv_avx2(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t r0, int64_t r1,
                int64_t b0, int64_t b1, float* y) {
     if (L.nbit == 8) return tiles::gemv_steps<V256, U8PairSteps>(L, payload, a, r0, r1, b0, b1, y);
-    if (L.nbit == 4 && a.xs && !thread_flushes_subnormals())
-        return tiles::gemv_steps<V256, SubnormalInt4Steps>(L, payload, a, r0, r1, b0, b1, y);
+    if (a.xs && !thread_flushes_subnormals()) {
+        switch (L.nbit) {
+            case 1: return tiles::gemv_steps<V256, SubnormalSteps<1>>(L, payload, a, r0, r1, b0, b1, y);
+            case 2: return tiles::gemv_steps<V256, SubnormalSteps<2>>(L, payload, a, r0, r1, b0, b1, y);
+            case 4: return tiles::gemv_steps<V256, SubnormalSteps<4>>(L, payload, a, r0, r1, b0, b1, y);
+        }
+    }
     tiles::gemv_of_widths<V256, 1, 2, 3, 4, 5, 6, 7>(L, payload, a, m, r0, r1, b0, b1, y);
 }
 

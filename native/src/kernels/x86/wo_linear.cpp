@@ -130,9 +130,9 @@ void stage_bf16_pairs(const WoLayout& L, const uint16_t* x, int64_t m, uint32_t*
         }
 }
 
-// Row 0 of x prescaled for SubnormalInt4Steps (x86/wo_gemv_avx2.cpp): x[k] * 2^(127 - pos - e) with pos =
-// 4 (k mod 4) and |x| < 2^e, groups padded with zeros; *unscale = 2^(22 + e). False (nothing staged) when x
-// holds NaN or inf, or e is outside [-60, 60] (the factors would leave the float range).
+// Row 0 of x prescaled for SubnormalSteps (x86/wo_gemv_avx2.cpp): x[k] * 2^(127 - pos - e) with pos =
+// nbit (k mod 4) and |x| < 2^e, groups padded with zeros; *unscale = 2^(22 + e). False (nothing staged)
+// when x holds NaN or inf, or e is outside [-60, 60] (the factors would leave the float range).
 template <class Reader>
 bool stage_subnormal_x(const WoLayout& L, const Reader& x, float* xs, float* unscale) {
     float amax = 0.0f;
@@ -145,7 +145,7 @@ bool stage_subnormal_x(const WoLayout& L, const Reader& x, float* xs, float* uns
     if (e < -60 || e > 60) return false;
     // Two exact power-of-two factors: 2^(127 - pos - e) alone is out of range for e < 0.
     float first[4];
-    for (int j = 0; j < 4; ++j) first[j] = std::ldexp(1.0f, 127 - 4 * j - std::max(e, 0));
+    for (int j = 0; j < 4; ++j) first[j] = std::ldexp(1.0f, 127 - L.nbit * j - std::max(e, 0));
     const float second = std::ldexp(1.0f, -std::min(e, 0));
     for (int64_t g = 0; g < L.groups; ++g) {
         float* d = xs + g * L.gpad;
@@ -185,7 +185,7 @@ Plan make_plan(const WoLayout& L, int64_t m, int32_t x_type) {
         p.kernel = gemm ? JAO_WO_KERNEL_GEMM : JAO_WO_KERNEL_GEMV;
         // One row only: the 2-row tiles would keep 8 partial sums beside the decode's 8 constants in
         // 16 ymm (not tried; they keep the shift decode).
-        p.subnormal_x = m == 1 && L.nbit == 4 && subnormal_decode_fast();
+        p.subnormal_x = m == 1 && subnormal_nbit(L.nbit) && subnormal_decode_fast();
     }
 #elif defined(__aarch64__)
     // One fp32 tier serves every Arm tier (the dot product extensions do not help it).

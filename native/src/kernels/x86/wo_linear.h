@@ -20,7 +20,7 @@ struct Plan {
     BlocksFn blocks = nullptr;        // the chosen kernel of the chosen tier
     int gemm_mr = 1;                  // GEMM: rows per register tile (A packing)
     bool bf16_pairs = false;          // the kernel reads Act::xpairs (bf16 dot GEMV)
-    bool subnormal_x = false;         // stage Act::xs for the AVX2 one-row 4-bit GEMV (subnormal_decode_fast)
+    bool subnormal_x = false;         // stage Act::xs for the AVX2 one-row GEMV's subnormal decode
 };
 
 // x_type: jao_float_type of the activations (BF16 may pick the bf16 dot GEMV).
@@ -57,9 +57,11 @@ void gemv_avx512(const WoLayout& L, const uint8_t* payload, const Act& a, int64_
 void gemm_avx512(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t r0, int64_t r1,
                  int64_t b0, int64_t b1, float* y);
 extern const int kGemmMrAvx2, kGemmMrAvx512;
-// Whether this CPU runs gemv_avx2's subnormal decode of 4-bit codes at full speed
-// (measured once per process: a CPU taking microcode assists on subnormal operands does not).
+// Whether this CPU runs gemv_avx2's subnormal decode at full speed (measured once
+// per process: a CPU taking microcode assists on subnormal operands does not), and
+// the code widths that decode serves (one-row calls).
 bool subnormal_decode_fast();
+constexpr bool subnormal_nbit(int nbit) { return nbit == 1 || nbit == 2 || nbit == 4; }
 // gemv_avx512 for codes of 5 to 8 bits (a file of its own: wo_gemv_avx512.cpp says why).
 void gemv_avx512_wide(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t r0, int64_t r1,
                       int64_t b0, int64_t b1, float* y);
