@@ -111,7 +111,8 @@ struct SubnormalSteps {
     using X = float;
     static constexpr int kSteps = pack::kWoChunkK;
     static constexpr int kNbit = NBIT;
-    // One block: with two (8 accumulators + 4 masks + 4 biases) accumulators were spilled.
+    // One block: two blocks (8 accumulators even at two partial sums, + 4 masks + 4 biases) spilled
+    // accumulators.
     static constexpr int kGemvNb1 = 1;
     // Partial sums per output: the fma latency bounds 2 x 2 chains. One thread, 4096 x 4096 int4
     // weights in cache, Zen 3, best ms (2026-12-04): 2 sums 0.800 (g32) / 0.774 (g128) / 0.765 (g4096),
