@@ -105,7 +105,7 @@ struct U8PairSteps {
 // none (MXCSR FTZ / DAZ clear).
 template <int NBIT>
 struct SubnormalSteps {
-    static_assert(NBIT == 1 || NBIT == 2 || NBIT == 4);
+    static_assert(subnormal_nbit(NBIT));
     using F = V256::F;
     using I = V256::I;
     using X = float;
@@ -199,13 +199,12 @@ bool subnormal_decode_fast() {
 void gemv_avx2(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t r0, int64_t r1,
                int64_t b0, int64_t b1, float* y) {
     if (L.nbit == 8) return tiles::gemv_steps<V256, U8PairSteps>(L, payload, a, r0, r1, b0, b1, y);
-    if (a.xs && !thread_flushes_subnormals()) {
-        switch (L.nbit) {
-            case 1: return tiles::gemv_steps<V256, SubnormalSteps<1>>(L, payload, a, r0, r1, b0, b1, y);
-            case 2: return tiles::gemv_steps<V256, SubnormalSteps<2>>(L, payload, a, r0, r1, b0, b1, y);
-            case 4: return tiles::gemv_steps<V256, SubnormalSteps<4>>(L, payload, a, r0, r1, b0, b1, y);
-        }
-    }
+    if (a.xs && subnormal_nbit(L.nbit) && !thread_flushes_subnormals())
+        return with_nbit(L.nbit, [&](auto nbit) {
+            constexpr int kNbit = decltype(nbit)::value;
+            if constexpr (subnormal_nbit(kNbit))
+                tiles::gemv_steps<V256, SubnormalSteps<kNbit>>(L, payload, a, r0, r1, b0, b1, y);
+        });
     tiles::gemv_of_widths<V256, 1, 2, 3, 4, 5, 6, 7>(L, payload, a, m, r0, r1, b0, b1, y);
 }
 

@@ -147,11 +147,9 @@ bool stage_subnormal_x(const WoLayout& L, const Reader& x, float* xs, float* uns
     float first[4];
     for (int j = 0; j < 4; ++j) first[j] = std::ldexp(1.0f, 127 - L.nbit * j - std::max(e, 0));
     const float second = std::ldexp(1.0f, -std::min(e, 0));
-    for (int64_t g = 0; g < L.groups; ++g) {
-        float* d = xs + g * L.gpad;
-        for (int64_t kl = 0; kl < L.group_size; ++kl) d[kl] = x(0, g * L.group_size + kl) * first[kl % 4] * second;
-        std::fill(d + L.group_size, d + L.gpad, 0.0f);
-    }
+    // pos follows k's place in its padded group (groups start on multiples of 32).
+    const auto scaled = [&](int64_t r, int64_t k) { return x(r, k) * first[k % L.group_size % 4] * second; };
+    stage_gemv_rows(L, scaled, 1, xs);
     *unscale = std::ldexp(1.0f, 22 + e);
     return true;
 }
