@@ -143,9 +143,14 @@ struct SubnormalSteps {
         static_assert(AS == kPartialSums);
         d[S % AS] = V256::fma(x, w, d[S % AS]);
     }
+    // The sum that takes a group's last step comes in last: the other two add
+    // while its final fma runs, so the group's epilogue waits one add, not two,
+    // behind its chains. One thread, int4 g32, Zen 3, best ms (2026-12-04):
+    // 1024 x 768 in L2 0.0390 -> 0.0377, 4096 x 4096 from L3 0.777 -> 0.750.
     template <int AS>
     [[gnu::always_inline]] static F total(const F (&d)[AS]) {
-        return V256::add(V256::add(d[0], d[1]), d[2]);
+        constexpr int last = (kSteps - 1) % AS;  // every chunk of a group starts at step 0
+        return V256::add(V256::add(d[(last + 1) % AS], d[(last + 2) % AS]), d[last]);
     }
     [[gnu::always_inline]] F unscale(F total) const { return V256::mul(total, V256::set1(unscale_factor)); }
 };
