@@ -181,8 +181,9 @@ Plan make_plan(const WoLayout& L, int64_t m, int32_t x_type) {
         p.blocks = gemm ? gemm_avx2 : gemv_avx2;
         p.gemm_mr = kGemmMrAvx2;
         p.kernel = gemm ? JAO_WO_KERNEL_GEMM : JAO_WO_KERNEL_GEMV;
-        // One row only: the 2-row tiles would keep 8 partial sums beside the decode's 8 constants in
-        // 16 ymm (not tried; they keep the shift decode).
+        // One row only: the 2-row tiles keep 8 or 12 partial sums beside the decode's 8 constants in
+        // 16 ymm and spill. Tried (m = 4, 1024 x 768 int4 g32 in L2, one thread, Zen 3, 2026-12-04,
+        // best ms): shift decode 0.130, subnormal decode with 3 / 2 partial sums 0.176 / 0.217.
         p.subnormal_x = m == 1 && subnormal_nbit(L.nbit) && subnormal_decode_fast();
     }
 #elif defined(__aarch64__)
