@@ -6,7 +6,8 @@
 // exact (integer activations and codes, power-of-two scales), and against the
 // double-precision reference's error bound elsewhere; rows outside the decode's
 // range (|x| from 2^-61 to 2^60) or holding NaN / inf run the splice decode, bit
-// for bit.
+// for bit; and a group whose sums round differently under the two decodes shows
+// which one a row took.
 #if defined(__x86_64__)
 #include <xmmintrin.h>
 
@@ -136,6 +137,42 @@ TEST_F(WoSubnormalDecode, RowsOutsideItsRangeRunTheSpliceDecode) {
             std::vector<float> fast, splice;
             both_decodes(pk, pr.x, c.n, fast, splice);
             ASSERT_EQ(0, std::memcmp(fast.data(), splice.data(), fast.size() * 4));
+        }
+    }
+}
+
+// One group whose only products are 1, 2^-24 and 2^-24 at K = 1, 3 and 5
+// (times the row's scale 2^j) tells the decodes apart: the splice decode's odd
+// partial sum rounds 1 + 2^-24 to 1 twice; the subnormal decode's three (K mod 3)
+// hold 2^-24, 1, 2^-24 and add the two small ones first (the sum that takes a
+// group's last step, K mod 3 = 1, comes last): 1 + 2^-23. So a row is seen to
+// take the subnormal decode over exactly its range (|x| < 2^e, e from -60 to
+// 60), and its partial sums to add in their documented order.
+TEST_F(WoSubnormalDecode, TheDecodeRunsOverExactlyItsRange) {
+    IsaCap cap(JAO_ISA_AVX2);
+    for (const int nbit : {4, 2, 1}) {
+        const Case c{1, 16, 32, 32, nbit, 1 << (nbit - 1), false, false, false, false};
+        SCOPED_TRACE(c.name());
+        Problem pr = make_problem(c, 7);
+        for (auto& u : pr.codes) u = static_cast<uint8_t>(c.center);
+        for (int64_t n = 0; n < c.n; ++n)
+            for (const int k : {1, 3, 5}) pr.codes[n * c.k + k] = static_cast<uint8_t>(c.center - 1);  // w = -1
+        for (auto& v : pr.s) v = 1.0f;
+        Packed pk;
+        ASSERT_EQ(pack(pr, pk), JAO_OK) << jao_last_error();
+        // e = j + 1: 60 and -60 in the range, 61 and -61 out of it.
+        for (const int j : {0, 59, 60, -61, -62}) {
+            SCOPED_TRACE(j);
+            for (int64_t k = 0; k < c.k; ++k) pr.x[k] = std::ldexp(0.75f, j);  // times w = 0: no term
+            pr.x[1] = std::ldexp(1.0f, j);
+            pr.x[3] = pr.x[5] = std::ldexp(1.0f, j - 24);
+            std::vector<float> fast, splice;
+            both_decodes(pk, pr.x, c.n, fast, splice);
+            const bool in_range = j + 1 >= -60 && j + 1 <= 60;
+            for (int64_t n = 0; n < c.n; ++n) {
+                EXPECT_EQ(splice[n], -std::ldexp(1.0f, j)) << "column " << n;
+                EXPECT_EQ(fast[n], -std::ldexp(in_range ? 1.0f + 0x1p-23f : 1.0f, j)) << "column " << n;
+            }
         }
     }
 }

@@ -1,8 +1,6 @@
 #include "kernels/x86/wo_linear.h"
 
 #include <algorithm>
-#include <cmath>
-#include <limits>
 #include <optional>
 
 #include "affine/float_formats.h"
@@ -130,30 +128,6 @@ void stage_bf16_pairs(const WoLayout& L, const uint16_t* x, int64_t m, uint32_t*
         }
 }
 
-// Row 0 of x prescaled for SubnormalSteps (x86/wo_gemv_avx2.cpp): x[k] * 2^(127 - pos - e) with pos =
-// nbit (k mod 4) and |x| < 2^e, groups padded with zeros; *unscale = 2^(22 + e). False (nothing staged)
-// when x holds NaN or inf, or e is outside [-60, 60] (the factors would leave the float range).
-template <class Reader>
-bool stage_subnormal_x(const WoLayout& L, const Reader& x, float* xs, float* unscale) {
-    float amax = 0.0f;
-    for (int64_t k = 0; k < L.k; ++k) {
-        const float a = std::fabs(x(0, k));
-        if (!(a <= std::numeric_limits<float>::max())) return false;
-        amax = std::max(amax, a);
-    }
-    const int e = amax == 0.0f ? 0 : std::ilogb(amax) + 1;
-    if (e < -60 || e > 60) return false;
-    // Two exact power-of-two factors: 2^(127 - pos - e) alone is out of range for e < 0.
-    float first[4];
-    for (int j = 0; j < 4; ++j) first[j] = std::ldexp(1.0f, 127 - L.nbit * j - std::max(e, 0));
-    const float second = std::ldexp(1.0f, -std::min(e, 0));
-    // pos follows k's place in its padded group (groups start on multiples of 32).
-    const auto scaled = [&](int64_t r, int64_t k) { return x(r, k) * first[k % L.group_size % 4] * second; };
-    stage_gemv_rows(L, scaled, 1, xs);
-    *unscale = std::ldexp(1.0f, 22 + e);
-    return true;
-}
-
 }  // namespace
 
 Plan make_plan(const WoLayout& L, int64_t m, int32_t x_type) {
@@ -224,7 +198,7 @@ void run_with(const WoLayout& L, const uint8_t* payload, int64_t m, const Plan& 
         } else {
             a.x = static_cast<const float*>(x);
         }
-        if (p.subnormal_x && stage_subnormal_x(L, xr, w.xs, &a.xs_unscale)) a.xs = w.xs;
+        if (p.subnormal_x && stage_subnormal_x(L, a.x, w.xs, &a.xs_unscale)) a.xs = w.xs;
         if (L.has_t()) {
             for (int64_t r = 0; r < m; ++r)
                 for (int64_t g = 0; g < L.groups; ++g) {

@@ -62,6 +62,10 @@ extern const int kGemmMrAvx2, kGemmMrAvx512;
 // the code widths that decode serves (one-row calls).
 bool subnormal_decode_fast();
 constexpr bool subnormal_nbit(int nbit) { return nbit == 1 || nbit == 2 || nbit == 4; }
+// Act::xs (into xs, kpad floats) and Act::xs_unscale from one staged row x
+// (Act::x, [kpad]) for that decode; false, nothing staged, when x holds NaN or inf
+// or its magnitude is out of the decode's range.
+bool stage_subnormal_x(const WoLayout& L, const float* x, float* xs, float* unscale);
 // gemv_avx512 for codes of 5 to 8 bits (a file of its own: wo_gemv_avx512.cpp says why).
 void gemv_avx512_wide(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t r0, int64_t r1,
                       int64_t b0, int64_t b1, float* y);
