@@ -145,35 +145,71 @@ TEST_F(WoSubnormalDecode, RowsOutsideItsRangeRunTheSpliceDecode) {
 // (times the row's scale 2^j) tells the decodes apart: the splice decode's odd
 // partial sum rounds 1 + 2^-24 to 1 twice; the subnormal decode's three (K mod 3)
 // hold 2^-24, 1, 2^-24 and add the two small ones first (the sum that takes a
-// group's last step, K mod 3 = 1, comes last): 1 + 2^-23. So a row is seen to
-// take the subnormal decode over exactly its range (|x| < 2^e, e from -60 to
-// 60), and its partial sums to add in their documented order.
+// group's last step, K mod 3 = 1, comes last): 1 + 2^-23. Every column holds the
+// weights -1 at K = 1, 3, 5 and 0 elsewhere, scale 1.
+struct TellingGroup {
+    Case c;
+    Packed pk;
+    std::vector<float> x;
+
+    TellingGroup(int nbit, int64_t n) : c{1, n, 32, 32, nbit, 1 << (nbit - 1), false, false, false, false} {
+        Problem pr = make_problem(c, 7);
+        for (auto& u : pr.codes) u = static_cast<uint8_t>(c.center);
+        for (int64_t col = 0; col < n; ++col)
+            for (const int k : {1, 3, 5}) pr.codes[col * c.k + k] = static_cast<uint8_t>(c.center - 1);
+        for (auto& v : pr.s) v = 1.0f;
+        EXPECT_EQ(pack(pr, pk), JAO_OK) << jao_last_error();
+        x.assign(static_cast<size_t>(c.k), 0.0f);
+    }
+    // The row at scale 2^j: its largest |x| is 2^j, so e = j + 1.
+    void set_row(int j) {
+        for (auto& v : x) v = std::ldexp(0.75f, j);  // times w = 0: no term
+        x[1] = std::ldexp(1.0f, j);
+        x[3] = x[5] = std::ldexp(1.0f, j - 24);
+    }
+    static float subnormal_y(int j) { return -std::ldexp(1.0f + 0x1p-23f, j); }
+    static float splice_y(int j) { return -std::ldexp(1.0f, j); }
+};
+
+// A row takes the subnormal decode over exactly its range (e from -60 to 60),
+// and its partial sums add in their documented order.
 TEST_F(WoSubnormalDecode, TheDecodeRunsOverExactlyItsRange) {
     IsaCap cap(JAO_ISA_AVX2);
     for (const int nbit : {4, 2, 1}) {
-        const Case c{1, 16, 32, 32, nbit, 1 << (nbit - 1), false, false, false, false};
-        SCOPED_TRACE(c.name());
-        Problem pr = make_problem(c, 7);
-        for (auto& u : pr.codes) u = static_cast<uint8_t>(c.center);
-        for (int64_t n = 0; n < c.n; ++n)
-            for (const int k : {1, 3, 5}) pr.codes[n * c.k + k] = static_cast<uint8_t>(c.center - 1);  // w = -1
-        for (auto& v : pr.s) v = 1.0f;
-        Packed pk;
-        ASSERT_EQ(pack(pr, pk), JAO_OK) << jao_last_error();
-        // e = j + 1: 60 and -60 in the range, 61 and -61 out of it.
+        TellingGroup t(nbit, 16);
+        SCOPED_TRACE(t.c.name());
+        // 60 and -60 in the range, 61 and -61 out of it.
         for (const int j : {0, 59, 60, -61, -62}) {
             SCOPED_TRACE(j);
-            for (int64_t k = 0; k < c.k; ++k) pr.x[k] = std::ldexp(0.75f, j);  // times w = 0: no term
-            pr.x[1] = std::ldexp(1.0f, j);
-            pr.x[3] = pr.x[5] = std::ldexp(1.0f, j - 24);
+            t.set_row(j);
             std::vector<float> fast, splice;
-            both_decodes(pk, pr.x, c.n, fast, splice);
+            both_decodes(t.pk, t.x, t.c.n, fast, splice);
             const bool in_range = j + 1 >= -60 && j + 1 <= 60;
-            for (int64_t n = 0; n < c.n; ++n) {
-                EXPECT_EQ(splice[n], -std::ldexp(1.0f, j)) << "column " << n;
-                EXPECT_EQ(fast[n], -std::ldexp(in_range ? 1.0f + 0x1p-23f : 1.0f, j)) << "column " << n;
+            for (int64_t n = 0; n < t.c.n; ++n) {
+                EXPECT_EQ(splice[n], TellingGroup::splice_y(j)) << "column " << n;
+                EXPECT_EQ(fast[n], in_range ? TellingGroup::subnormal_y(j) : TellingGroup::splice_y(j)) << "column " << n;
             }
         }
+    }
+}
+
+// A call from a thread that flushes subnormals stages nothing, so the whole team
+// runs the splice decode (not only the calling thread's columns); with the flags
+// clear the whole team runs the subnormal decode.
+TEST_F(WoSubnormalDecode, ACallFromAFlushingThreadRunsTheSpliceDecodeOnEveryThread) {
+    IsaCap cap(JAO_ISA_AVX2);
+    ASSERT_EQ(jao_threads_set(2), JAO_OK);
+    TellingGroup t(4, 16 * 24);
+    t.set_row(0);
+    std::vector<float> fast, splice;
+    ASSERT_EQ(run(t.pk, 1, t.x, fast, t.c.n), JAO_OK) << jao_last_error();
+    {
+        FlushSubnormals flush;
+        ASSERT_EQ(run(t.pk, 1, t.x, splice, t.c.n), JAO_OK) << jao_last_error();
+    }
+    for (int64_t n = 0; n < t.c.n; ++n) {
+        ASSERT_EQ(fast[n], TellingGroup::subnormal_y(0)) << "column " << n;
+        ASSERT_EQ(splice[n], TellingGroup::splice_y(0)) << "column " << n;
     }
 }
 

@@ -199,6 +199,9 @@ bool thread_flushes_subnormals() { return (_mm_getcsr() & 0x8040u) != 0; }
 // integer divisions and an early exit a value), 4.8 / 12.4 now, 4.0 / 10.3 on
 // the shift decode without it (one thread, Zen 3, 2026-12-04).
 bool stage_subnormal_x(const WoLayout& L, const float* x, float* xs, float* unscale) {
+    // A caller that flushes subnormals gets the splice decode on every thread of
+    // its team, not only on its own (the kernel checks each thread's flags too).
+    if (thread_flushes_subnormals()) return false;
     uint32_t amax_bits = 0;
     for (int64_t k = 0; k < L.kpad; ++k) amax_bits = std::max(amax_bits, std::bit_cast<uint32_t>(x[k]) & 0x7fffffffu);
     if (amax_bits >= 0x7f800000u) return false;
