@@ -6,10 +6,13 @@
 //   /tmp/build-wo/bench/jao_bench_wo [--threads 2] [--seconds 1] [--isa avx512] [--quick] [--no-peers] [--hot] [--m M]
 //       [--shape KxN]   (one shape instead of the standard three; with --hot, e.g. 1024x1024: kernel speed from L2)
 //       [--act bf16]    (bf16 activations and outputs: jao_wo_linear_run_typed, the bf16 dot GEMV on avx512_bf16)
+//       [--format int4_g32|int4wo_g32|int8_pc|int2_g32|int3_g32]   (one format)
 //
-// Formats: int4 g32 bf16 scales center 8 (Int4WeightOnly / IntxWeightOnly
-// int4), int8 per channel fp32 scales center 128 (Int8WeightOnly), int2 / int3
-// g32 (M=1 only). Shapes (K, N) in {(4096,4096), (4096,11008), (11008,4096)} x
+// Formats: int4 g32 bf16 scales center 8 (IntxWeightOnly int4 SYMMETRIC, a
+// bf16 scale dtype), int4wo g32: fp32 scales and fp32 zero offsets, center 8
+// (Int4WeightOnly of an fp32 model: torchao's FLOAT-domain zero points), int8
+// per channel fp32 scales center 128 (Int8WeightOnly), int2 / int3 g32 (M=1
+// only). Shapes (K, N) in {(4096,4096), (4096,11008), (11008,4096)} x
 // M in {1, 4, 8, 32, 128}. Packed weights are cycled through copies totalling
 // >= 160 MB so every call streams them from DRAM. Per row: median / best ms,
 // GFLOP/s = 2MKN / t, packed weight GB/s and its % of the read bandwidth probed
@@ -54,6 +57,7 @@ struct Format {
     int nbit, center;
     bool per_channel, bf16;
     bool m1_only;
+    bool offsets = false;  // fp32 zero offsets per group (Int4WeightOnly): w = s (u - center) + o
 };
 
 struct Weights {
@@ -66,7 +70,7 @@ struct Weights {
 
 Weights make_weights(const Format& f, int64_t K, int64_t N, bool peers, bool hot, std::mt19937& rng) {
     Weights w;
-    w.p = {N, K, f.nbit, f.center, f.per_channel ? K : 32, f.bf16 ? JAO_SCALE_BF16 : JAO_SCALE_F32, 0, 0, 0,
+    w.p = {N, K, f.nbit, f.center, f.per_channel ? K : 32, f.bf16 ? JAO_SCALE_BF16 : JAO_SCALE_F32, 0, f.offsets, 0,
            JAO_WO_LAYOUT_AUTO};
     const int64_t groups = K / w.p.group_size;
     std::vector<uint8_t> codes(static_cast<size_t>(N * K));
@@ -75,11 +79,16 @@ Weights make_weights(const Format& f, int64_t K, int64_t N, bool peers, bool hot
     std::vector<float> s(static_cast<size_t>(N * groups));
     std::uniform_real_distribution<float> sd(0.005f, 0.02f);
     for (auto& v : s) v = sd(rng);
+    std::vector<float> o(f.offsets ? s.size() : 0);
+    std::uniform_real_distribution<float> od(-0.05f, 0.05f);
+    for (auto& v : o) v = od(rng);
     check(jao_wo_packed_size(&w.p, &w.size), "jao_wo_packed_size");
     const int copies = hot ? 1 : jao::bench::copies_to_stream(kStreamBytes, w.size);
     w.copies.reserve(static_cast<size_t>(copies));
     w.copies.emplace_back(w.size);
-    check(jao_wo_pack(&w.p, codes.data(), s.data(), nullptr, nullptr, nullptr, w.copies[0].data(), w.size), "pack");
+    check(jao_wo_pack(&w.p, codes.data(), s.data(), nullptr, f.offsets ? o.data() : nullptr, nullptr,
+                      w.copies[0].data(), w.size),
+          "pack");
     for (int c = 1; c < copies; ++c) w.copies.push_back(w.copies[0]);
     if (peers) {
         // Dequantize what was packed (bf16 scales as stored).
@@ -88,9 +97,12 @@ Weights make_weights(const Format& f, int64_t K, int64_t N, bool peers, bool hot
         for (int64_t n = 0; n < N; ++n)
             for (int64_t k = 0; k < K; ++k)
                 w.dequant[n * K + k] = s[n * groups + k / w.p.group_size] *
-                                       static_cast<float>(codes[n * K + k] - f.center);
-        w.wdec = std::make_unique<jao::bench::OnednnDecompressMatmul>(f.nbit, K, N, w.p.group_size, codes, s, f.center,
-                                                                      hot ? 0 : kStreamBytes);
+                                           static_cast<float>(codes[n * K + k] - f.center) +
+                                       (f.offsets ? o[n * groups + k / w.p.group_size] : 0.0f);
+        // oneDNN's weight decompression takes integer zero points only: no such peer for offsets.
+        if (!f.offsets)
+            w.wdec = std::make_unique<jao::bench::OnednnDecompressMatmul>(f.nbit, K, N, w.p.group_size, codes, s,
+                                                                          f.center, hot ? 0 : kStreamBytes);
     }
     return w;
 }
@@ -129,6 +141,7 @@ int main(int argc, char** argv) {
     double seconds = 1.0;
     bool quick = false, peers = true, hot = false;
     int64_t only_m = 0, only_k = 0, only_n = 0;
+    std::string only_format;
     int32_t act = JAO_F32;  // activation and output type of jao's runs
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
@@ -138,6 +151,7 @@ int main(int argc, char** argv) {
         else if (a == "--no-peers") peers = false;
         else if (a == "--hot") hot = true;  // one packed copy: weights stay in cache (kernel speed, not DRAM)
         else if (a == "--m" && i + 1 < argc) only_m = std::atoll(argv[++i]);
+        else if (a == "--format" && i + 1 < argc) only_format = argv[++i];
         else if (a == "--act" && i + 1 < argc) {
             const std::string t = argv[++i];
             if (t != "f32" && t != "bf16") {
@@ -155,7 +169,7 @@ int main(int argc, char** argv) {
             check(jao_isa_parse(argv[++i], &tier), "jao_isa_parse");
             check(jao_isa_set_cap(tier), "jao_isa_set_cap");
         } else {
-            std::fprintf(stderr, "usage: %s [--threads N] [--seconds S] [--isa TIER] [--quick] [--no-peers] [--hot] [--m M] [--shape KxN] [--act f32|bf16]\n", argv[0]);
+            std::fprintf(stderr, "usage: %s [--threads N] [--seconds S] [--isa TIER] [--quick] [--no-peers] [--hot] [--m M] [--shape KxN] [--act f32|bf16] [--format F]\n", argv[0]);
             return 2;
         }
     }
@@ -176,9 +190,15 @@ int main(int argc, char** argv) {
                 "wdec_ms", "GFLOP/s", "x_wd", "scalar_ms");
 
     const Format formats[] = {{"int4_g32", 4, 8, false, true, false},
+                              {"int4wo_g32", 4, 8, false, false, false, true},
                               {"int8_pc", 8, 128, true, false, false},
                               {"int2_g32", 2, 2, false, true, true},
                               {"int3_g32", 3, 4, false, true, true}};
+    if (!only_format.empty() &&
+        std::none_of(std::begin(formats), std::end(formats), [&](const Format& f) { return only_format == f.name; })) {
+        std::fprintf(stderr, "--format: no format %s\n", only_format.c_str());
+        return 2;
+    }
     std::vector<std::array<int64_t, 2>> shapes = {{4096, 4096}, {4096, 11008}, {11008, 4096}};
     if (only_k > 0) shapes = {{only_k, only_n}};
     const int64_t ms[] = {1, 4, 8, 32, 128};
@@ -188,6 +208,7 @@ int main(int argc, char** argv) {
             const int64_t K = shape[0], N = shape[1];
             if (quick && !(K == 4096 && N == 11008)) continue;
             if (f.m1_only && N != 11008 && only_k == 0) continue;
+            if (!only_format.empty() && only_format != f.name) continue;
             Weights w = make_weights(f, K, N, peers && !f.m1_only, hot, rng);
             const int copies = static_cast<int>(w.copies.size());
             for (int64_t M : ms) {
