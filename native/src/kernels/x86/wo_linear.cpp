@@ -158,7 +158,7 @@ Plan make_plan(const WoLayout& L, int64_t m, int32_t x_type) {
         // One row only: the 2-row tiles keep 8 or 12 partial sums beside the decode's 8 constants in
         // 16 ymm and spill. Tried (m = 4, 1024 x 768 int4 g32 in L2, one thread, Zen 3, 2026-12-04,
         // best ms): shift decode 0.130, subnormal decode with 3 / 2 partial sums 0.176 / 0.217.
-        p.subnormal_x = m == 1 && subnormal_nbit(L.nbit) && subnormal_decode_fast();
+        if (m == 1 && subnormal_nbit(L.nbit) && subnormal_decode_fast()) p.stage_xs = stage_subnormal_x;
     }
 #elif defined(__aarch64__)
     // One fp32 tier serves every Arm tier (the dot product extensions do not help it).
@@ -198,7 +198,7 @@ void run_with(const WoLayout& L, const uint8_t* payload, int64_t m, const Plan& 
         } else {
             a.x = static_cast<const float*>(x);
         }
-        if (p.subnormal_x && stage_subnormal_x(L, a.x, w.xs, &a.xs_unscale)) a.xs = w.xs;
+        if (p.stage_xs && p.stage_xs(L, a.x, w.xs, &a.xs_unscale)) a.xs = w.xs;
         if (L.has_t()) {
             for (int64_t r = 0; r < m; ++r)
                 for (int64_t g = 0; g < L.groups; ++g) {
