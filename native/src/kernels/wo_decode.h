@@ -8,7 +8,7 @@
 // V provides: F, I (16 x fp32 / int32), kLut (a 16-entry fp32 table lookup: vpermps),
 // tile constants kGemvMr, kGemvNb1 (blocks per GEMV tile at 1 row), kGemvNb
 // (more rows), kGemmMr, kGemmNb, kGemvPrefetchMaxBits (the widest codes whose
-// one-row GEMV prefetches its streams in software), kSplice (codes of one piece
+// one-row GEMV prefetches its streams in software), kSplice (codes of one or two pieces
 // may decode by splicing their bits into a float: Decoder) with
 // kSpliceGemvMaxRows (the GEMV tiles of up to that many rows do), and the small
 // ops used by the kernels (splice, fsub and as_f only where kSplice).
@@ -37,13 +37,14 @@ template <int N, class Fn>
 }
 
 // Decodes K step J of a 32-K chunk of one block into 16 fp32 (u - center).
-// Two ways for codes of one piece (1, 2, 4 bits) on tiers with kSplice: by
-// splicing (get<J, true>) or as the other widths (get<J, false>); both exact.
+// Two ways for codes of one or two pieces (1, 2, 4 or 3, 5, 6 bits) on tiers
+// with kSplice: by splicing (get<J, true>) or as the other widths (get<J, false>);
+// both exact.
 template <class V, int NBIT>
 struct Decoder {
     using F = typename V::F;
     using I = typename V::I;
-    static constexpr bool kCanSplice = V::kSplice && NBIT < 8 && pack::bit_pieces(NBIT).count == 1;
+    static constexpr bool kCanSplice = V::kSplice && NBIT < 8 && pack::bit_pieces(NBIT).count <= 2;
     static constexpr bool kLut = V::kLut && NBIT <= 4;
     F table;   // kLut: table[i] = (i mod 2^NBIT) - center, so bits above NBIT never need masking
     I center, mask;
@@ -74,7 +75,7 @@ struct Decoder {
         static_assert(!Splice || kCanSplice);
         if constexpr (NBIT == 8) {
             return V::cvt(V::sub(V::u8(chunk + J * kWoNr), center));
-        } else if constexpr (Splice) {
+        } else if constexpr (Splice && pack::bit_pieces(NBIT).count == 1) {
             // The code's bits (at bit pos of the lane) spliced under the exponent of 2^(23 - pos)
             // read as the float 2^(23 - pos) + u; minus 2^(23 - pos) + center that is u - center,
             // exactly: a mask, an or and a subtract where the general way shifts, masks,
@@ -86,6 +87,18 @@ struct Decoder {
             if constexpr (lift > 0) v = V::template srl<lift>(v);
             const I bits = V::splice(v, V::set1i(((1 << NBIT) - 1) << pos), V::set1i((150 - pos) << 23));
             return V::fsub(V::as_f(bits), V::set1(splice_bias[pos]));
+        } else if constexpr (Splice) {
+            // Two pieces (3 = 2 + 1, 5 = 4 + 1, 6 = 4 + 2 bits): each shifted to its place in
+            // a code at bit 0, then spliced as above, one op fewer than the general way's
+            // shifts, select, mask, subtract and convert (int3 g32, one thread, 4096 x 4096 from
+            // L3, Zen 3, 2026-12-04, best ms: 1.925 -> 1.805). Splicing the code where its low
+            // piece lies (no shift for it) needs constants for each of its positions: they
+            // spilled, 1.995.
+            constexpr BitPiece lo = bit_pieces(NBIT).piece[0], hi = bit_pieces(NBIT).piece[1];
+            const I v = piece<0, J>(chunk), h = piece<1, J>(chunk);
+            const I high = V::splice(h, V::set1i(((1 << hi.width) - 1) << hi.shift), V::set1i(150 << 23));
+            const I bits = V::splice(v, V::set1i((1 << lo.width) - 1), high);
+            return V::fsub(V::as_f(bits), V::set1(splice_bias[0]));
         } else {
             constexpr auto ps = bit_pieces(NBIT);
             I u = piece<0, J>(chunk);
