@@ -8,7 +8,7 @@
 // V provides: F, I (16 x fp32 / int32), kLut (a 16-entry fp32 table lookup: vpermps),
 // tile constants kGemvMr, kGemvNb1 (blocks per GEMV tile at 1 row), kGemvNb
 // (more rows), kGemmMr, kGemmNb, kGemvPrefetchMaxBits (the widest codes whose
-// one-row GEMV prefetches its streams in software), kSplice (codes of one or two pieces
+// one-row GEMV prefetches its streams in software), kSplice (codes of 1 to 7 bits
 // may decode by splicing their bits into a float: Decoder) with
 // kSpliceGemvMaxRows (the GEMV tiles of up to that many rows do), and the small
 // ops used by the kernels (splice, fsub and as_f only where kSplice).
@@ -37,14 +37,13 @@ template <int N, class Fn>
 }
 
 // Decodes K step J of a 32-K chunk of one block into 16 fp32 (u - center).
-// Two ways for codes of one or two pieces (1, 2, 4 or 3, 5, 6 bits) on tiers
-// with kSplice: by splicing (get<J, true>) or as the other widths (get<J, false>);
-// both exact.
+// Two ways for codes of 1 to 7 bits on tiers with kSplice: by splicing
+// (get<J, true>) or as the 8-bit ones and the other tiers (get<J, false>); both exact.
 template <class V, int NBIT>
 struct Decoder {
     using F = typename V::F;
     using I = typename V::I;
-    static constexpr bool kCanSplice = V::kSplice && NBIT < 8 && pack::bit_pieces(NBIT).count <= 2;
+    static constexpr bool kCanSplice = V::kSplice && NBIT < 8;
     static constexpr bool kLut = V::kLut && NBIT <= 4;
     F table;   // kLut: table[i] = (i mod 2^NBIT) - center, so bits above NBIT never need masking
     I center, mask;
@@ -88,16 +87,20 @@ struct Decoder {
             const I bits = V::splice(v, V::set1i(((1 << NBIT) - 1) << pos), V::set1i((150 - pos) << 23));
             return V::fsub(V::as_f(bits), V::set1(splice_bias[pos]));
         } else if constexpr (Splice) {
-            // Two pieces (3 = 2 + 1, 5 = 4 + 1, 6 = 4 + 2 bits): each shifted to its place in
-            // a code at bit 0, then spliced as above, one op fewer than the general way's
-            // shifts, select, mask, subtract and convert (int3 g32, one thread, 4096 x 4096 from
-            // L3, Zen 3, 2026-12-04, best ms: 1.925 -> 1.805). Splicing the code where its low
-            // piece lies (no shift for it) needs constants for each of its positions: they
-            // spilled, 1.995.
-            constexpr BitPiece lo = bit_pieces(NBIT).piece[0], hi = bit_pieces(NBIT).piece[1];
-            const I v = piece<0, J>(chunk), h = piece<1, J>(chunk);
-            const I high = V::splice(h, V::set1i(((1 << hi.width) - 1) << hi.shift), V::set1i(150 << 23));
-            const I bits = V::splice(v, V::set1i((1 << lo.width) - 1), high);
+            // Two or three pieces (3 = 2 + 1, 5 = 4 + 1, 6 = 4 + 2, 7 = 4 + 2 + 1 bits): each
+            // shifted to its place in a code at bit 0, then spliced as above, two ops a piece
+            // (mask, or) where the general way selects (three) and then masks, subtracts and
+            // converts. g32, one thread, 4096 x 4096 from L3, Zen 3, 2026-12-04, best ms, M=1:
+            // int3 1.92 -> 1.81, int5 1.94 -> 1.83, int6 2.01 -> 1.84, int7 3.46 -> 2.77; M=8
+            // (GEMM panels) 5.63-5.94 -> 5.08-5.25, int7 7.21 -> 6.84. Written out: a loop over
+            // the pieces through unroll() ran the GEMM 5x slower (not inlined there). Splicing
+            // the code where its low piece lies (no shift for it) needs constants for each of
+            // its positions: they spilled (int3 1.995).
+            constexpr auto ps = bit_pieces(NBIT);
+            constexpr auto field = [](BitPiece bp) { return ((1 << bp.width) - 1) << bp.shift; };
+            I bits = V::splice(piece<1, J>(chunk), V::set1i(field(ps.piece[1])), V::set1i(150 << 23));
+            if constexpr (ps.count > 2) bits = V::splice(piece<2, J>(chunk), V::set1i(field(ps.piece[2])), bits);
+            bits = V::splice(piece<0, J>(chunk), V::set1i(field(ps.piece[0])), bits);
             return V::fsub(V::as_f(bits), V::set1(splice_bias[0]));
         } else {
             constexpr auto ps = bit_pieces(NBIT);

@@ -20,7 +20,7 @@ struct V256 {
         __m256i lo, hi;
     };
     static constexpr bool kLut = false;
-    // Codes of one or two pieces decode by splicing (kernels/wo_decode.h, Decoder) in the one-row GEMV
+    // Codes of 1 to 7 bits decode by splicing (kernels/wo_decode.h, Decoder) in the one-row GEMV
     // and the GEMM panels; the 2-row GEMV tile keeps shift / and / sub / cvt. Interleaved
     // A/B on a Zen 4 (AVX2 tier, 2 threads, weights from DRAM, 2026-12-03), int4 g32:
     // M=1 0.85-0.92 of the time (3 shapes), GEMM M=8-32 0.96-0.99, M=128 0.99; the
