@@ -11,7 +11,8 @@
 // one-row GEMV prefetches its streams in software), kSplice (codes of 1 to 7 bits
 // may decode by splicing their bits into a float: Decoder) with
 // kSpliceGemvMaxRows (the GEMV tiles of up to that many rows do), and the small
-// ops used by the kernels (splice, fsub and as_f only where kSplice).
+// ops used by the kernels (splice only where kSplice; fsub and as_f where kSplice or the
+// tier runs the subnormal decode, x86/wo_subnormal_steps.h).
 #pragma once
 
 #include <algorithm>

@@ -9,9 +9,9 @@
 // Fp32Steps (below, every tier): one K per step, vpermps/cvt + fma.
 // Bf16DotSteps (x86/wo_gemv_avx512bf16.cpp): two K per step on bf16 activations,
 // vpermw + vdpbf16ps. U8PairSteps (x86/wo_gemv_avx2.cpp): 8-bit codes, two K per
-// step, decoded where they lie. SubnormalSteps (the same file): 1-, 2- and 4-bit
-// codes read as subnormal floats against prescaled activations, whose factor
-// unscale takes off each group's total (group_total below).
+// step, decoded where they lie. SubnormalSteps (x86/wo_subnormal_steps.h): 1-,
+// 2- and 4-bit codes read as subnormal floats against prescaled activations,
+// with their own group_value (below).
 #pragma once
 
 #include <type_traits>
@@ -80,11 +80,12 @@ template <class V, class Steps, int AS>
     }
 }
 
-// A group's total as the tile scales it: Steps whose products carry a power of
-// two (SubnormalSteps) take it off here.
+// A group's sum of x (u - c) as the tile scales it, from its partial sums' total
+// and its sum of x (Act::xsum[row_group]): Steps whose products are not that sum
+// (SubnormalSteps: x u times a power of two) have their own group_value.
 template <class Steps, class F>
-[[gnu::always_inline]] inline F group_total(const Steps& st, F total) {
-    if constexpr (requires { st.unscale(total); }) return st.unscale(total);
+[[gnu::always_inline]] inline F group_value(const Steps& st, F total, const Act& a, int64_t row_group) {
+    if constexpr (requires { st.group_value(total, 0.0f); }) return st.group_value(total, a.xsum[row_group]);
     else return total;
 }
 
@@ -134,7 +135,10 @@ void gemv_tile(const WoLayout& L, const uint8_t* payload, const Act& a, const St
         }
         for (int i = 0; i < NB; ++i) {
             const F s = rec_scale<V>(L, rec[i]);
-            for (int r = 0; r < MR; ++r) acc[r][i] = V::fma(s, group_total(st, partial_sums_total<V, Steps>(d[r][i])), acc[r][i]);
+            for (int r = 0; r < MR; ++r) {
+                const F value = group_value(st, partial_sums_total<V, Steps>(d[r][i]), a, (r0 + r) * L.groups + g);
+                acc[r][i] = V::fma(s, value, acc[r][i]);
+            }
             if (L.has_t()) {
                 const F t = rec_t<V>(L, rec[i], s);
                 for (int r = 0; r < MR; ++r)

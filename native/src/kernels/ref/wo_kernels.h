@@ -27,8 +27,8 @@ using pack::WoLayout;
 struct Act {
     const float* x = nullptr;     // [m, kpad]: x itself when kpad == k, else copied with zero group padding
     const uint32_t* xpairs = nullptr;  // [m, kpad / 2]: bf16 x, two K per element (bf16 dot GEMV: wo_linear.h)
-    const float* xsum = nullptr;  // [m, groups]: X[g] (has_t only)
-    const float* xs = nullptr;    // [kpad]: one row prescaled for the AVX2 subnormal decode (x86/wo_gemv_avx2.cpp),
+    const float* xsum = nullptr;  // [m, groups]: X[g] (has_t, or staged with xs)
+    const float* xs = nullptr;    // [kpad]: one row prescaled for the x86 subnormal decode (x86/wo_subnormal_steps.h),
     float xs_unscale = 1.0f;      // and the power of two its groups' totals are multiplied by; null: not staged
     const float* apack = nullptr; // GEMM: x in K slices of kPanelK, each slice row tiles of [kc][tile rows]:
                                   // (r, k) at apack + k0 * m + r0 * kc + (k - k0) * rows + (r - r0)

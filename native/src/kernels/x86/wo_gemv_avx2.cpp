@@ -1,7 +1,8 @@
 // AVX2 tier of the weight-only linear, GEMV part (traits in wo_v256.h; the
 // GEMM is in wo_linear_avx2.cpp). Codes of 1 to 7 bits run the shared
 // Fp32Steps; 8-bit codes run U8PairSteps below, and a one-row call on 1-, 2-
-// or 4-bit codes SubnormalSteps where the driver prescaled its activations.
+// or 4-bit codes SubnormalSteps (wo_subnormal_steps.h) where the driver
+// prescaled its activations; their staging and the x86 CPU probe are here too.
 #include <algorithm>
 #include <bit>
 #include <chrono>
@@ -10,6 +11,7 @@
 #include "kernels/wo_gemv_tiles.h"
 #include "kernels/x86/wo_linear.h"
 #include "kernels/x86/wo_v256.h"
+#include "kernels/x86/wo_subnormal_steps.h"
 
 namespace jao::kernels::wo {
 namespace {
@@ -90,77 +92,6 @@ struct U8PairSteps {
     }
 };
 
-// Codes of 1, 2 or 4 bits of a one-row GEMV decoded as subnormal floats: two ops
-// a vector (and, subtract) where Decoder's splice takes three. A code u at bit
-// pos of its lane, masked, reads as the float u * 2^(pos - 149) (exponent field
-// 0: no implicit one to or in and subtract), and minus the subnormal
-// c * 2^(pos - 149) it is (u - c) * 2^(pos - 149), exactly. Each group of four
-// codes of a lane is first shifted down to bits 0 .. 4 NBIT - 1 (one shift per
-// four steps), so pos is NBIT (step mod 4): four masks and four biases. The
-// activations come prescaled (Act::xs, staged by the driver): x * 2^(127 - pos - e)
-// for a row whose |x| < 2^e, so every product is x (u - c) * 2^-(22 + e), and
-// unscale() multiplies each group's total by 2^(22 + e) (Act::xs_unscale):
-// products and sums are those of Fp32Steps times a power of two (exact while they
-// stay normal floats: terms within 2^-104 of the row's largest |x|), summed in
-// three partial sums instead of two. Used only where subnormal operands cost no
-// more than normal ones (subnormal_decode_fast) and the calling thread flushes
-// none (MXCSR FTZ / DAZ clear).
-template <int NBIT>
-struct SubnormalSteps {
-    static_assert(subnormal_nbit(NBIT));
-    using F = V256::F;
-    using I = V256::I;
-    using X = float;
-    static constexpr int kSteps = pack::kWoChunkK;
-    static constexpr int kNbit = NBIT;
-    // One block: two blocks (8 accumulators even at two partial sums, + 4 masks + 4 biases) spilled
-    // accumulators.
-    static constexpr int kGemvNb1 = 1;
-    // Partial sums per output: the fma latency bounds 2 x 2 chains. One thread, 4096 x 4096 int4
-    // weights in cache, Zen 3, best ms (2026-12-04): 2 sums 0.800 (g32) / 0.774 (g128) / 0.765 (g4096),
-    // 3 sums 0.769 / 0.656 / 0.618, 4 sums (8 accumulators: the group's epilogue spills) 0.834 / 0.680 / 0.628.
-    static constexpr int kPartialSums = 3;
-    float unscale_factor;
-    I bias[4];  // c * 2^(NBIT j - 149) as float bits, j = step mod 4
-
-    SubnormalSteps(int center, const Act& a) : unscale_factor(a.xs_unscale) {
-        for (int j = 0; j < 4; ++j) bias[j] = V256::set1i(center << (NBIT * j));
-    }
-    static const X* rows(const Act& a) { return a.xs; }
-
-    template <int S, int Rows>
-    [[gnu::always_inline]] F weights(const uint8_t* chunk) const {
-        constexpr int per = 32 / NBIT, code = S % per, shift = code / 4 * 4 * NBIT, pos = code % 4 * NBIT;
-        I v = V256::load_i(chunk + (S / per) * pack::kWoPlaneBytes);
-        if constexpr (shift > 0) v = V256::srl<shift>(v);
-        const I u = V256::and_(v, V256::set1i(((1 << NBIT) - 1) << pos));
-        return V256::fsub(V256::as_f(u), V256::as_f(bias[S % 4]));
-    }
-    template <int S>
-    [[gnu::always_inline]] static F act(const X* xk) {
-        return V256::set1(xk[S]);
-    }
-    template <int S, int AS>
-    [[gnu::always_inline]] static void add(F (&d)[AS], F w, F x) {
-        static_assert(AS == kPartialSums);
-        d[S % AS] = V256::fma(x, w, d[S % AS]);
-    }
-    // The sum that takes a group's last step comes in last: the other two add
-    // while its final fma runs, so the group's epilogue waits one add, not two,
-    // behind its chains. One thread, int4 g32, Zen 3, best ms (2026-12-04):
-    // 1024 x 768 in L2 0.0390 -> 0.0377, 4096 x 4096 from L3 0.777 -> 0.750.
-    template <int AS>
-    [[gnu::always_inline]] static F total(const F (&d)[AS]) {
-        static_assert(AS == 3);
-        constexpr int last = (kSteps - 1) % AS;  // every chunk of a group starts at step 0
-        return V256::add(V256::add(d[(last + 1) % AS], d[(last + 2) % AS]), d[last]);
-    }
-    [[gnu::always_inline]] F unscale(F total) const { return V256::mul(total, V256::set1(unscale_factor)); }
-};
-
-// Flush-to-zero (bit 15) and denormals-are-zero (bit 6) of this thread's MXCSR.
-bool thread_flushes_subnormals() { return (_mm_getcsr() & 0x8040u) != 0; }
-
 // Nanoseconds of 1024 of SubnormalSteps' decodes and multiplies on hot
 // registers, with subnormal operands or the same ops on normal ones. A CPU that
 // takes a microcode assist on subnormal operands runs the first many times slower.
@@ -197,8 +128,11 @@ bool thread_flushes_subnormals() { return (_mm_getcsr() & 0x8040u) != 0; }
 // the driver staged: a one-row call on 16 columns took 14.5 / 38.4 us (K = 4096 /
 // 11008) when this staging read x through the driver's per-element reader (two
 // integer divisions and an early exit a value), 4.8 / 12.4 now, 4.0 / 10.3 on
-// the shift decode without it (one thread, Zen 3, 2026-12-04).
-bool stage_subnormal_x(const WoLayout& L, const float* x, float* xs, float* unscale) {
+// the shift decode without it (one thread, Zen 3, 2026-12-04). xsum[g], the
+// group's sum of x: over its gpad values (padding is zero) in 8 running sums
+// (k mod 8), added as ((0 + 1) + (2 + 3)) + ((4 + 5) + (6 + 7)); one sum in K
+// order would be a serial chain of 4096 adds before the team starts.
+bool stage_subnormal_x(const WoLayout& L, const float* x, float* xs, float* unscale, float* xsum) {
     // A caller that flushes subnormals gets the splice decode on every thread of
     // its team, not only on its own (the kernel checks each thread's flags too).
     if (thread_flushes_subnormals()) return false;
@@ -214,6 +148,12 @@ bool stage_subnormal_x(const WoLayout& L, const float* x, float* xs, float* unsc
     for (int64_t k = 0; k < L.kpad; k += 4)
         for (int j = 0; j < 4; ++j) xs[k + j] = x[k + j] * first[j] * second;
     *unscale = std::ldexp(1.0f, 22 + e);
+    for (int64_t g = 0; g < L.groups; ++g) {
+        float lane[8] = {};
+        for (int64_t k = g * L.gpad; k < (g + 1) * L.gpad; k += 8)
+            for (int j = 0; j < 8; ++j) lane[j] += x[k + j];
+        xsum[g] = ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
+    }
     return true;
 }
 
@@ -235,12 +175,7 @@ bool subnormal_decode_fast() {
 void gemv_avx2(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t r0, int64_t r1,
                int64_t b0, int64_t b1, float* y) {
     if (L.nbit == 8) return tiles::gemv_steps<V256, U8PairSteps>(L, payload, a, r0, r1, b0, b1, y);
-    if (a.xs && subnormal_nbit(L.nbit) && !thread_flushes_subnormals())
-        return with_nbit(L.nbit, [&](auto nbit) {
-            constexpr int kNbit = decltype(nbit)::value;
-            if constexpr (subnormal_nbit(kNbit))
-                tiles::gemv_steps<V256, SubnormalSteps<kNbit>>(L, payload, a, r0, r1, b0, b1, y);
-        });
+    if (gemv_subnormal<V256>(L, payload, a, r0, r1, b0, b1, y)) return;
     tiles::gemv_of_widths<V256, 1, 2, 3, 4, 5, 6, 7>(L, payload, a, m, r0, r1, b0, b1, y);
 }
 

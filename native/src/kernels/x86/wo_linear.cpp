@@ -149,6 +149,7 @@ Plan make_plan(const WoLayout& L, int64_t m, int32_t x_type) {
         p.blocks = gemm ? gemm_avx512 : gemv_avx512;
         p.gemm_mr = kGemmMrAvx512;
         p.kernel = gemm ? JAO_WO_KERNEL_GEMM : JAO_WO_KERNEL_GEMV;
+        if (m == 1 && subnormal_nbit(L.nbit) && subnormal_decode_fast()) p.stage_xs = stage_subnormal_x;
     } else if (active >= JAO_ISA_AVX2) {
         const bool gemm = m > kGemvMaxRowsAvx2;
         p.isa = JAO_ISA_AVX2;
@@ -198,8 +199,11 @@ void run_with(const WoLayout& L, const uint8_t* payload, int64_t m, const Plan& 
         } else {
             a.x = static_cast<const float*>(x);
         }
-        if (p.stage_xs && p.stage_xs(L, a.x, w.xs, &a.xs_unscale)) a.xs = w.xs;
-        if (L.has_t()) {
+        if (p.stage_xs && p.stage_xs(L, a.x, w.xs, &a.xs_unscale, w.xsum)) {
+            a.xs = w.xs;
+            a.xsum = w.xsum;  // the t terms use the staging's sums too
+        }
+        if (L.has_t() && !a.xsum) {
             for (int64_t r = 0; r < m; ++r)
                 for (int64_t g = 0; g < L.groups; ++g) {
                     float sum = 0.0f;

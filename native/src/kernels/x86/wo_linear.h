@@ -20,9 +20,9 @@ struct Plan {
     BlocksFn blocks = nullptr;        // the chosen kernel of the chosen tier
     int gemm_mr = 1;                  // GEMM: rows per register tile (A packing)
     bool bf16_pairs = false;          // the kernel reads Act::xpairs (bf16 dot GEMV)
-    // Stages Act::xs (and Act::xs_unscale) from the fp32 row Act::x for the chosen
-    // kernel, or returns false when that row cannot take it; null: nothing to stage.
-    bool (*stage_xs)(const WoLayout& L, const float* x, float* xs, float* unscale) = nullptr;
+    // Stages Act::xs, Act::xs_unscale and Act::xsum from the fp32 row Act::x for the
+    // chosen kernel, or returns false when that row cannot take it; null: nothing to stage.
+    bool (*stage_xs)(const WoLayout& L, const float* x, float* xs, float* unscale, float* xsum) = nullptr;
 };
 
 // x_type: jao_float_type of the activations (BF16 may pick the bf16 dot GEMV).
@@ -59,15 +59,16 @@ void gemv_avx512(const WoLayout& L, const uint8_t* payload, const Act& a, int64_
 void gemm_avx512(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t r0, int64_t r1,
                  int64_t b0, int64_t b1, float* y);
 extern const int kGemmMrAvx2, kGemmMrAvx512;
-// Whether this CPU runs gemv_avx2's subnormal decode at full speed (measured once
+// Whether this CPU runs the one-row GEMV's subnormal decode (wo_subnormal_steps.h) at full speed (measured once
 // per process: a CPU taking microcode assists on subnormal operands does not), and
 // the code widths that decode serves (one-row calls).
 bool subnormal_decode_fast();
 constexpr bool subnormal_nbit(int nbit) { return nbit == 1 || nbit == 2 || nbit == 4; }
-// Plan::stage_xs of that decode: Act::xs (into xs, kpad floats) and
-// Act::xs_unscale from one staged row x (Act::x, [kpad]); false, nothing staged,
-// when x holds NaN or inf or its magnitude is out of the decode's range.
-bool stage_subnormal_x(const WoLayout& L, const float* x, float* xs, float* unscale);
+// Plan::stage_xs of that decode: Act::xs (into xs, kpad floats), Act::xs_unscale
+// and Act::xsum (into xsum, groups floats) from one staged row x (Act::x, [kpad]);
+// false, nothing staged, when x holds NaN or inf or its magnitude is out of the
+// decode's range.
+bool stage_subnormal_x(const WoLayout& L, const float* x, float* xs, float* unscale, float* xsum);
 // gemv_avx512 for codes of 5 to 8 bits (a file of its own: wo_gemv_avx512.cpp says why).
 void gemv_avx512_wide(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t r0, int64_t r1,
                       int64_t b0, int64_t b1, float* y);

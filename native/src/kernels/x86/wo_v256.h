@@ -28,6 +28,9 @@ struct V256 {
     static constexpr bool kSplice = true;
     static constexpr int kSpliceGemvMaxRows = 1;
     static constexpr int kGemvMr = 2, kGemvNb1 = 2, kGemvNb = 1;
+    // The subnormal decode (wo_subnormal_steps.h) streams one block: with two, its 12 accumulators
+    // (three partial sums each) beside 4 masks and 4 biases spilled.
+    static constexpr int kSubnormalGemvNb1 = 1;
     static constexpr int kGemmMr = 6, kGemmNb = 1;
     // Every width prefetches: without it 5, 6 and 8 bits ran 1-5 % slower (2026-12-02).
     static constexpr int kGemvPrefetchMaxBits = 8;

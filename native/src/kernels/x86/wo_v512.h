@@ -34,6 +34,7 @@ struct V512 {
     // int2 0.94; fp32 activations int4 0.94-0.95, int8 per channel 0.96-0.97 (13 of 13
     // rows faster); 2 blocks were 0.89-0.95 of 4 for bf16 int4 but slower than 3.
     static constexpr int kGemvMr = 4, kGemvNb1 = 3, kGemvNb = 2;
+    static constexpr int kSubnormalGemvNb1 = kGemvNb1;  // the subnormal decode's one-row tile (wo_subnormal_steps.h)
     static constexpr int kGemmMr = 12, kGemmNb = 2;
     // Interleaved A/B of the one-row GEMV without its stream prefetch (2 threads,
     // weights from DRAM, 2026-12-02): 5 to 7 bits 3-12 % faster (compute-bound: the
@@ -51,6 +52,8 @@ struct V512 {
     static F load_n(const float* p, int cols) { return _mm512_maskz_loadu_ps(cols_mask(cols), p); }
     static void store_n(float* p, F v, int cols) { _mm512_mask_storeu_ps(p, cols_mask(cols), v); }
     static F add(F a, F b) { return _mm512_add_ps(a, b); }
+    static F fsub(F a, F b) { return _mm512_sub_ps(a, b); }
+    static F as_f(I v) { return _mm512_castsi512_ps(v); }
     static F mul(F a, F b) { return _mm512_mul_ps(a, b); }
     static F fma(F a, F b, F c) { return _mm512_fmadd_ps(a, b, c); }
     static F fnma(F a, F b, F c) { return _mm512_fnmadd_ps(a, b, c); }
