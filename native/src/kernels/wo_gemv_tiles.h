@@ -3,7 +3,8 @@
 // Steps class: how one step of a 32-K chunk decodes weights and multiplies them
 // with activations (weights, act, madd). The tile keeps AS partial sums per
 // output (even / odd steps apart when AS = 2) and adds them once per group.
-// Optional: kGemvNb1 (blocks per one-row tile; else the tier's), and
+// Optional: kGemvNb1 (blocks per one-row tile; else the tier's), kGemvPrefetch
+// (whether the tile prefetches its streams in software; else by code width), and
 // kPartialSums with add and total, for Steps that lay out their own partial sums
 // (add: a step's products into them; total: their column-ordered sum).
 // Fp32Steps (below, every tier): one K per step, vpermps/cvt + fma.
@@ -95,8 +96,12 @@ void gemv_tile(const WoLayout& L, const uint8_t* payload, const Act& a, const St
                const TileBlocks& blocks, float* y) {
     using F = typename V::F;
     constexpr int AS = gemv_partial_sums<V, Steps, MR>();
-    // One row of codes wider than V::kGemvPrefetchMaxBits streams without software prefetch.
-    constexpr bool kPrefetch = Steps::kNbit <= V::kGemvPrefetchMaxBits || MR > 1;
+    // One row of codes wider than V::kGemvPrefetchMaxBits streams without software prefetch;
+    // Steps with kGemvPrefetch decide for themselves.
+    constexpr bool kPrefetch = [] {
+        if constexpr (requires { Steps::kGemvPrefetch; }) return Steps::kGemvPrefetch;
+        else return Steps::kNbit <= V::kGemvPrefetchMaxBits || MR > 1;
+    }();
     // K per activation element (Steps::X: 1 fp32, or 2 packed bf16) and the row stride in elements.
     constexpr int64_t kKPerX = pack::kWoChunkK / Steps::kSteps;
     const int64_t stride = L.kpad / kKPerX;

@@ -49,6 +49,7 @@ struct SubnormalSteps {
     static constexpr int kSteps = pack::kWoChunkK;
     static constexpr int kNbit = NBIT;
     static constexpr int kGemvNb1 = V::kSubnormalGemvNb1;
+    static constexpr bool kGemvPrefetch = V::kSubnormalGemvPrefetch;
     // Partial sums per output: on AVX2 (one block a tile) the fma latency bounds 2 x 2 chains. One
     // thread, 4096 x 4096 int4 weights in cache, Zen 3, best ms (2026-12-04): 2 sums 0.800 (g32) /
     // 0.774 (g128) / 0.765 (g4096), 3 sums 0.769 / 0.656 / 0.618, 4 sums (8 accumulators: the group's

@@ -34,7 +34,12 @@ struct V512 {
     // int2 0.94; fp32 activations int4 0.94-0.95, int8 per channel 0.96-0.97 (13 of 13
     // rows faster); 2 blocks were 0.89-0.95 of 4 for bf16 int4 but slower than 3.
     static constexpr int kGemvMr = 4, kGemvNb1 = 3, kGemvNb = 2;
-    static constexpr int kSubnormalGemvNb1 = kGemvNb1;  // the subnormal decode's one-row tile (wo_subnormal_steps.h)
+    // The subnormal decode (wo_subnormal_steps.h): its one-row tile, without software prefetch.
+    // Three A/B runs, 2 threads, weights from DRAM, Zen 4 (2026-12-04), % of the read probe,
+    // int4 g32 bf16 / fp32 scales (3 shapes each): with prefetch 73-98 %, without 73-106 %
+    // (14 of 18 rows >= 95 %): the decode keeps up with memory and the prefetch only costs.
+    static constexpr int kSubnormalGemvNb1 = kGemvNb1;
+    static constexpr bool kSubnormalGemvPrefetch = false;
     static constexpr int kGemmMr = 12, kGemmNb = 2;
     // Interleaved A/B of the one-row GEMV without its stream prefetch (2 threads,
     // weights from DRAM, 2026-12-02): 5 to 7 bits 3-12 % faster (compute-bound: the
