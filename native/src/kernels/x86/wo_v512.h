@@ -34,11 +34,13 @@ struct V512 {
     // int2 0.94; fp32 activations int4 0.94-0.95, int8 per channel 0.96-0.97 (13 of 13
     // rows faster); 2 blocks were 0.89-0.95 of 4 for bf16 int4 but slower than 3.
     static constexpr int kGemvMr = 4, kGemvNb1 = 3, kGemvNb = 2;
-    // The subnormal decode (wo_subnormal_steps.h): its one-row tile, without software prefetch.
-    // Three A/B runs, 2 threads, weights from DRAM, Zen 4 (2026-12-04), % of the read probe,
-    // int4 g32 bf16 / fp32 scales (3 shapes each): with prefetch 73-98 %, without 73-106 %
+    // The subnormal decode (wo_subnormal_steps.h): its one-row tile, 4 blocks (one activation
+    // broadcast for 4 fma; against 3 on a Zen 4, 2026-12-04, int4 g32 hot: 4096 x 4096, 2 threads,
+    // median ms 0.220-0.229 -> 0.208-0.216; 2048 x 768, 1 thread, 0.040 -> 0.038), without software
+    // prefetch. Three A/B runs, 2 threads, weights from DRAM, Zen 4 (2026-12-04), % of the read
+    // probe, int4 g32 bf16 / fp32 scales (3 shapes each): with prefetch 73-98 %, without 73-106 %
     // (14 of 18 rows >= 95 %): the decode keeps up with memory and the prefetch only costs.
-    static constexpr int kSubnormalGemvNb1 = kGemvNb1;
+    static constexpr int kSubnormalGemvNb1 = 4;
     static constexpr bool kSubnormalGemvPrefetch = false;
     static constexpr int kGemmMr = 12, kGemmNb = 2;
     // Interleaved A/B of the one-row GEMV without its stream prefetch (2 threads,
