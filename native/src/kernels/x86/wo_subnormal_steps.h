@@ -101,7 +101,12 @@ bool gemv_subnormal(const WoLayout& L, const uint8_t* payload, const Act& a, int
     if (!a.xs || !subnormal_nbit(L.nbit) || thread_flushes_subnormals()) return false;
     with_nbit(L.nbit, [&](auto nbit) {
         constexpr int kNbit = decltype(nbit)::value;
-        if constexpr (subnormal_nbit(kNbit)) tiles::gemv_steps<V, SubnormalSteps<V, kNbit>>(L, payload, a, r0, r1, b0, b1, y);
+        if constexpr (subnormal_nbit(kNbit)) {
+            // One-row tiles only: the driver stages one row (Act::xs holds one), so the taller
+            // tiles gemv_steps would instantiate could never run.
+            const SubnormalSteps<V, kNbit> st(L.center, a);
+            for (int64_t r = r0; r < r1; ++r) tiles::gemv_rows<V, SubnormalSteps<V, kNbit>, 1>(L, payload, a, st, r, b0, b1, y);
+        }
     });
     return true;
 }
