@@ -158,12 +158,35 @@ TEST_F(WoSubnormalDecode, RowsOutsideItsRangeRunTheOtherDecode) {
     });
 }
 
+// Columns whose codes are all the center (a power of two): every weight is 0, and
+// so is every output under both decodes, although the subnormal decode's sum of
+// x u is not 0 and rounds (x of mixed magnitudes): its X adds in the same order.
+TEST_F(WoSubnormalDecode, ColumnsOfCenterCodesComeOutZero) {
+    on_each_tier([] {
+        for (const int nbit : {4, 2, 1}) {
+            const Case c{1, 48, 160, 32, nbit, 1 << (nbit - 1), false, false, false, false};
+            SCOPED_TRACE(c.name());
+            Problem pr = make_problem(c, 17);
+            for (auto& u : pr.codes) u = static_cast<uint8_t>(c.center);
+            Packed pk;
+            ASSERT_EQ(pack(pr, pk), JAO_OK) << jao_last_error();
+            for (int64_t k = 0; k < c.k; ++k) pr.x[k] = std::ldexp(static_cast<float>((k * 7) % 13 - 6) + 0.375f, -9 * (k % 4));
+            std::vector<float> fast, other;
+            both_decodes(pk, pr.x, c.n, fast, other);
+            for (int64_t n = 0; n < c.n; ++n) {
+                ASSERT_EQ(fast[n], 0.0f) << "column " << n;
+                ASSERT_EQ(other[n], 0.0f) << "column " << n;
+            }
+        }
+    });
+}
+
 // One group that tells the decodes apart: x = 1, 2^-24, 2^-24 at K = 0, 1, 2
 // (times the row's scale 2^j, zero elsewhere), codes c - 1 at K = 0 and c
 // elsewhere, scale 1. The other decode sums x (u - c): -1, exactly. The
 // subnormal decode sums x u, (c 2^-24 + (c - 1)) + c 2^-24 = c - 1 + c 2^-23
 // (its partial sums K mod 3, the one with the group's last step last: exact),
-// and X = (1 + 2^-24) + 2^-24 in its lane order, which rounds to 1 twice; so
+// and X = (2^-24 + 1) + 2^-24 in the same order, which rounds to 1 twice; so
 // its value c - 1 + c 2^-23 - c = -1 + c 2^-23 shows the split, X's order
 // (2^-24 + 2^-24 first would give X = 1 + 2^-23 and -1) and which decode ran.
 struct TellingGroup {

@@ -172,7 +172,10 @@ inline jao_status run(const Packed& pk, int64_t m, const std::vector<float>& x, 
 }
 
 // Double-precision plain reference and, per output, a bound on the fp32 error of
-// any summation order: eps * (K/16 + 32) * sum_k |x w| (+ the t * X terms).
+// any summation order: eps * (K/16 + 32) * sum_k |x w| (+ the t * X terms). One-row
+// calls with 1-, 2- or 4-bit codes may run the x86 subnormal decode
+// (x86/wo_subnormal_steps.h), which sums x u and takes c X off once a group: for
+// them the bound takes |x| s (u + c) where the plain sum has |x| s |u - c|.
 struct Reference {
     std::vector<double> y, bound;
 };
@@ -184,16 +187,18 @@ inline Reference plain_reference(const Problem& pr) {
     ref.y.assign(static_cast<size_t>(c.m * c.n), 0.0);
     ref.bound.assign(ref.y.size(), 0.0);
     const double eps = std::ldexp(1.0, -23) * (static_cast<double>(c.k) / 16 + 32);
+    const bool split = c.m == 1 && (c.nbit == 1 || c.nbit == 2 || c.nbit == 4);
     for (int64_t n = 0; n < c.n; ++n)
         for (int64_t r = 0; r < c.m; ++r) {
             double acc = c.bias ? pr.bias[n] : 0.0, mag = std::fabs(acc);
             for (int64_t kk = 0; kk < c.k; ++kk) {
                 const int64_t gi = n * groups + kk / c.group;
                 const double s = pr.s_eff[gi], z = c.zp ? pr.zp[gi] : 0, o = c.off ? pr.off[gi] : 0.0;
-                const double q = static_cast<double>(pr.codes[n * c.k + kk]) - c.center;
+                const double u = pr.codes[n * c.k + kk], q = u - c.center;
                 const double xv = pr.x[r * c.k + kk];
                 acc += xv * (s * (q - z) + o);
-                mag += std::fabs(xv) * (std::fabs(s) * (std::fabs(q) + std::fabs(z)) + std::fabs(o));
+                const double q_mag = split ? u + std::fabs(static_cast<double>(c.center)) : std::fabs(q);
+                mag += std::fabs(xv) * (std::fabs(s) * (q_mag + std::fabs(z)) + std::fabs(o));
             }
             ref.y[r * c.n + n] = acc;
             ref.bound[r * c.n + n] = eps * mag + 1e-30;

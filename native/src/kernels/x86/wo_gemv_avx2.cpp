@@ -129,9 +129,10 @@ struct U8PairSteps {
 // 11008) when this staging read x through the driver's per-element reader (two
 // integer divisions and an early exit a value), 4.8 / 12.4 now, 4.0 / 10.3 on
 // the shift decode without it (one thread, Zen 3, 2026-12-04). xsum[g], the
-// group's sum of x: over its gpad values (padding is zero) in 8 running sums
-// (k mod 8), added as ((0 + 1) + (2 + 3)) + ((4 + 5) + (6 + 7)); one sum in K
-// order would be a serial chain of 4096 adds before the team starts.
+// group's sum of x over its gpad values (padding is zero), in the order the
+// decode sums its products x u (SubnormalSteps::total): so where every code of
+// a group is the center c, a power of two, the group's x u total is c X exactly
+// and its value fnma(c, X, .) exactly 0, as the ordinary decode's.
 bool stage_subnormal_x(const WoLayout& L, const float* x, float* xs, float* unscale, float* xsum) {
     // A caller that flushes subnormals gets the splice decode on every thread of
     // its team, not only on its own (the kernel checks each thread's flags too).
@@ -148,12 +149,7 @@ bool stage_subnormal_x(const WoLayout& L, const float* x, float* xs, float* unsc
     for (int64_t k = 0; k < L.kpad; k += 4)
         for (int j = 0; j < 4; ++j) xs[k + j] = x[k + j] * first[j] * second;
     *unscale = std::ldexp(1.0f, 22 + e);
-    for (int64_t g = 0; g < L.groups; ++g) {
-        float lane[8] = {};
-        for (int64_t k = g * L.gpad; k < (g + 1) * L.gpad; k += 8)
-            for (int j = 0; j < 8; ++j) lane[j] += x[k + j];
-        xsum[g] = ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
-    }
+    for (int64_t g = 0; g < L.groups; ++g) xsum[g] = subnormal_group_sum(x + g * L.gpad, L.gpad);
     return true;
 }
 

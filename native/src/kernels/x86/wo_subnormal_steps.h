@@ -30,11 +30,12 @@ inline bool thread_flushes_subnormals() { return (_mm_getcsr() & 0x8040u) != 0; 
 // stays a normal float (terms within 2^-104 of the row's largest |x|). The
 // center c is not subtracted code by code but once a group: its value is
 // fnma(c, X, 2^(22 + e) T) (group_value), T the total of three partial sums of
-// x u (K mod 3) and X the group's sum of x (Act::xsum, stage_subnormal_x's
-// order). Like any summation of split terms its error is eps-bounded by
-// sum |x| (u + c) rather than sum |x| |u - c|, which for the widths served
-// (c <= 8) stays within the suite's any-order bound. Every x86 tier runs the
-// same sums, so they agree bit for bit.
+// x u (step mod 3) and X the group's sum of x in the same order (Act::xsum,
+// subnormal_group_sum): a group whose codes are all a power-of-two center
+// comes out exactly 0. Otherwise the split's rounding error is bounded by
+// eps sum |x| (u + c) where summing x (u - c) is bounded by eps sum |x| |u - c|
+// (one full-significand x: up to (u + c) / |u - c| half-ulps of the term, not
+// one). Every x86 tier runs the same sums, so they agree bit for bit.
 // Why not subtract c per code (two ops: and, subtract, as Decoder's splice
 // does with an or more): hot-loop microbench on a Zen 4 (2026-12-04), cycles
 // per 16 weights: fma alone 1.0, and + fma 1.44, and + subtract + fma 1.9-2.0,
@@ -91,6 +92,16 @@ struct SubnormalSteps {
         return V::fnma(V::set1(center), V::set1(xsum), V::mul(total, V::set1(unscale_factor)));
     }
 };
+
+// The sum of a group's n activations (n a multiple of kWoChunkK) in the order
+// SubnormalSteps sums its products: three partial sums, step s of each chunk
+// into sum s mod 3, added as total() adds them.
+inline float subnormal_group_sum(const float* x, int64_t n) {
+    constexpr int kLast = (pack::kWoChunkK - 1) % 3;  // SubnormalSteps::total's
+    float d[3] = {};
+    for (int64_t k = 0; k < n; ++k) d[(k % pack::kWoChunkK) % 3] += x[k];
+    return (d[(kLast + 1) % 3] + d[(kLast + 2) % 3]) + d[kLast];
+}
 
 // The one-row GEMV through SubnormalSteps for L's code width, when the driver
 // staged Act::xs (and Act::xsum) and this thread flushes no subnormals (a worker of a team whose
