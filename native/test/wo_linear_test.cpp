@@ -204,8 +204,10 @@ TEST(WoLinear, Fp32ActivationsKeepEveryBit) {
                     const int64_t r = i / c.n, n = i % c.n, kk = 5 + 23 * r;  // the row's one non-zero x
                     const double sux = static_cast<double>(pr.s_eff[n * (c.k / c.group) + kk / c.group]) *
                                        pr.codes[n * c.k + kk] * pr.x[r * c.k + kk];
-                    const double bound = std::ldexp(std::fabs(ref.y[i]), -22) + (split ? std::ldexp(std::fabs(sux), -24) : 0.0);
-                    ASSERT_LE(std::fabs(y[i] - ref.y[i]), bound) << jao_isa_name(tier) << " m " << m << " y[" << i << "]";
+                    const double bound =
+                        std::ldexp(std::fabs(ref.y[i]), -22) + (split ? std::ldexp(std::fabs(sux), -24) : 0.0);
+                    ASSERT_LE(std::fabs(y[i] - ref.y[i]), bound)
+                        << jao_isa_name(tier) << " m " << m << " y[" << i << "]";
                 }
             }
         }

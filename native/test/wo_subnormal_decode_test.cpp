@@ -89,7 +89,8 @@ TEST_F(WoSubnormalDecode, ExactSumsComeOutExact) {
             Problem pr = make_problem(c, seed++);
             // Scales 2^-4 .. 2^-1, x integers in [-6, 6] times 2^j for the row's
             // scale j: every product, partial sum and output is exact in fp32, in any order.
-            for (size_t i = 0; i < pr.s.size(); ++i) pr.s[i] = pr.s_eff[i] = std::ldexp(1.0f, -1 - static_cast<int>(i % 4));
+            for (size_t i = 0; i < pr.s.size(); ++i)
+                pr.s[i] = pr.s_eff[i] = std::ldexp(1.0f, -1 - static_cast<int>(i % 4));
             for (const int j : {0, 40, -45}) {
                 for (int64_t k = 0; k < c.k; ++k) pr.x[k] = std::ldexp(static_cast<float>((k * 7 + j) % 13 - 6), j);
                 Packed pk;
@@ -170,7 +171,8 @@ TEST_F(WoSubnormalDecode, ColumnsOfCenterCodesComeOutZero) {
             for (auto& u : pr.codes) u = static_cast<uint8_t>(c.center);
             Packed pk;
             ASSERT_EQ(pack(pr, pk), JAO_OK) << jao_last_error();
-            for (int64_t k = 0; k < c.k; ++k) pr.x[k] = std::ldexp(static_cast<float>((k * 7) % 13 - 6) + 0.375f, -9 * (k % 4));
+            for (int64_t k = 0; k < c.k; ++k)
+                pr.x[k] = std::ldexp(static_cast<float>((k * 7) % 13 - 6) + 0.375f, -9 * static_cast<int>(k % 4));
             std::vector<float> fast, other;
             both_decodes(pk, pr.x, c.n, fast, other);
             for (int64_t n = 0; n < c.n; ++n) {

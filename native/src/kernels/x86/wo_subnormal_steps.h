@@ -104,8 +104,9 @@ inline float subnormal_group_sum(const float* x, int64_t n) {
 }
 
 // The one-row GEMV through SubnormalSteps for L's code width, when the driver
-// staged Act::xs (and Act::xsum) and this thread flushes no subnormals (a worker of a team whose
-// caller flushes gets no staging: stage_subnormal_x); false: not run.
+// staged Act::xs (and Act::xsum) and this thread flushes no subnormals (a
+// worker of a team whose caller flushes gets no staging: stage_subnormal_x);
+// false: not run.
 template <class V>
 bool gemv_subnormal(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t r0, int64_t r1, int64_t b0,
                     int64_t b1, float* y) {
@@ -116,7 +117,8 @@ bool gemv_subnormal(const WoLayout& L, const uint8_t* payload, const Act& a, int
             // One-row tiles only: the driver stages one row (Act::xs holds one), so the taller
             // tiles gemv_steps would instantiate could never run.
             const SubnormalSteps<V, kNbit> st(L.center, a);
-            for (int64_t r = r0; r < r1; ++r) tiles::gemv_rows<V, SubnormalSteps<V, kNbit>, 1>(L, payload, a, st, r, b0, b1, y);
+            for (int64_t r = r0; r < r1; ++r)
+                tiles::gemv_rows<V, SubnormalSteps<V, kNbit>, 1>(L, payload, a, st, r, b0, b1, y);
         }
     });
     return true;
