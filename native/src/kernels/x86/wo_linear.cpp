@@ -149,18 +149,21 @@ Plan make_plan(const WoLayout& L, int64_t m, int32_t x_type) {
         p.blocks = gemm ? gemm_avx512 : gemv_avx512;
         p.gemm_mr = kGemmMrAvx512;
         p.kernel = gemm ? JAO_WO_KERNEL_GEMM : JAO_WO_KERNEL_GEMV;
-        if (m == 1 && subnormal_nbit(L.nbit) && subnormal_decode_fast()) p.stage_xs = stage_subnormal_x;
     } else if (active >= JAO_ISA_AVX2) {
         const bool gemm = m > kGemvMaxRowsAvx2;
         p.isa = JAO_ISA_AVX2;
         p.blocks = gemm ? gemm_avx2 : gemv_avx2;
         p.gemm_mr = kGemmMrAvx2;
         p.kernel = gemm ? JAO_WO_KERNEL_GEMM : JAO_WO_KERNEL_GEMV;
-        // One row only: the 2-row tiles keep 8 or 12 partial sums beside the decode's 8 constants in
-        // 16 ymm and spill. Tried (m = 4, 1024 x 768 int4 g32 in L2, one thread, Zen 3, 2026-12-04,
-        // best ms): shift decode 0.130, subnormal decode with 3 / 2 partial sums 0.176 / 0.217.
-        if (m == 1 && subnormal_nbit(L.nbit) && subnormal_decode_fast()) p.stage_xs = stage_subnormal_x;
     }
+    // Both fp32 GEMVs (gemv_avx512, gemv_avx2) run the subnormal decode on a staged row.
+    // One row only: on AVX2 the 2-row tiles keep 8 or 12 partial sums beside the decode's
+    // constants in 16 ymm and spill. Tried (m = 4, 1024 x 768 int4 g32 in L2, one thread,
+    // Zen 3, 2026-12-04, best ms): shift decode 0.130, subnormal decode with 3 / 2 partial
+    // sums 0.176 / 0.217.
+    if ((p.blocks == gemv_avx512 || p.blocks == gemv_avx2) && m == 1 && subnormal_nbit(L.nbit) &&
+        subnormal_decode_fast())
+        p.stage_xs = stage_subnormal_x;
 #elif defined(__aarch64__)
     // One fp32 tier serves every Arm tier (the dot product extensions do not help it).
     const bool gemm = m > kGemvMaxRowsNeon;

@@ -59,9 +59,9 @@ void gemv_avx512(const WoLayout& L, const uint8_t* payload, const Act& a, int64_
 void gemm_avx512(const WoLayout& L, const uint8_t* payload, const Act& a, int64_t m, int64_t r0, int64_t r1,
                  int64_t b0, int64_t b1, float* y);
 extern const int kGemmMrAvx2, kGemmMrAvx512;
-// Whether this CPU runs the one-row GEMV's subnormal decode (wo_subnormal_steps.h) at full speed (measured once
-// per process: a CPU taking microcode assists on subnormal operands does not), and
-// the code widths that decode serves (one-row calls).
+// Whether this CPU runs the one-row GEMV's subnormal decode (wo_subnormal_steps.h)
+// at full speed (measured once per process: a CPU taking microcode assists on
+// subnormal operands does not), and the code widths that decode serves (one-row calls).
 bool subnormal_decode_fast();
 constexpr bool subnormal_nbit(int nbit) { return nbit == 1 || nbit == 2 || nbit == 4; }
 // Plan::stage_xs of that decode: Act::xs (into xs, kpad floats), Act::xs_unscale
